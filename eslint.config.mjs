@@ -1,0 +1,54 @@
+import tseslint from 'typescript-eslint';
+
+const typeScriptFiles = ['**/*.ts'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-artifacts/**', 'test/fixtures/**'] },
+  ...tseslint.configs.strictTypeChecked.map((config) => ({ ...config, files: typeScriptFiles })),
+  {
+    files: typeScriptFiles,
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      eqeqeq: ['error', 'always'],
+      'no-console': 'error',
+    },
+  },
+  {
+    // The core and the Docker layer decide everything that can be decided without VS Code, so
+    // they stay testable with plain unit tests.
+    files: ['src/core/**/*.ts', 'src/docker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/docker must not depend on VS Code.' }] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-console': 'off',
+      // node:test's describe/it return promises that the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': 'off',
+    },
+  },
+  {
+    // Build, bench and test-bench scripts: plain Node.
+    files: ['**/*.mjs', '**/*.cjs'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        process: 'readonly', console: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', Buffer: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly',
+        AbortController: 'readonly', AbortSignal: 'readonly', performance: 'readonly', window: 'readonly', document: 'readonly',
+      },
+    },
+    rules: { 'no-undef': 'error', eqeqeq: ['error', 'always'] },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

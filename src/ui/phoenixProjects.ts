@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import { composeProjectName } from '../core/composeProject';
+import { summarizeMixfile } from '../core/mixfile';
+
+/** A workspace folder that holds a Phoenix project (plain or umbrella). */
+export interface PhoenixProject {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly composeProject: string;
+  readonly devContainerDir: vscode.Uri;
+  readonly hasDevContainer: boolean;
+}
+
+const COMPOSE_FILE = 'docker-compose.yml';
+
+/**
+ * Knows which workspace folders are Phoenix projects and whether they have a dev container, and
+ * mirrors that into the `phoenix.projectDetected` and `phoenix.devContainerExists` context keys
+ * that drive the welcome views and menus.
+ */
+export class PhoenixProjects implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private current: readonly PhoenixProject[] = [];
+  private readonly disposables: { dispose(): unknown }[] = [this.changed];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE}}`);
+    const rescan = (): void => void this.refresh();
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(rescan),
+      watcher.onDidDelete(rescan),
+      vscode.workspace.onDidChangeWorkspaceFolders(rescan),
+      vscode.workspace.onDidGrantWorkspaceTrust(rescan),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('phoenix.devContainerFolder')) rescan();
+      }),
+    );
+  }
+
+  get all(): readonly PhoenixProject[] {
+    return this.current;
+  }
+
+  async refresh(): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const found = await Promise.all(folders.map((folder) => this.inspect(folder)));
+    this.current = found.filter((project): project is PhoenixProject => project !== undefined);
+    this.log.debug(`Phoenix projects: ${this.current.map((p) => p.folder.name).join(', ') || 'none'}`);
+    await Promise.all([
+      vscode.commands.executeCommand('setContext', 'phoenix.projectDetected', this.current.length > 0),
+      vscode.commands.executeCommand('setContext', 'phoenix.devContainerExists', this.current.some((p) => p.hasDevContainer)),
+    ]);
+    this.changed.fire();
+  }
+
+  private async inspect(folder: vscode.WorkspaceFolder): Promise<PhoenixProject | undefined> {
+    if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri))) return undefined;
+    const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', '.devcontainer');
+    const devContainerDir = vscode.Uri.joinPath(folder.uri, setting);
+    return {
+      folder,
+      composeProject: composeProjectName(folder.name),
+      devContainerDir,
+      hasDevContainer: await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE)),
+    };
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+async function usesPhoenix(root: vscode.Uri): Promise<boolean> {
+  const mixfile = await readText(vscode.Uri.joinPath(root, 'mix.exs'));
+  if (mixfile === undefined) return false;
+  const summary = summarizeMixfile(mixfile);
+  if (summary.dependsOnPhoenix) return true;
+  if (summary.umbrellaAppsPath === undefined) return false;
+  const appsDir = vscode.Uri.joinPath(root, summary.umbrellaAppsPath);
+  const apps = await vscode.workspace.fs.readDirectory(appsDir).then(
+    (entries) => entries.filter(([, type]) => type === vscode.FileType.Directory).map(([name]) => name),
+    () => [],
+  );
+  for (const app of apps) {
+    const appMixfile = await readText(vscode.Uri.joinPath(appsDir, app, 'mix.exs'));
+    if (appMixfile !== undefined && summarizeMixfile(appMixfile).dependsOnPhoenix) return true;
+  }
+  return false;
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}

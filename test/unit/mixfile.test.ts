@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { summarizeMixfile } from '../../src/core/mixfile';
+
+const phoenixApp = `
+defmodule HelloPhoenix.MixProject do
+  use Mix.Project
+
+  def project do
+    [
+      app: :hello_phoenix,
+      version: "0.1.0",
+      elixir: "~> 1.14",
+      deps: deps()
+    ]
+  end
+
+  defp deps do
+    [
+      {:phoenix, "~> 1.7.14"},
+      {:phoenix_live_reload, "~> 1.2", only: :dev},
+      {:jason, "~> 1.2"}
+    ]
+  end
+end
+`;
+
+const umbrellaRoot = `
+defmodule Shop.Umbrella.MixProject do
+  use Mix.Project
+
+  def project do
+    [
+      apps_path: "apps",
+      version: "0.1.0",
+      deps: []
+    ]
+  end
+end
+`;
+
+describe('summarizeMixfile', () => {
+  it('reads the app name and the phoenix dependency', () => {
+    assert.deepEqual(summarizeMixfile(phoenixApp), { app: 'hello_phoenix', umbrellaAppsPath: undefined, dependsOnPhoenix: true });
+  });
+
+  it('does not take phoenix_live_reload or phoenix_html for phoenix', () => {
+    const source = phoenixApp.replace('{:phoenix, "~> 1.7.14"},', '');
+    assert.equal(summarizeMixfile(source).dependsOnPhoenix, false);
+  });
+
+  it('ignores a commented-out phoenix dependency', () => {
+    const source = phoenixApp.replace('{:phoenix, "~> 1.7.14"},', '# {:phoenix, "~> 1.7.14"},');
+    assert.equal(summarizeMixfile(source).dependsOnPhoenix, false);
+  });
+
+  it('accepts a path or git dependency on phoenix', () => {
+    assert.equal(summarizeMixfile('defp deps, do: [{ :phoenix, path: "vendor/phoenix", override: true }]').dependsOnPhoenix, true);
+    assert.equal(summarizeMixfile('[{:phoenix, github: "phoenixframework/phoenix"}]').dependsOnPhoenix, true);
+  });
+
+  it('recognizes an umbrella root', () => {
+    assert.deepEqual(summarizeMixfile(umbrellaRoot), { app: undefined, umbrellaAppsPath: 'apps', dependsOnPhoenix: false });
+  });
+
+  it('keeps a # inside a string', () => {
+    const source = 'description: "Issue #1", deps: [{:phoenix, "~> 1.7"}]';
+    assert.equal(summarizeMixfile(source).dependsOnPhoenix, true);
+  });
+
+  it('does not mistake ?# or a heredoc for a comment', () => {
+    const source = 'sep = ?#\n@doc """\nSee #42\n"""\ndeps: [{:phoenix, "~> 1.7"}] # web';
+    assert.equal(summarizeMixfile(source).dependsOnPhoenix, true);
+  });
+
+  it('returns nothing for a file that is not a mix project', () => {
+    assert.deepEqual(summarizeMixfile('not elixir at all {{{'), { app: undefined, umbrellaAppsPath: undefined, dependsOnPhoenix: false });
+  });
+});
