@@ -1,0 +1,70 @@
+// Helpers shared by the integration suites: waiting, and driving the real Docker engine through
+// its CLI (argv arrays only) to set up the situations the extension must show.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { encoding: 'utf8' });
+  return stdout.trim();
+}
+
+/** The offline Elixir image the bench builds (test/stack/baseImage.mjs). */
+export const BENCH_IMAGE = 'phoenix-dev-containers-bench/elixir:bookworm';
+
+/**
+ * Skips the calling suite when no Docker engine answers, except under CI, where a missing engine
+ * is a failure: CI must never pass by skipping.
+ */
+export async function requireDocker(context: Mocha.Context): Promise<void> {
+  try {
+    await docker('version', '--format', '{{.Server.Version}}');
+  } catch (error) {
+    const reason = `no Docker engine answers: ${String(error)}`;
+    if (process.env['CI'] === 'true') throw new Error(reason);
+    console.log(`skipped: ${reason}`);
+    context.skip();
+  }
+}
+
+export type ComposeFlavor = 'v2' | 'v1';
+
+/** Runs compose in the given flavor: `docker compose` (v2) or `docker-compose` (v1). */
+export async function compose(flavor: ComposeFlavor, files: string[], project: string, ...args: string[]): Promise<string> {
+  const fileArgs = files.flatMap((file) => ['-f', file]);
+  const [command, argv] = flavor === 'v2'
+    ? ['docker', ['compose', ...fileArgs, '-p', project, ...args]]
+    : ['docker-compose', [...fileArgs, '-p', project, ...args]];
+  try {
+    const { stdout } = await run(command, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return stdout.trim();
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new Error(`${command} ${argv.join(' ')} failed: ${stderr.trim().split('\n').slice(-15).join('\n')}`);
+  }
+}
+
+/**
+ * Tags the bench's offline images as every image a Dockerfile names in FROM, so that builds
+ * resolve them locally instead of pulling (no registry is reachable from the bench).
+ */
+export async function tagImagesFor(dockerfileText: string): Promise<void> {
+  const modulePath = join(__dirname, '..', '..', '..', 'test', 'stack', 'baseImage.mjs');
+  const baseImage = (await import(pathToFileURL(modulePath).href)) as {
+    tagDockerfileImages(text: string, options: { log: (line: string) => void }): Promise<unknown>;
+  };
+  await baseImage.tagDockerfileImages(dockerfileText, { log: (line) => { console.log(line); } });
+}
