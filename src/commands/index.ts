@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { notAvailableYet } from './notAvailableYet';
 import { refreshView } from './refreshView';
+import { scaffoldDevContainer } from './scaffoldDevContainer';
 import type { Services } from './services';
 
 type Handler = (services: Services, ...args: unknown[]) => unknown;
@@ -12,7 +13,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   'phoenix.stopDevContainer': () => notAvailableYet(vscode.l10n.t('Stop Dev Container')),
   'phoenix.restartDevContainer': () => notAvailableYet(vscode.l10n.t('Restart Dev Container')),
   'phoenix.rebuildDevContainer': () => notAvailableYet(vscode.l10n.t('Rebuild Dev Container')),
-  'phoenix.scaffoldDevContainer': () => notAvailableYet(vscode.l10n.t('Scaffold Dev Container')),
+  'phoenix.scaffoldDevContainer': scaffoldDevContainer,
   'phoenix.attachRemoteIex': () => notAvailableYet(vscode.l10n.t('Attach Remote IEx')),
   'phoenix.showLogs': () => notAvailableYet(vscode.l10n.t('Show Logs')),
   'phoenix.openInBrowser': () => notAvailableYet(vscode.l10n.t('Open in Browser')),

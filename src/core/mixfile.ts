@@ -1,27 +1,39 @@
-/** What a mix.exs tells about a project, as far as finding Phoenix projects needs. */
+/** What a mix.exs tells about a project. */
 export interface MixfileSummary {
   /** The OTP application name (`app: :my_app`), when the file names one. */
   readonly app: string | undefined;
   /** An umbrella root declares `apps_path:`; its Phoenix apps live under that folder. */
   readonly umbrellaAppsPath: string | undefined;
   readonly dependsOnPhoenix: boolean;
+  /** The Elixir version requirement (`elixir: "~> 1.14"`), as written. */
+  readonly elixirRequirement: string | undefined;
+  /** Names of the dependencies (`{:name, ...}` tuples), in order of appearance. */
+  readonly deps: readonly string[];
 }
 
 export function summarizeMixfile(source: string): MixfileSummary {
-  const code = stripComments(source);
+  const code = blankComments(source);
+  const deps: string[] = [];
+  for (const match of code.matchAll(/\{\s*:([a-z_][a-zA-Z0-9_]*)\s*,/g)) {
+    const name = match[1];
+    if (name !== undefined && !deps.includes(name)) deps.push(name);
+  }
   return {
     app: /\bapp:\s*:([a-z_][a-zA-Z0-9_]*)/.exec(code)?.[1],
     umbrellaAppsPath: /\bapps_path:\s*"([^"]+)"/.exec(code)?.[1],
-    dependsOnPhoenix: /\{\s*:phoenix\s*,/.test(code),
+    dependsOnPhoenix: deps.includes('phoenix'),
+    elixirRequirement: /\belixir:\s*"([^"]+)"/.exec(code)?.[1],
+    deps,
   };
 }
 
 /**
- * Removes `#` comments so that a commented-out dependency does not count. Scans character by
- * character because `#` also appears inside strings ("Issue #1", interpolation) and as the
- * character literal `?#`.
+ * Replaces `#` comments in Elixir source with spaces, keeping every other character where it
+ * was, so that a commented-out dependency does not count and offsets found in the result are
+ * offsets in the original text. Scans character by character because `#` also appears inside
+ * strings ("Issue #1", interpolation) and as the character literal `?#`.
  */
-function stripComments(source: string): string {
+export function blankComments(source: string): string {
   let result = '';
   let inString = false;
   for (let i = 0; i < source.length; i++) {
@@ -37,7 +49,11 @@ function stripComments(source: string): string {
       result += '?#';
       i++;
     } else if (char === '#') {
-      while (i + 1 < source.length && source[i + 1] !== '\n') i++;
+      result += ' ';
+      while (i + 1 < source.length && source[i + 1] !== '\n') {
+        i++;
+        result += source[i] === '\r' ? '\r' : ' ';
+      }
     } else {
       result += char;
     }

@@ -47,6 +47,13 @@ export class DockerEngine {
     }));
   }
 
+  /** The IPv4 subnets of the engine's networks, to keep a fixed-subnet network from clashing. */
+  async networkSubnets(): Promise<string[]> {
+    const { client } = await this.connect();
+    const networks = await client.listNetworks();
+    return networks.flatMap((network) => (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? '')).filter((subnet) => subnet !== '');
+  }
+
   private connect(): Promise<{ client: Dockerode; choice: DockerHostChoice }> {
     this.connection ??= (async () => {
       const choice = await resolveDockerHost(this.dockerHostSetting());

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
+import { readText, subfolders } from './workspaceFiles';
 
 /** A workspace folder that holds a Phoenix project (plain or umbrella). */
 export interface PhoenixProject {
@@ -78,30 +79,16 @@ async function usesPhoenix(root: vscode.Uri): Promise<boolean> {
   if (summary.dependsOnPhoenix) return true;
   if (summary.umbrellaAppsPath === undefined) return false;
   const appsDir = vscode.Uri.joinPath(root, summary.umbrellaAppsPath);
-  const apps = await vscode.workspace.fs.readDirectory(appsDir).then(
-    (entries) => entries.filter(([, type]) => type === vscode.FileType.Directory).map(([name]) => name),
-    () => [],
-  );
-  for (const app of apps) {
+  for (const app of await subfolders(appsDir)) {
     const appMixfile = await readText(vscode.Uri.joinPath(appsDir, app, 'mix.exs'));
     if (appMixfile !== undefined && summarizeMixfile(appMixfile).dependsOnPhoenix) return true;
   }
   return false;
 }
 
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
-}
-
 async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarizeMixfile } from '../../src/core/mixfile';
+import { blankComments, summarizeMixfile } from '../../src/core/mixfile';
 
 const phoenixApp = `
 defmodule HelloPhoenix.MixProject do
@@ -40,8 +40,14 @@ end
 `;
 
 describe('summarizeMixfile', () => {
-  it('reads the app name and the phoenix dependency', () => {
-    assert.deepEqual(summarizeMixfile(phoenixApp), { app: 'hello_phoenix', umbrellaAppsPath: undefined, dependsOnPhoenix: true });
+  it('reads the app name, the Elixir requirement and the dependencies', () => {
+    assert.deepEqual(summarizeMixfile(phoenixApp), {
+      app: 'hello_phoenix',
+      umbrellaAppsPath: undefined,
+      dependsOnPhoenix: true,
+      elixirRequirement: '~> 1.14',
+      deps: ['phoenix', 'phoenix_live_reload', 'jason'],
+    });
   });
 
   it('does not take phoenix_live_reload or phoenix_html for phoenix', () => {
@@ -52,6 +58,7 @@ describe('summarizeMixfile', () => {
   it('ignores a commented-out phoenix dependency', () => {
     const source = phoenixApp.replace('{:phoenix, "~> 1.7.14"},', '# {:phoenix, "~> 1.7.14"},');
     assert.equal(summarizeMixfile(source).dependsOnPhoenix, false);
+    assert.deepEqual(summarizeMixfile(source).deps, ['phoenix_live_reload', 'jason']);
   });
 
   it('accepts a path or git dependency on phoenix', () => {
@@ -60,7 +67,10 @@ describe('summarizeMixfile', () => {
   });
 
   it('recognizes an umbrella root', () => {
-    assert.deepEqual(summarizeMixfile(umbrellaRoot), { app: undefined, umbrellaAppsPath: 'apps', dependsOnPhoenix: false });
+    const summary = summarizeMixfile(umbrellaRoot);
+    assert.equal(summary.app, undefined);
+    assert.equal(summary.umbrellaAppsPath, 'apps');
+    assert.equal(summary.dependsOnPhoenix, false);
   });
 
   it('keeps a # inside a string', () => {
@@ -74,6 +84,21 @@ describe('summarizeMixfile', () => {
   });
 
   it('returns nothing for a file that is not a mix project', () => {
-    assert.deepEqual(summarizeMixfile('not elixir at all {{{'), { app: undefined, umbrellaAppsPath: undefined, dependsOnPhoenix: false });
+    assert.deepEqual(summarizeMixfile('not elixir at all {{{'), {
+      app: undefined,
+      umbrellaAppsPath: undefined,
+      dependsOnPhoenix: false,
+      elixirRequirement: undefined,
+      deps: [],
+    });
+  });
+});
+
+describe('blankComments', () => {
+  it('blanks comments in place, so offsets still point into the original', () => {
+    const source = 'a: 1, # note\r\n"#x" # y\nb: ?#';
+    const blanked = blankComments(source);
+    assert.equal(blanked.length, source.length);
+    assert.equal(blanked, 'a: 1,       \r\n"#x"    \nb: ?#');
   });
 });

@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import { applyAdvice, scaffoldDevContainer as writeDevContainer, type ConflictChoice, type ScaffoldDecisions } from '../ui/devContainerScaffold';
+import { pickProjectFolder } from '../ui/pickFolder';
+import type { Services } from './services';
+
+/** "Phoenix: Scaffold Dev Container": writes the dev container files for a project. */
+export async function scaffoldDevContainer({ projects, docker, log }: Services): Promise<void> {
+  const folder = await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?'));
+  if (folder === undefined) return;
+  const config = vscode.workspace.getConfiguration('phoenix', folder);
+  const result = await writeDevContainer(
+    folder.uri,
+    folder.name,
+    {
+      folder: config.get<string>('devContainerFolder', '.devcontainer'),
+      baseImage: config.get<string>('baseImage', ''),
+      debian: config.get<string>('debianRelease', ''),
+      namedVolumes: config.get<boolean>('namedVolumes', false),
+      fixedSubnet: config.get<string>('fixedSubnet', ''),
+    },
+    askTheUser,
+    () => docker.networkSubnets(),
+  );
+  if (result === undefined) return;
+
+  for (const note of result.notes) log.info(`Scaffold ${folder.name}: ${note}`);
+  log.info(`Scaffold ${folder.name}: wrote ${result.written.join(', ') || 'nothing'}; kept ${result.kept.join(', ') || 'nothing'}; backups ${result.backups.join(', ') || 'none'}; alongside ${result.alongside.join(', ') || 'none'}.`);
+  await projects.refresh();
+
+  for (const advice of result.advice) void offerAdvice(folder.uri, advice, log);
+  const summary = result.written.length > 0
+    ? vscode.l10n.t('Dev container for {0} written: {1}.', folder.name, result.written.join(', '))
+    : vscode.l10n.t('The dev container for {0} is up to date; nothing was written.', folder.name);
+  const showNotes = vscode.l10n.t('Show Notes');
+  const choice = await vscode.window.showInformationMessage(
+    result.notes.length > 0 ? `${summary} ${vscode.l10n.t('{0} note(s) in the log.', result.notes.length)}` : summary,
+    ...(result.notes.length > 0 ? [showNotes] : []),
+  );
+  if (choice === showNotes) log.show();
+}
+
+const askTheUser: ScaffoldDecisions = {
+  async scaffoldWithoutPhoenix(folderName) {
+    const anyway = vscode.l10n.t('Scaffold Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} does not look like a Phoenix project: its mix.exs has no :phoenix dependency.', folderName),
+      { modal: true, detail: vscode.l10n.t('The dev container runs "mix phx.server"; scaffold it anyway?') },
+      anyway,
+    );
+    return choice === anyway;
+  },
+
+  async resolveConflict(conflict, diff) {
+    // Show what would change, so the choice is an informed one.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: diff, language: 'diff' }), { preview: true });
+    const choices: Record<string, ConflictChoice> = {
+      [vscode.l10n.t('Keep Mine')]: 'keep',
+      [vscode.l10n.t('Overwrite (Keep a Backup)')]: 'overwrite',
+      [vscode.l10n.t('Write Alongside')]: 'alongside',
+    };
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} already exists and differs from the generated file.', conflict.path),
+      { modal: true, detail: vscode.l10n.t('Keep yours, overwrite it (yours is saved as a .bak file), or write the generated one next to it as a .new file. The diff is open in the editor.') },
+      ...Object.keys(choices),
+    );
+    return (choice === undefined ? undefined : choices[choice]) ?? 'keep';
+  },
+};
+
+async function offerAdvice(root: vscode.Uri, advice: Parameters<typeof applyAdvice>[1], log: vscode.LogOutputChannel): Promise<void> {
+  const apply = vscode.l10n.t('Apply Change');
+  const choice = await vscode.window.showInformationMessage(advice.reason, apply);
+  if (choice !== apply) return;
+  try {
+    await applyAdvice(root, advice);
+    log.info(`Applied to ${advice.file}: ${advice.find} → ${advice.replace.trim()}`);
+  } catch (error) {
+    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Just enough of an Elixir reader for config files: finds `config` statements, keyword values
+ * and bracketed lists in comment-blanked source (see blankComments), where offsets are offsets
+ * in the original text.
+ */
+
+/** An exact edit of a project file: replace the only occurrence of `find` with `replace`. */
+export interface TextEdit {
+  readonly file: string;
+  readonly find: string;
+  readonly replace: string;
+}
+
+export interface ConfigStatement {
+  /** The application (`config :my_app, ...`). */
+  readonly app: string;
+  /** The second argument when it is a module or atom (`MyAppWeb.Endpoint`, `:backend`). */
+  readonly key: string | undefined;
+  readonly start: number;
+  readonly end: number;
+}
+
+const OPENERS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+const CLOSERS = new Set([')', ']', '}']);
+const SIGIL_CLOSERS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}', '<': '>', '"': '"', "'": "'", '/': '/', '|': '|' };
+
+/**
+ * Scans from `from` and returns the offset where the scan stops: at `stop(char, depth)` for a
+ * character outside strings and sigils, or at the end. Depth counts open brackets since `from`.
+ */
+function scan(code: string, from: number, stop: (char: string, depth: number, at: number) => boolean): number {
+  let depth = 0;
+  for (let i = from; i < code.length; i++) {
+    const char = code.charAt(i);
+    if (char === '"') {
+      i = skipQuoted(code, i, '"');
+      continue;
+    }
+    // `?x` is a character literal, but `valid?(` ends a function name.
+    if (char === '?' && i + 1 < code.length && !/\w/.test(code.charAt(i - 1))) {
+      i += code[i + 1] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (char === '~' && /[a-zA-Z]/.test(code.charAt(i + 1))) {
+      let j = i + 1;
+      while (/[a-zA-Z]/.test(code.charAt(j))) j++;
+      const closer = SIGIL_CLOSERS[code.charAt(j)];
+      if (closer !== undefined) {
+        i = skipQuoted(code, j, closer);
+        continue;
+      }
+    }
+    if (stop(char, depth, i)) return i;
+    if (OPENERS[char] !== undefined) depth++;
+    else if (CLOSERS.has(char)) depth--;
+  }
+  return code.length;
+}
+
+/** The offset of the closing delimiter of a quoted text that opens at `open`. */
+function skipQuoted(code: string, open: number, closer: string): number {
+  for (let i = open + 1; i < code.length; i++) {
+    const char = code.charAt(i);
+    if (char === '\\') i++;
+    else if (char === closer) return i;
+  }
+  return code.length;
+}
+
+/** Every `config :app, ...` statement, at any indentation. */
+export function configStatements(code: string): ConfigStatement[] {
+  const statements: ConfigStatement[] = [];
+  for (const match of code.matchAll(/(?<=^|\n)[ \t]*config\s+:([a-z_][a-zA-Z0-9_]*)\s*,\s*(:?[A-Za-z_][\w.]*)?/g)) {
+    const start = match.index + match[0].length - match[0].trimStart().length;
+    const key = match[2] !== undefined && /^(:|[A-Z])/.test(match[2]) ? match[2] : undefined;
+    statements.push({ app: match[1] ?? '', key, start, end: statementEnd(code, start) });
+  }
+  return statements;
+}
+
+/** A statement ends at a newline outside brackets that does not follow a `,`. */
+function statementEnd(code: string, start: number): number {
+  let last = '';
+  return scan(code, start, (char, depth) => {
+    if (depth === 0 && char === '\n' && last !== ',' && last !== '') return true;
+    if (!/\s/.test(char)) last = char;
+    return false;
+  });
+}
+
+/** The span of the value of `key:` at the top level of [from, to), e.g. `[ip: ..., port: 4000]`. */
+export function keywordValue(code: string, from: number, to: number, key: string): { start: number; end: number } | undefined {
+  const pattern = new RegExp(`(?<![\\w:])${key}:\\s*`, 'g');
+  pattern.lastIndex = from;
+  for (let match = pattern.exec(code); match !== null && match.index < to; match = pattern.exec(code)) {
+    // Only keys at depth 0 of the searched range count: `url: [port: 443]` holds no top-level port.
+    const depthAtKey = depthBetween(code, from, match.index);
+    if (depthAtKey !== 0) continue;
+    const start = match.index + match[0].length;
+    const end = scan(code, start, (char, depth) => depth === 0 && (char === ',' || CLOSERS.has(char)));
+    return { start, end: trimEnd(code, start, Math.min(end, to)) };
+  }
+  return undefined;
+}
+
+/** How many brackets are open at `to`, counting from `from`. */
+function depthBetween(code: string, from: number, to: number): number {
+  let result = 0;
+  scan(code, from, (_char, depth, at) => {
+    result = depth;
+    return at >= to;
+  });
+  return result;
+}
+
+function trimEnd(code: string, start: number, end: number): number {
+  let result = end;
+  while (result > start && /\s/.test(code.charAt(result - 1))) result--;
+  return result;
+}
+
+/** The inside of the bracketed list that starts at `open` (which holds `[`), as [start, end). */
+export function listInside(code: string, open: number): { start: number; end: number } {
+  const close = scan(code, open, (char, depth) => CLOSERS.has(char) && depth === 1);
+  return { start: open + 1, end: close };
+}
+
+/** The text of a string literal value (`"localhost"`), or undefined for any other expression. */
+export function stringLiteral(text: string): string | undefined {
+  const match = /^"((?:[^"\\#]|\\.)*)"$/.exec(text.trim());
+  return match?.[1]?.replace(/\\(.)/g, '$1');
+}
+
+/**
+ * Replaces [start, end) of `original` by `replacement`, as an edit whose `find` occurs exactly
+ * once in the file: when the span alone is ambiguous, whole lines before it are added until it
+ * is not.
+ */
+export function makeEdit(file: string, original: string, start: number, end: number, replacement: string): TextEdit {
+  let from = start;
+  let find = original.slice(from, end);
+  while (from > 0 && original.indexOf(find) !== original.lastIndexOf(find)) {
+    from = original.lastIndexOf('\n', from - 2) + 1;
+    find = original.slice(from, end);
+  }
+  return { file, find, replace: original.slice(from, start) + replacement };
+}

@@ -1,0 +1,272 @@
+/** Planning the scaffold's writes so that no existing file is lost, and merging the two files it shares. */
+
+/** A file the scaffold wants to write, relative to the project root. */
+export interface RenderedFile {
+  readonly path: string;
+  readonly content: string;
+  /** Unix permissions for a new file (the entrypoint is executable). */
+  readonly mode?: number;
+  /**
+   * How to combine the file with an existing one instead of replacing it: `env` adds missing
+   * keys to a .env file, `gitignore` adds the lines no existing pattern covers yet.
+   */
+  readonly merge?: 'env' | 'gitignore';
+}
+
+export type WritePlan =
+  | { readonly path: string; readonly action: 'create'; readonly content: string; readonly mode?: number }
+  | { readonly path: string; readonly action: 'unchanged' }
+  /** A merge that keeps every existing line and only adds. */
+  | { readonly path: string; readonly action: 'update'; readonly oldContent: string; readonly content: string }
+  /** The file exists with other content: the user decides. */
+  | { readonly path: string; readonly action: 'conflict'; readonly oldContent: string; readonly content: string; readonly mode?: number };
+
+/** Decides, for each file, whether writing it creates, changes nothing, only adds, or conflicts. */
+export function planWrites(files: readonly RenderedFile[], existing: Readonly<Record<string, string | undefined>>): WritePlan[] {
+  return files.map((file): WritePlan => {
+    const old = existing[file.path];
+    if (old === undefined) return { path: file.path, action: 'create', content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
+    if (file.merge !== undefined) {
+      const merged = file.merge === 'env' ? mergeEnvFile(old, parseEnvFile(file.content)) : mergeGitignore(old, gitignorePatterns(file.content));
+      return merged === old ? { path: file.path, action: 'unchanged' } : { path: file.path, action: 'update', oldContent: old, content: merged };
+    }
+    // A checkout with CRLF line endings holds the same file.
+    if (old.replace(/\r\n/g, '\n') === file.content) return { path: file.path, action: 'unchanged' };
+    return { path: file.path, action: 'conflict', oldContent: old, content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
+  });
+}
+
+const ENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
+
+/** The KEY=value pairs of a .env file (quotes removed, comments skipped). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = ENV_LINE.exec(line);
+    if (match?.[1] === undefined || line.trimStart().startsWith('#')) continue;
+    values[match[1]] = (match[2] ?? '').replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
+  }
+  return values;
+}
+
+/**
+ * Adds the wanted keys that `existingText` lacks or leaves empty, and keeps everything else as
+ * it is: values (a cookie is never rotated), other lines and comments.
+ */
+export function mergeEnvFile(existingText: string, wanted: Readonly<Record<string, string>>): string {
+  const eol = existingText.includes('\r\n') ? '\r\n' : '\n';
+  const present = parseEnvFile(existingText);
+  const lines = existingText.split(/\r?\n/);
+  const added: string[] = [];
+  for (const [key, value] of Object.entries(wanted)) {
+    if (present[key] === undefined) {
+      added.push(`${key}=${value}`);
+    } else if (present[key] === '') {
+      const index = lines.findIndex((line) => ENV_LINE.exec(line)?.[1] === key && !line.trimStart().startsWith('#'));
+      lines[index] = `${key}=${value}`;
+    }
+  }
+  let result = lines.join(eol);
+  if (added.length > 0) result = `${result === '' || result.endsWith(eol) ? result : result + eol}${added.join(eol)}${eol}`;
+  return result;
+}
+
+/** The patterns of a .gitignore text (what mergeGitignore adds from a rendered one). */
+function gitignorePatterns(text: string): string[] {
+  return text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('#'));
+}
+
+const GITIGNORE_HEADER = '# Dev container secrets (docker compose reads them; never commit them)';
+
+/**
+ * Adds each of `lines` (root-relative patterns such as `/.devcontainer/.env`) unless the
+ * existing patterns already ignore that path (`.env`, `**\/.env`, `.devcontainer/`...).
+ */
+export function mergeGitignore(existingText: string | undefined, lines: readonly string[]): string {
+  const existing = existingText ?? '';
+  const rules = existing.split(/\r?\n/).flatMap((line) => compileGitignoreLine(line) ?? []);
+  const missing = lines.filter((line) => !isIgnored(rules, line.replace(/^\/+/, '').replace(/\\(.)/g, '$1')));
+  if (missing.length === 0) return existing;
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const separator = existing === '' ? '' : existing.endsWith(eol) ? eol : eol + eol;
+  return `${existing}${separator}${[GITIGNORE_HEADER, ...missing].join(eol)}${eol}`;
+}
+
+interface GitignoreRule {
+  readonly negated: boolean;
+  readonly directoryOnly: boolean;
+  readonly regex: RegExp;
+}
+
+function compileGitignoreLine(line: string): GitignoreRule | undefined {
+  let pattern = line.replace(/(?<!\\)\s+$/, '');
+  if (pattern === '' || pattern.startsWith('#')) return undefined;
+  const negated = pattern.startsWith('!');
+  if (negated) pattern = pattern.slice(1);
+  else if (pattern.startsWith('\\!') || pattern.startsWith('\\#')) pattern = pattern.slice(1);
+  const directoryOnly = pattern.endsWith('/');
+  if (directoryOnly) pattern = pattern.slice(0, -1);
+  // A slash anywhere but at the end anchors the pattern to the .gitignore's folder.
+  const anchored = pattern.includes('/');
+  pattern = pattern.replace(/^\//, '');
+  let body = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern.charAt(i);
+    if (pattern.startsWith('**/', i) && (i === 0 || pattern[i - 1] === '/')) {
+      body += '(?:.*/)?';
+      i += 2;
+    } else if (pattern.startsWith('**', i) && i + 2 === pattern.length && pattern[i - 1] === '/') {
+      body += '.*';
+      i += 1;
+    } else if (char === '*') {
+      body += '[^/]*';
+    } else if (char === '?') {
+      body += '[^/]';
+    } else if (char === '[' && pattern.indexOf(']', i + 2) > 0) {
+      const end = pattern.indexOf(']', i + 2);
+      const inside = pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      body += `[${inside}]`;
+      i = end;
+    } else if (char === '\\' && i + 1 < pattern.length) {
+      body += escapeRegExp(pattern.charAt(++i));
+    } else {
+      body += escapeRegExp(char);
+    }
+  }
+  return { negated, directoryOnly, regex: new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`) };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Git's rule: a path is ignored when it or a folder above it is; the last matching rule wins. */
+function isIgnored(rules: readonly GitignoreRule[], path: string): boolean {
+  const parts = path.split('/');
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const candidate = parts.slice(0, depth).join('/');
+    const isDirectory = depth < parts.length;
+    let ignored = false;
+    for (const rule of rules) {
+      if ((!rule.directoryOnly || isDirectory) && rule.regex.test(candidate)) ignored = !rule.negated;
+    }
+    if (ignored || !isDirectory) return ignored;
+  }
+  return false;
+}
+
+/**
+ * A unified diff (3 lines of context) from `oldText` to `newText`, for a log or a preview; empty
+ * when they are equal.
+ */
+export function unifiedDiff(oldText: string, newText: string, path: string): string {
+  if (oldText === newText) return '';
+  const ops = diffLines(splitLines(oldText), splitLines(newText));
+  const context = 3;
+  const out = [`--- a/${path}`, `+++ b/${path}`];
+  let i = 0;
+  while (i < ops.length) {
+    if (ops[i]?.kind === ' ') {
+      i++;
+      continue;
+    }
+    // A hunk: from `context` lines before this change to `context` lines after the last change
+    // that is at most 2 * context lines further.
+    let start = i;
+    while (start > 0 && i - start < context && ops[start - 1]?.kind === ' ') start--;
+    let end = i;
+    for (let j = i, unchanged = 0; j < ops.length && unchanged <= 2 * context; j++) {
+      if (ops[j]?.kind === ' ') unchanged++;
+      else {
+        unchanged = 0;
+        end = j + 1;
+      }
+    }
+    const stop = Math.min(ops.length, end + context);
+    const hunk = ops.slice(start, stop);
+    const first = ops[start];
+    const oldCount = hunk.filter((op) => op.kind !== '+').length;
+    const newCount = hunk.filter((op) => op.kind !== '-').length;
+    const oldStart = (first?.oldIndex ?? 0) + (oldCount === 0 ? 0 : 1);
+    const newStart = (first?.newIndex ?? 0) + (newCount === 0 ? 0 : 1);
+    out.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`);
+    for (const op of hunk) {
+      if (op.text.endsWith('\n')) out.push(`${op.kind}${op.text.slice(0, -1)}`, '\\ No newline at end of file');
+      else out.push(`${op.kind}${op.text}`);
+    }
+    i = stop;
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * The lines of a text. A last line without a newline keeps a `\n` at its end: it then differs
+ * from the same line with one, and the diff can say so.
+ */
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  const last = lines.pop() ?? '';
+  if (last !== '') lines.push(`${last}\n`);
+  return lines;
+}
+
+interface DiffOp {
+  readonly kind: ' ' | '-' | '+';
+  readonly text: string;
+  /** Index of the line in the old text (or, for an addition, of the next old line). */
+  readonly oldIndex: number;
+  readonly newIndex: number;
+}
+
+/** A line diff by longest common subsequence, after trimming the common head and tail. */
+function diffLines(a: readonly string[], b: readonly string[]): DiffOp[] {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const midA = a.slice(head, a.length - tail);
+  const midB = b.slice(head, b.length - tail);
+  const ops: DiffOp[] = [];
+  for (let k = 0; k < head; k++) ops.push({ kind: ' ', text: a[k] ?? '', oldIndex: k, newIndex: k });
+
+  // Beyond this size a table would be too large for a preview: show the middle as replaced.
+  const lcs = midA.length * midB.length <= 4_000_000 ? lcsTable(midA, midB) : undefined;
+  let i = 0;
+  let j = 0;
+  while (i < midA.length || j < midB.length) {
+    const same = i < midA.length && j < midB.length && midA[i] === midB[j];
+    if (same) {
+      ops.push({ kind: ' ', text: midA[i] ?? '', oldIndex: head + i, newIndex: head + j });
+      i++;
+      j++;
+    } else if (j >= midB.length || (i < midA.length && (lcs === undefined ? true : lcsAt(lcs, midB.length, i + 1, j) >= lcsAt(lcs, midB.length, i, j + 1)))) {
+      ops.push({ kind: '-', text: midA[i] ?? '', oldIndex: head + i, newIndex: head + j });
+      i++;
+    } else {
+      ops.push({ kind: '+', text: midB[j] ?? '', oldIndex: head + i, newIndex: head + j });
+      j++;
+    }
+  }
+  for (let k = 0; k < tail; k++) {
+    ops.push({ kind: ' ', text: a[a.length - tail + k] ?? '', oldIndex: a.length - tail + k, newIndex: b.length - tail + k });
+  }
+  return ops;
+}
+
+/** lcs[i * (m + 1) + j] = length of the longest common subsequence of a[i..] and b[j..]. */
+function lcsTable(a: readonly string[], b: readonly string[]): Uint32Array {
+  const m = b.length;
+  const table = new Uint32Array((a.length + 1) * (m + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      table[i * (m + 1) + j] =
+        a[i] === b[j] ? (table[(i + 1) * (m + 1) + j + 1] ?? 0) + 1 : Math.max(table[(i + 1) * (m + 1) + j] ?? 0, table[i * (m + 1) + j + 1] ?? 0);
+    }
+  }
+  return table;
+}
+
+function lcsAt(table: Uint32Array, m: number, i: number, j: number): number {
+  return table[i * (m + 1) + j] ?? 0;
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { chmod } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { summarizeMixfile } from '../core/mixfile';
+import {
+  PROJECT_FILES,
+  planWrites,
+  readProject,
+  renderDevContainer,
+  subnetConflicts,
+  umbrellaAppFiles,
+  unifiedDiff,
+  type Advice,
+  type WritePlan,
+} from '../core/scaffold';
+import { readText, subfolders } from './workspaceFiles';
+
+export type ConflictChoice = 'keep' | 'overwrite' | 'alongside';
+export type Conflict = Extract<WritePlan, { action: 'conflict' }>;
+
+/** The questions scaffolding asks: the command asks the user, tests answer from a script. */
+export interface ScaffoldDecisions {
+  /** The folder's mix.exs has no :phoenix dependency: scaffold anyway? */
+  scaffoldWithoutPhoenix(folderName: string): Promise<boolean>;
+  /** A file exists and differs from the generated one. `diff` is a unified diff, theirs to ours. */
+  resolveConflict(conflict: Conflict, diff: string): Promise<ConflictChoice>;
+}
+
+export interface ScaffoldSettings {
+  readonly folder: string;
+  readonly baseImage: string;
+  readonly debian: string;
+  readonly namedVolumes: boolean;
+  /** Empty for the default network. */
+  readonly fixedSubnet: string;
+}
+
+export interface ScaffoldResult {
+  /** Paths relative to the project root, as written, kept or saved aside. */
+  readonly written: string[];
+  readonly unchanged: string[];
+  readonly kept: string[];
+  readonly backups: string[];
+  readonly alongside: string[];
+  readonly notes: string[];
+  /** Edits of the user's own files that the scaffold recommends; offered, never applied by itself. */
+  readonly advice: Advice[];
+}
+
+/**
+ * Writes a dev container for the project in `root`, never losing a file: existing files that
+ * differ go to `decisions.resolveConflict`, .env and .gitignore are merged line by line.
+ * Returns undefined when the user declined.
+ */
+export async function scaffoldDevContainer(
+  root: vscode.Uri,
+  folderName: string,
+  settings: ScaffoldSettings,
+  decisions: ScaffoldDecisions,
+  existingSubnets: () => Promise<string[]>,
+): Promise<ScaffoldResult | undefined> {
+  const { project, notes } = readProject({ files: await readProjectFiles(root), folderName });
+  if (!project.isPhoenix && !(await decisions.scaffoldWithoutPhoenix(folderName))) return undefined;
+
+  const allNotes = [...notes];
+  const subnet = settings.fixedSubnet.trim();
+  if (subnet !== '') {
+    const clashes = await existingSubnets().then(
+      (subnets) => subnetConflicts(subnet, subnets),
+      (error: unknown) => {
+        allNotes.push(`Could not compare ${subnet} with your Docker networks (${String(error)}); if compose reports "Pool overlaps", choose another subnet in the phoenix.fixedSubnet setting.`);
+        return [];
+      },
+    );
+    if (clashes.length > 0) {
+      throw new Error(`The subnet ${subnet} overlaps the Docker network ${clashes.join(', ')}. Choose another one in the "phoenix.fixedSubnet" setting, or leave it empty.`);
+    }
+  }
+
+  const rendered = renderDevContainer(project, {
+    folder: settings.folder,
+    host: { uid: process.getuid?.(), gid: process.getgid?.(), platform: process.platform },
+    randomBytes: randomBytes(32),
+    ...(settings.baseImage.trim() !== '' && { baseImage: settings.baseImage.trim() }),
+    ...(settings.debian.trim() !== '' && { debian: settings.debian.trim() }),
+    namedVolumes: settings.namedVolumes,
+    ...(subnet !== '' && { fixedSubnet: { subnet } }),
+  });
+  allNotes.push(...rendered.notes);
+
+  const existing: Record<string, string | undefined> = {};
+  for (const file of rendered.files) existing[file.path] = await readText(vscode.Uri.joinPath(root, file.path));
+
+  const result: ScaffoldResult = { written: [], unchanged: [], kept: [], backups: [], alongside: [], notes: allNotes, advice: rendered.advice };
+  for (const plan of planWrites(rendered.files, existing)) {
+    switch (plan.action) {
+      case 'unchanged':
+        result.unchanged.push(plan.path);
+        break;
+      case 'create':
+        await writeText(root, plan.path, plan.content, plan.mode);
+        result.written.push(plan.path);
+        break;
+      case 'update':
+        await writeText(root, plan.path, plan.content);
+        result.written.push(plan.path);
+        break;
+      case 'conflict': {
+        const choice = await decisions.resolveConflict(plan, unifiedDiff(plan.oldContent, plan.content, plan.path));
+        if (choice === 'keep') {
+          result.kept.push(plan.path);
+        } else if (choice === 'alongside') {
+          const aside = `${plan.path}.new`;
+          await writeText(root, aside, plan.content, plan.mode);
+          result.alongside.push(aside);
+        } else {
+          const backup = await freeBackupPath(root, plan.path);
+          await writeText(root, backup, plan.oldContent);
+          await writeText(root, plan.path, plan.content, plan.mode);
+          result.backups.push(backup);
+          result.written.push(plan.path);
+        }
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+/** Applies one recommended edit to the user's file, through an editor so unsaved work is kept. */
+export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<void> {
+  const uri = vscode.Uri.joinPath(root, advice.file);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const text = document.getText();
+  const start = text.indexOf(advice.find);
+  if (start < 0 || text.indexOf(advice.find, start + 1) >= 0) {
+    throw new Error(`${advice.file} changed since the scaffold read it; make this change by hand: replace "${advice.find}" with "${advice.replace}".`);
+  }
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(document.positionAt(start), document.positionAt(start + advice.find.length)), advice.replace);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not edit ${advice.file}.`);
+  await document.save();
+}
+
+/** The files readProject looks at, including each umbrella app's, as far as they exist. */
+async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string>> {
+  const paths: string[] = [...PROJECT_FILES];
+  const mixfile = await readText(vscode.Uri.joinPath(root, 'mix.exs'));
+  const appsPath = mixfile === undefined ? undefined : summarizeMixfile(mixfile).umbrellaAppsPath;
+  if (appsPath !== undefined) {
+    for (const app of await subfolders(vscode.Uri.joinPath(root, appsPath))) paths.push(...umbrellaAppFiles(appsPath, app));
+  }
+  const files: Record<string, string> = {};
+  for (const path of paths) {
+    const text = await readText(vscode.Uri.joinPath(root, path));
+    if (text !== undefined) files[path] = text;
+  }
+  return files;
+}
+
+async function freeBackupPath(root: vscode.Uri, path: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? `${path}.bak` : `${path}.bak.${n}`;
+    if ((await readText(vscode.Uri.joinPath(root, candidate))) === undefined) return candidate;
+  }
+}
+
+async function writeText(root: vscode.Uri, path: string, content: string, mode?: number): Promise<void> {
+  const uri = vscode.Uri.joinPath(root, path);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+  if (mode !== undefined && uri.scheme === 'file') await chmod(uri.fsPath, mode);
+}

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, rm, stat, writeFile, mkdtemp, appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import { composeProjectName } from '../../src/core/composeProject';
+import { parseEnvFile } from '../../src/core/scaffold';
+import { DockerEngine } from '../../src/docker/engine';
+import { applyAdvice, scaffoldDevContainer, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
+import { compose, docker, requireDocker, tagImagesFor, waitFor, type ComposeFlavor } from './support';
+
+const exec = promisify(execFile);
+const SETTINGS = { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' };
+
+/** Answers the scaffold's questions the way a user would, recording what was asked. */
+function answering(choice: ConflictChoice): ScaffoldDecisions & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    scaffoldWithoutPhoenix: () => Promise.resolve(false),
+    resolveConflict: (conflict, diff) => {
+      asked.push(conflict.path);
+      assert.match(diff, /^--- /m, 'the user is shown a diff');
+      return Promise.resolve(choice);
+    },
+  };
+}
+
+describe('Scaffold Dev Container (real Docker engine)', function () {
+  this.timeout(600_000);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  const root = folder.uri.fsPath;
+  const file = (path: string): string => join(root, path);
+  const engine = new DockerEngine(() => '');
+  const scaffold = (decisions: ScaffoldDecisions): Promise<ScaffoldResult | undefined> =>
+    scaffoldDevContainer(folder.uri, folder.name, SETTINGS, decisions, () => engine.networkSubnets());
+  const project = composeProjectName(folder.name);
+  let first: ScaffoldResult | undefined;
+  let cookie = '';
+
+  before(async function () {
+    await requireDocker(this);
+    await rm(file('.devcontainer'), { recursive: true, force: true });
+  });
+
+  after(async () => {
+    for (const flavor of ['v2', 'v1'] as const) {
+      await compose(flavor, [file('.devcontainer/docker-compose.yml')], project, 'down', '-v').catch(() => undefined);
+    }
+  });
+
+  it('writes the dev container files and keeps the cookie out of version control', async () => {
+    first = await scaffold(answering('keep'));
+    assert.ok(first);
+    assert.deepEqual([...first.written].sort(), [
+      '.devcontainer/.env', '.devcontainer/Dockerfile', '.devcontainer/devcontainer.json',
+      '.devcontainer/docker-compose.yml', '.devcontainer/entrypoint.sh', '.gitignore',
+    ]);
+    cookie = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '';
+    assert.match(cookie, /^[0-9a-f]{32,}$/, 'a random cookie of at least 128 bits');
+    for (const path of first.written.filter((written) => !written.endsWith('.env'))) {
+      assert.doesNotMatch(await readFile(file(path), 'utf8'), new RegExp(cookie), `${path} must not contain the cookie`);
+    }
+    // git itself agrees that .env is ignored.
+    await exec('git', ['init', '-q'], { cwd: root });
+    await exec('git', ['check-ignore', '-q', '.devcontainer/.env'], { cwd: root });
+    await rm(file('.git'), { recursive: true, force: true });
+  });
+
+  it('offers to bind the endpoint to all interfaces, and changes config/dev.exs only when asked', async () => {
+    assert.ok(first);
+    const loopback = first.advice.find((advice) => advice.file === 'config/dev.exs' && advice.find.includes('127, 0, 0, 1'));
+    assert.ok(loopback, 'advice to bind the endpoint beyond loopback');
+    assert.match(await readFile(file('config/dev.exs'), 'utf8'), /ip: \{127, 0, 0, 1\}/, 'not applied by itself');
+    await applyAdvice(folder.uri, loopback);
+    assert.match(await readFile(file('config/dev.exs'), 'utf8'), /ip: \{0, 0, 0, 0\}/);
+  });
+
+  for (const flavor of ['v2', 'v1'] as const satisfies readonly ComposeFlavor[]) {
+    describe(`with compose ${flavor}`, () => {
+      const composeFile = (): string => file('.devcontainer/docker-compose.yml');
+
+      it('accepts the compose file', async () => {
+        const config = await compose(flavor, [composeFile()], project, 'config');
+        assert.match(config, /127\.0\.0\.1/, 'the port is published on loopback');
+      });
+
+      it('builds offline, runs as the host user, and the node answers with the generated cookie', async () => {
+        await tagImagesFor(await readFile(file('.devcontainer/Dockerfile'), 'utf8'));
+        // The build gets no network at all, as on a plane: everything must come from the base image.
+        const offline = join(await mkdtemp(join(tmpdir(), 'offline ')), 'offline.yml');
+        await writeFile(offline, 'services:\n  app:\n    build:\n      network: none\n');
+        await compose(flavor, [composeFile(), offline], project, 'build');
+        await compose(flavor, [composeFile()], project, 'up', '-d');
+        const container = await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=app');
+        assert.ok(container, 'the app container runs');
+
+        const node = `hello_phoenix@hello-phoenix`;
+        const answer = await waitFor(async () => {
+          const probe = await docker('exec', container, 'elixir', '--sname', `probe${Date.now()}`, '--cookie', cookie, '--rpc-eval', node, 'IO.puts(node())').catch(() => '');
+          return probe === node ? probe : undefined;
+        }, `${node} to answer`, 120_000);
+        assert.equal(answer, node);
+
+        const uid = process.getuid?.() ?? 1000;
+        assert.equal(await docker('exec', container, 'id', '-u'), String(uid));
+        assert.equal((await stat(file('_build'))).uid, uid, '_build on the bind mount belongs to the host user');
+
+        const page = await waitFor(() => fetch('http://127.0.0.1:4000/').then((response) => response.text(), () => undefined), 'HTTP on 127.0.0.1:4000', 30_000);
+        assert.match(page, /hello_phoenix/);
+        await compose(flavor, [composeFile()], project, 'down', '-v');
+      });
+    });
+  }
+
+  describe('scaffolding again', () => {
+  it('loses nothing when scaffolding again over files the user changed', async () => {
+    const dockerfile = file('.devcontainer/Dockerfile');
+    const generated = await readFile(dockerfile, 'utf8');
+    const mine = `${generated}\n# my own addition\n`;
+    await writeFile(dockerfile, mine);
+    await appendFile(file('.devcontainer/.env'), 'MY_SETTING=kept\n');
+    await appendFile(file('.gitignore'), '/my-notes.txt\n');
+
+    const keep = answering('keep');
+    const kept = await scaffold(keep);
+    assert.deepEqual(keep.asked, ['.devcontainer/Dockerfile'], 'only the changed file is a conflict');
+    assert.deepEqual(kept?.kept, ['.devcontainer/Dockerfile']);
+    assert.equal(await readFile(dockerfile, 'utf8'), mine);
+    const env = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'));
+    assert.equal(env['ERLANG_COOKIE'], cookie, 'the cookie is never rotated');
+    assert.equal(env['MY_SETTING'], 'kept');
+    const gitignore = await readFile(file('.gitignore'), 'utf8');
+    assert.equal(gitignore.split('\n').filter((line) => line === '/.devcontainer/.env').length, 1, 'no duplicate line');
+    assert.match(gitignore, /\/my-notes\.txt/);
+
+    const alongside = await scaffold(answering('alongside'));
+    assert.deepEqual(alongside?.alongside, ['.devcontainer/Dockerfile.new']);
+    assert.equal(await readFile(dockerfile, 'utf8'), mine);
+    assert.equal(await readFile(`${dockerfile}.new`, 'utf8'), generated);
+
+    const overwrite = await scaffold(answering('overwrite'));
+    assert.deepEqual(overwrite?.backups, ['.devcontainer/Dockerfile.bak']);
+    assert.equal(await readFile(`${dockerfile}.bak`, 'utf8'), mine);
+    assert.equal(await readFile(dockerfile, 'utf8'), generated);
+  });
+});
+});
