@@ -110,6 +110,16 @@ async function prepareStack() {
     const reasonFor = (name) => provisioned.missing.find((line) => line.startsWith(`${name}:`)) ?? `${name}: not available`;
     stack.reasons.docker = reasonFor('docker');
     stack.reasons.chromium = reasonFor('chromium');
+    if (stack.docker) {
+      // The suites run containers from the offline Elixir image; no registry can supply it.
+      const { ensureBaseImage } = await import('./stack/baseImage.mjs');
+      try {
+        await ensureBaseImage({ log: log('base image') });
+      } catch (error) {
+        stack.docker = false;
+        stack.reasons.docker = `docker: the offline Elixir base image could not be built: ${error.message}`;
+      }
+    }
   } catch (error) {
     stack.reasons.docker = stack.reasons.chromium = `provisioning failed: ${error.message}`;
   }

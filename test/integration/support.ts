@@ -22,7 +22,7 @@ export async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-/** The offline Elixir image the bench builds (test/stack/baseImage.mjs). */
+/** The offline Elixir image the bench builds before the suites run (BASE_IMAGE in test/stack/baseImage.mjs). */
 export const BENCH_IMAGE = 'phoenix-dev-containers-bench/elixir:bookworm';
 
 /**
@@ -42,14 +42,21 @@ export async function requireDocker(context: Mocha.Context): Promise<void> {
 
 export type ComposeFlavor = 'v2' | 'v1';
 
+export interface ComposeTarget {
+  readonly files: string[];
+  readonly project: string;
+  /** Added to the environment, where compose takes precedence over .env values. */
+  readonly env?: Record<string, string>;
+}
+
 /** Runs compose in the given flavor: `docker compose` (v2) or `docker-compose` (v1). */
-export async function compose(flavor: ComposeFlavor, files: string[], project: string, ...args: string[]): Promise<string> {
+export async function compose(flavor: ComposeFlavor, { files, project, env }: ComposeTarget, ...args: string[]): Promise<string> {
   const fileArgs = files.flatMap((file) => ['-f', file]);
   const [command, argv] = flavor === 'v2'
     ? ['docker', ['compose', ...fileArgs, '-p', project, ...args]]
     : ['docker-compose', [...fileArgs, '-p', project, ...args]];
   try {
-    const { stdout } = await run(command, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(command, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     return stdout.trim();
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
