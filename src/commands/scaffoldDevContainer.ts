@@ -19,7 +19,7 @@ export async function scaffoldDevContainer({ projects, docker, log }: Services):
       fixedSubnet: config.get<string>('fixedSubnet', ''),
     },
     askTheUser,
-    () => docker.networkSubnets(),
+    (composeProject) => docker.networkSubnets(composeProject),
   );
   if (result === undefined) return;
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import {
   PROJECT_FILES,
@@ -57,15 +59,17 @@ export async function scaffoldDevContainer(
   folderName: string,
   settings: ScaffoldSettings,
   decisions: ScaffoldDecisions,
-  existingSubnets: () => Promise<string[]>,
+  /** The subnets Docker networks use, except those of the given compose project. */
+  existingSubnets: (composeProject: string) => Promise<string[]>,
 ): Promise<ScaffoldResult | undefined> {
   const { project, notes } = readProject({ files: await readProjectFiles(root), folderName });
   if (!project.isPhoenix && !(await decisions.scaffoldWithoutPhoenix(folderName))) return undefined;
 
   const allNotes = [...notes];
+  const composeProject = composeProjectName(basename(root.fsPath));
   const subnet = settings.fixedSubnet.trim();
   if (subnet !== '') {
-    const clashes = await existingSubnets().then(
+    const clashes = await existingSubnets(composeProject).then(
       (subnets) => subnetConflicts(subnet, subnets),
       (error: unknown) => {
         allNotes.push(`Could not compare ${subnet} with your Docker networks (${String(error)}); if compose reports "Pool overlaps", choose another subnet in the phoenix.fixedSubnet setting.`);
@@ -80,6 +84,7 @@ export async function scaffoldDevContainer(
   const rendered = renderDevContainer(project, {
     folder: settings.folder,
     host: { uid: process.getuid?.(), gid: process.getgid?.(), platform: process.platform },
+    composeProject,
     randomBytes: randomBytes(32),
     ...(settings.baseImage.trim() !== '' && { baseImage: settings.baseImage.trim() }),
     ...(settings.debian.trim() !== '' && { debian: settings.debian.trim() }),
@@ -102,7 +107,7 @@ export async function scaffoldDevContainer(
         result.written.push(plan.path);
         break;
       case 'update':
-        await writeText(root, plan.path, plan.content);
+        await writeText(root, plan.path, plan.content, rendered.files.find((file) => file.path === plan.path)?.mode);
         result.written.push(plan.path);
         break;
       case 'conflict': {
@@ -110,12 +115,13 @@ export async function scaffoldDevContainer(
         if (choice === 'keep') {
           result.kept.push(plan.path);
         } else if (choice === 'alongside') {
-          const aside = `${plan.path}.new`;
+          const aside = await unusedPath(root, `${plan.path}.new`);
           await writeText(root, aside, plan.content, plan.mode);
           result.alongside.push(aside);
         } else {
-          const backup = await freeBackupPath(root, plan.path);
-          await writeText(root, backup, plan.oldContent);
+          // A byte-for-byte copy: the user's file may hold more than the text we decoded.
+          const backup = await unusedPath(root, `${plan.path}.bak`);
+          await vscode.workspace.fs.copy(vscode.Uri.joinPath(root, plan.path), vscode.Uri.joinPath(root, backup), { overwrite: false });
           await writeText(root, plan.path, plan.content, plan.mode);
           result.backups.push(backup);
           result.written.push(plan.path);
@@ -138,8 +144,10 @@ export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<voi
   }
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, new vscode.Range(document.positionAt(start), document.positionAt(start + advice.find.length)), advice.replace);
+  const hadUnsavedChanges = document.isDirty;
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not edit ${advice.file}.`);
-  await document.save();
+  // Saving would also save the user's own unsaved edits: leave that to them.
+  if (!hadUnsavedChanges) await document.save();
 }
 
 /** The files readProject looks at, including each umbrella app's, as far as they exist. */
@@ -158,15 +166,22 @@ async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string
   return files;
 }
 
-async function freeBackupPath(root: vscode.Uri, path: string): Promise<string> {
+/** `path`, or `path.1`, `path.2`... whichever does not exist yet. */
+async function unusedPath(root: vscode.Uri, path: string): Promise<string> {
   for (let n = 0; ; n++) {
-    const candidate = n === 0 ? `${path}.bak` : `${path}.bak.${n}`;
+    const candidate = n === 0 ? path : `${path}.${n}`;
     if ((await readText(vscode.Uri.joinPath(root, candidate))) === undefined) return candidate;
   }
 }
 
 async function writeText(root: vscode.Uri, path: string, content: string, mode?: number): Promise<void> {
   const uri = vscode.Uri.joinPath(root, path);
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
-  if (mode !== undefined && uri.scheme === 'file') await chmod(uri.fsPath, mode);
+  if (mode === undefined || uri.scheme !== 'file') {
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+    return;
+  }
+  // Created with its permissions at once: .env holds the cookie and is never readable by others.
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+  await writeFile(uri.fsPath, content, { mode });
+  await chmod(uri.fsPath, mode); // an existing file keeps its old permissions otherwise
 }

@@ -36,7 +36,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
   const file = (path: string): string => join(root, path);
   const engine = new DockerEngine(() => '');
   const scaffold = (decisions: ScaffoldDecisions): Promise<ScaffoldResult | undefined> =>
-    scaffoldDevContainer(folder.uri, folder.name, SETTINGS, decisions, () => engine.networkSubnets());
+    scaffoldDevContainer(folder.uri, folder.name, SETTINGS, decisions, (own) => engine.networkSubnets(own));
   const project = composeProjectName(folder.name);
   let first: ScaffoldResult | undefined;
   let cookie = '';
@@ -48,7 +48,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
 
   after(async () => {
     for (const flavor of ['v2', 'v1'] as const) {
-      await compose(flavor, [file('.devcontainer/docker-compose.yml')], project, 'down', '-v').catch(() => undefined);
+      await compose(flavor, { files: [file('.devcontainer/docker-compose.yml')], project }, 'down', '-v').catch(() => undefined);
     }
   });
 
@@ -84,7 +84,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
       const composeFile = (): string => file('.devcontainer/docker-compose.yml');
 
       it('accepts the compose file', async () => {
-        const config = await compose(flavor, [composeFile()], project, 'config');
+        const config = await compose(flavor, { files: [composeFile()], project }, 'config');
         assert.match(config, /127\.0\.0\.1/, 'the port is published on loopback');
       });
 
@@ -93,8 +93,8 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
         // The build gets no network at all, as on a plane: everything must come from the base image.
         const offline = join(await mkdtemp(join(tmpdir(), 'offline ')), 'offline.yml');
         await writeFile(offline, 'services:\n  app:\n    build:\n      network: none\n');
-        await compose(flavor, [composeFile(), offline], project, 'build');
-        await compose(flavor, [composeFile()], project, 'up', '-d');
+        await compose(flavor, { files: [composeFile(), offline], project }, 'build');
+        await compose(flavor, { files: [composeFile()], project }, 'up', '-d');
         const container = await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=app');
         assert.ok(container, 'the app container runs');
 
@@ -111,7 +111,27 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
 
         const page = await waitFor(() => fetch('http://127.0.0.1:4000/').then((response) => response.text(), () => undefined), 'HTTP on 127.0.0.1:4000', 30_000);
         assert.match(page, /hello_phoenix/);
-        await compose(flavor, [composeFile()], project, 'down', '-v');
+        await compose(flavor, { files: [composeFile()], project }, 'down', '-v');
+      });
+
+      it('runs as a non-root host user (UID/GID 1000) who owns the project, and _build belongs to that user', async () => {
+        // As a developer whose files belong to UID 1000: the image's user gets that UID and GID.
+        const owner = { UID: '1000', GID: '1000' };
+        await rm(file('_build'), { recursive: true, force: true });
+        await exec('chown', ['-R', '1000:1000', root]);
+        try {
+          const target = { files: [composeFile()], project, env: owner };
+          await compose(flavor, target, 'up', '-d', '--build');
+          const container = await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=app');
+          assert.equal(await docker('exec', container, 'id', '-u'), '1000');
+          assert.equal(await docker('exec', container, 'id', '-g'), '1000');
+          const built = await waitFor(() => stat(file('_build')).catch(() => undefined), '_build to be created', 120_000);
+          assert.equal(built.uid, 1000);
+          assert.equal(built.gid, 1000);
+          await compose(flavor, target, 'down', '-v');
+        } finally {
+          await exec('chown', ['-R', `${String(process.getuid?.() ?? 0)}:${String(process.getgid?.() ?? 0)}`, root]);
+        }
       });
     });
   }

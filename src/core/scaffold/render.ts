@@ -18,6 +18,8 @@ export interface RenderOptions extends BaseImageOptions {
   /** Folder for the files, relative to the project root; `.devcontainer` by default. */
   readonly folder?: string;
   readonly host: HostFacts;
+  /** The compose project name (see composeProjectName), pinned in .env. */
+  readonly composeProject: string;
   /** Random bytes for a new Erlang cookie, at least 16 (e.g. crypto.randomBytes(32)). */
   readonly randomBytes: Uint8Array;
   /** Keep deps and _build in named volumes instead of the bind mount (faster on macOS). */
@@ -81,6 +83,7 @@ interface Context {
   readonly network: ReturnType<typeof networkPlan>;
   readonly dbService: keyof typeof DATABASES | undefined;
   readonly namedVolumes: boolean;
+  readonly composeProject: string;
 }
 
 /** Renders the dev container's files for a project, with notes and recommended edits. */
@@ -112,6 +115,7 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
     network,
     dbService,
     namedVolumes: options.namedVolumes ?? false,
+    composeProject: options.composeProject,
   };
 
   if (project.existingComposeFile !== undefined) {
@@ -177,11 +181,6 @@ function renderDockerfile(c: Context): string {
 # bind-mounts the project at /app: nothing of the project is copied into the image.
 FROM ${c.image}
 
-# docker-compose.yml passes your UID and GID (from .env) so that the files the container writes
-# in the project belong to you on the host.
-ARG USER_UID=1000
-ARG USER_GID=1000
-
 # Hex and rebar3 go to MIX_HOME and HEX_HOME, outside any home folder, so every user shares them.
 ENV LANG=C.UTF-8 \\
     MIX_HOME=/opt/mix \\
@@ -214,6 +213,12 @@ RUN set -eu; \\
     if [ -z "$(find "$MIX_HOME" -name rebar3 -type f)" ]; then \\
       mix local.rebar --force || echo "warning: could not install rebar3; continuing without it." >&2; \\
     fi
+
+# docker-compose.yml passes your UID and GID (from .env) so that the files the container writes
+# in the project belong to you on the host. Declared here, after the slow steps, so that another
+# UID reuses their cached layers.
+ARG USER_UID=1000
+ARG USER_GID=1000
 
 # The user "phoenix" gets your UID and GID: a group that already has the GID is reused, and a
 # user that already has the UID is renamed. UID 0 means you run as root on the host; the
@@ -309,8 +314,12 @@ case "$NODE_NAME" in
   *) name_option=--sname ;;
 esac
 
+# The cookie goes to a file only this user can read, where Erlang looks for it, rather than onto
+# the command line, which every user of the host can read in the process list.
+(umask 077 && printf '%s' "$ERLANG_COOKIE" > "$HOME/.erlang.cookie")
+
 # exec: the BEAM replaces this shell, so it receives the container's stop signal.
-exec elixir "$name_option" "$NODE_NAME" --cookie "$ERLANG_COOKIE" -S mix phx.server
+exec elixir "$name_option" "$NODE_NAME" -S mix phx.server
 `;
 }
 
@@ -336,7 +345,7 @@ function renderCompose(c: Context): string {
     '    # A small init as PID 1 forwards stop signals and reaps processes such as epmd.',
     '    init: true',
     `    # A fixed hostname keeps the node name stable: ${c.nodeName}.`,
-    `    hostname: ${c.hostname}`,
+    `    hostname: ${yamlLiteral(c.hostname)}`,
     '    working_dir: /app',
     '    # Run with sh, so the script needs no executable bit (a Windows checkout loses it).',
     `    command: ["sh", ${yamlLiteral(`/app/${c.folder}/entrypoint.sh`)}]`,
@@ -392,7 +401,8 @@ function renderDbService(service: keyof typeof DATABASES, project: ProjectDescri
     environment.push(['POSTGRES_USER', user]);
     // The image refuses to start without a password unless told to trust local connections.
     environment.push(password === '' ? ['POSTGRES_HOST_AUTH_METHOD', 'trust'] : ['POSTGRES_PASSWORD', password]);
-    healthcheck = `["CMD", "pg_isready", "-U", ${yamlLiteral(user)}]`;
+    // Over TCP: during initialisation Postgres answers on its socket before it listens on the network.
+    healthcheck = `["CMD", "pg_isready", "-h", "127.0.0.1", "-U", ${yamlLiteral(user)}]`;
   } else {
     const user = repo?.username ?? 'root';
     const password = repo?.password ?? '';
@@ -443,6 +453,9 @@ function renderEnv(c: Context, randomBytes: Uint8Array): string {
   return [
     '# Read by docker compose for docker-compose.yml in this folder. Keep it out of version control:',
     '# whoever has ERLANG_COOKIE can run any code in the dev server\'s node.',
+    // Names the compose project whichever way compose is started, so that two projects never share
+    // containers or volumes (compose would otherwise name it after this folder).
+    `COMPOSE_PROJECT_NAME=${c.composeProject}`,
     `UID=${c.uid}`,
     `GID=${c.gid}`,
     `ERLANG_COOKIE=${cookie}`,

@@ -18,6 +18,7 @@ export interface ReleaseDockerfileVersions {
 
 /** The Debian part of hexpm/elixir tags used when nothing else decides it. */
 export const DEFAULT_DEBIAN = 'bookworm-20250113-slim';
+const DEBIAN_TAG = /^[a-z]+-\d{8}(-slim)?$/;
 
 interface Combination {
   readonly elixir: string;
@@ -189,9 +190,11 @@ export function chooseBaseImage(inputs: BaseImageInputs, options: BaseImageOptio
   }
 
   const { elixir, otp } = chooseVersions(inputs, notes);
-  const debian = options.debian?.trim() || inputs.release?.debian || DEFAULT_DEBIAN;
-  if (!/^[a-z]+-\d{8}(-slim)?$/.test(debian)) {
-    notes.push(`The Debian release "${debian}" does not look like a hexpm/elixir tag part such as ${DEFAULT_DEBIAN}; if the image cannot be pulled, pick a tag from https://hub.docker.com/r/hexpm/elixir/tags.`);
+  const requested = options.debian?.trim() || inputs.release?.debian || DEFAULT_DEBIAN;
+  // The value lands in the Dockerfile's FROM line: anything but a tag part is refused, never written.
+  const debian = DEBIAN_TAG.test(requested) ? requested : DEFAULT_DEBIAN;
+  if (debian !== requested) {
+    notes.push(`The Debian release "${requested}" is not a hexpm/elixir tag part such as ${DEFAULT_DEBIAN}, so ${DEFAULT_DEBIAN} is used; pick one from https://hub.docker.com/r/hexpm/elixir/tags.`);
   }
   const facts = releaseFacts(/^[a-z]+/.exec(debian)?.[0]);
   if (facts.debianRelease === 'trixie') {
