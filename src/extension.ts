@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
   );
-  registerCommands(context, { log, projects, tree, docker });
+  registerCommands(context, { log, projects, docker });
   // Discovery reads files; activation does not wait for it.
   void projects.refresh();
 }

@@ -19,7 +19,7 @@ const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
 
 /** The Docker engine the extension talks to, connected lazily on first use. */
 export class DockerEngine {
-  private connection: Promise<{ client: Dockerode; choice: DockerHostChoice }> | undefined;
+  private connection: Promise<Dockerode> | undefined;
 
   constructor(private readonly dockerHostSetting: () => string) {}
 
@@ -28,16 +28,13 @@ export class DockerEngine {
     this.connection = undefined;
   }
 
-  async describeHost(): Promise<DockerHostChoice> {
-    return (await this.connect()).choice;
-  }
-
   /** The containers of a compose project, found by label so compose v1 and v2 naming both work. */
   async listComposeContainers(project: string): Promise<ListedContainer[]> {
-    const { client } = await this.connect();
+    const client = await this.connect();
     const containers = await client.listContainers({
       all: true,
-      filters: { label: [`${COMPOSE_PROJECT_LABEL}=${project}`] },
+      // One-off `compose run` containers are not the service itself.
+      filters: { label: [`${COMPOSE_PROJECT_LABEL}=${project}`, 'com.docker.compose.oneoff=False'] },
     });
     return containers.map((info) => ({
       id: info.Id,
@@ -47,22 +44,31 @@ export class DockerEngine {
     }));
   }
 
-  /** The IPv4 subnets of the engine's networks, to keep a fixed-subnet network from clashing. */
-  async networkSubnets(): Promise<string[]> {
-    const { client } = await this.connect();
+  /**
+   * The IPv4 subnets of the engine's networks, to keep a fixed-subnet network from clashing;
+   * without those of `ownProject`, whose network a scaffold may define again.
+   */
+  async networkSubnets(ownProject: string): Promise<string[]> {
+    const client = await this.connect();
     const networks = await client.listNetworks();
-    return networks.flatMap((network) => (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? '')).filter((subnet) => subnet !== '');
+    return networks
+      .filter((network) => network.Labels?.[COMPOSE_PROJECT_LABEL] !== ownProject)
+      .flatMap((network) => (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? ''))
+      .filter((subnet) => subnet !== '');
   }
 
-  private connect(): Promise<{ client: Dockerode; choice: DockerHostChoice }> {
+  private connect(): Promise<Dockerode> {
     this.connection ??= (async () => {
       const choice = await resolveDockerHost(this.dockerHostSetting());
       const { createDockerode } = loadDockerodeBundle();
-      return { client: createDockerode(parseDockerHost(choice.host)), choice };
+      return createDockerode(parseDockerHost(choice.host));
     })();
-    // A failed resolution must not stick: the next call tries again.
-    this.connection.catch(() => (this.connection = undefined));
-    return this.connection;
+    const connection = this.connection;
+    // A failed resolution must not stick (the next call tries again), unless a newer one replaced it.
+    connection.catch(() => {
+      if (this.connection === connection) this.connection = undefined;
+    });
+    return connection;
   }
 }
 

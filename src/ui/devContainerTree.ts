@@ -52,7 +52,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
       case 'service': {
         const state = serviceState(node.container);
         const item = new vscode.TreeItem(node.container.service, vscode.TreeItemCollapsibleState.None);
-        item.id = `service:${node.project.composeProject}:${node.container.service}`;
+        item.id = `container:${node.container.id}`;
         item.description = describeState(state);
         item.tooltip = node.container.status;
         item.iconPath = stateIcon(state);
@@ -88,9 +88,8 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
       return [{
         kind: 'message',
         text: vscode.l10n.t('Not created yet'),
-        tooltip: vscode.l10n.t('Run "Phoenix: Start Dev Container" to build and start it.'),
+        tooltip: vscode.l10n.t('No container of the compose project {0} exists yet.', project.composeProject),
         icon: 'circle-outline',
-        command: { title: vscode.l10n.t('Start Dev Container'), command: 'phoenix.startDevContainer' },
       }];
     }
     return containers

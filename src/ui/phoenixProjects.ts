@@ -1,6 +1,8 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
+import { parseEnvFile } from '../core/scaffold';
 import { readText, subfolders } from './workspaceFiles';
 
 /** A workspace folder that holds a Phoenix project (plain or umbrella). */
@@ -25,17 +27,30 @@ export class PhoenixProjects implements vscode.Disposable {
   private readonly disposables: { dispose(): unknown }[] = [this.changed];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE}}`);
-    const rescan = (): void => void this.refresh();
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE},.env}`);
+    // One `mix deps.get` touches many mix.exs files under deps/: those never matter, and the
+    // rest are coalesced into one scan.
+    let pending: NodeJS.Timeout | undefined;
+    const rescan = (uri?: vscode.Uri): void => {
+      if (uri !== undefined && /[\\/](deps|_build|node_modules)[\\/]/.test(uri.fsPath)) return;
+      clearTimeout(pending);
+      pending = setTimeout(() => void this.refresh(), 300);
+    };
     this.disposables.push(
       watcher,
       watcher.onDidCreate(rescan),
+      watcher.onDidChange(rescan),
       watcher.onDidDelete(rescan),
-      vscode.workspace.onDidChangeWorkspaceFolders(rescan),
-      vscode.workspace.onDidGrantWorkspaceTrust(rescan),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        rescan();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        rescan();
+      }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('phoenix.devContainerFolder')) rescan();
       }),
+      { dispose: () => { clearTimeout(pending); } },
     );
   }
 
@@ -59,9 +74,11 @@ export class PhoenixProjects implements vscode.Disposable {
     if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri))) return undefined;
     const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', '.devcontainer');
     const devContainerDir = vscode.Uri.joinPath(folder.uri, setting);
+    // The scaffold pins the name in .env; compose reads it from there too.
+    const env = await readText(vscode.Uri.joinPath(devContainerDir, '.env'));
     return {
       folder,
-      composeProject: composeProjectName(folder.name),
+      composeProject: (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) ?? composeProjectName(basename(folder.uri.fsPath)),
       devContainerDir,
       hasDevContainer: await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE)),
     };

@@ -1,5 +1,7 @@
 // Journey: a developer opens a Phoenix project for the first time, with no dev container yet.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { prepareWorkspace } from '../stack/workspace.mjs';
 import { eventually, openWorkbench } from './workbench.mjs';
@@ -27,14 +29,13 @@ describe('first look at a Phoenix project', { timeout: 180_000 }, () => {
   it('opens the Phoenix view with its Dev Container view, offering to create one', async () => {
     await workbench.openPhoenixView();
     assert.match(await workbench.sidebarTitle(), /phoenix: dev container/i);
-    // The project has no .devcontainer yet: the view says so and offers both ways forward.
+    // The project has no .devcontainer yet: the view says so and offers to scaffold one.
     const text = await eventually(async () => {
       const shown = await workbench.sidebarText();
       assert.match(shown, /has no dev container yet/);
       return shown;
     });
     assert.match(text, /Scaffold Dev Container/);
-    assert.match(text, /Start Dev Container/);
     await workbench.screenshot('phoenix-view');
   });
 
@@ -48,5 +49,28 @@ describe('first look at a Phoenix project', { timeout: 180_000 }, () => {
     assert.ok(entries.includes('Phoenix: Scaffold Dev Container'), `palette lists: ${entries.join(' | ')}`);
     await workbench.screenshot('palette');
     await workbench.closePalette();
+  });
+
+  it('scaffolds the dev container from the welcome view, then shows the project in the tree', async () => {
+    await workbench.openPhoenixView();
+    await workbench.clickWelcomeButton('Scaffold Dev Container');
+    const toasts = await eventually(async () => {
+      const shown = await workbench.toasts();
+      assert.ok(shown.some((toast) => /Dev container for hello_phoenix written/.test(toast)), `toasts: ${shown.join(' | ')}`);
+      return shown;
+    });
+    // The endpoint binds 127.0.0.1 in config/dev.exs: the user is told, and offered the change.
+    assert.ok(toasts.some((toast) => /binds the server to loopback/.test(toast) && /Apply Change/.test(toast)), `toasts: ${toasts.join(' | ')}`);
+    await workbench.screenshot('scaffolded');
+    for (const file of ['Dockerfile', 'docker-compose.yml', 'entrypoint.sh', 'devcontainer.json', '.env']) {
+      assert.ok(existsSync(join(workspace.folder, '.devcontainer', file)), `.devcontainer/${file} was written`);
+    }
+    const rows = await eventually(async () => {
+      const shown = await workbench.treeRows();
+      assert.ok(shown.some((row) => row.includes('hello_phoenix')), `tree rows: ${shown.join(' | ')}`);
+      return shown;
+    });
+    assert.ok(rows.some((row) => row.includes('Not created yet')), `tree rows: ${rows.join(' | ')}`);
+    await workbench.screenshot('tree-after-scaffold');
   });
 });

@@ -166,6 +166,11 @@ class Workbench {
     return this.page.locator(SELECTORS.sidebar).innerText();
   }
 
+  /** Clicks the button labelled `label` in the side bar's welcome content. */
+  async clickWelcomeButton(label) {
+    await this.page.locator(`${SELECTORS.sidebar} .welcome-view-content a.monaco-button`, { hasText: label }).click();
+  }
+
   /** The text of each visible tree row in the side bar. */
   async treeRows() {
     return this.page.locator(SELECTORS.treeRows).allInnerTexts();

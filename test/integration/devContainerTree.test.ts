@@ -14,6 +14,17 @@ describe('Dev Container view (real Docker engine)', function () {
   const projects = new PhoenixProjects(log);
   const tree = new DevContainerTree(projects, new DockerEngine(() => ''), log);
   let container: string | undefined;
+  let oneOff: string | undefined;
+
+  /** Starts a container labelled the way compose labels a service's (or a `compose run`'s) container. */
+  const runLabelled = (project: string, oneOffRun: boolean): Promise<string> =>
+    docker(
+      'run', '-d',
+      '--label', `com.docker.compose.project=${project}`,
+      '--label', 'com.docker.compose.service=app',
+      '--label', `com.docker.compose.oneoff=${oneOffRun ? 'True' : 'False'}`,
+      BENCH_IMAGE, 'sleep', 'infinity',
+    );
 
   const devContainerDir = (): string => {
     assert.ok(folder, 'no workspace folder is open');
@@ -40,7 +51,7 @@ describe('Dev Container view (real Docker engine)', function () {
   });
 
   after(async () => {
-    if (container !== undefined) await docker('rm', '-f', container);
+    for (const id of [container, oneOff]) if (id !== undefined) await docker('rm', '-f', id);
     await rm(devContainerDir(), { recursive: true, force: true });
     projects.dispose();
     tree.dispose();
@@ -61,13 +72,11 @@ describe('Dev Container view (real Docker engine)', function () {
     assert.deepEqual(rows.map((row) => row.label), ['Not created yet']);
   });
 
-  it('lists a running compose service found by its labels', async () => {
+  it('lists a running compose service found by its labels, without one-off `compose run` containers', async () => {
     const project = projects.all[0]?.composeProject;
     assert.ok(project);
-    container = await docker(
-      'run', '-d', '--label', `com.docker.compose.project=${project}`, '--label', 'com.docker.compose.service=app',
-      BENCH_IMAGE, 'sleep', 'infinity',
-    );
+    container = await runLabelled(project, false);
+    oneOff = await runLabelled(project, true);
     const rows = await serviceRows();
     assert.deepEqual(rows, [{ label: 'app', description: 'running', contextValue: 'service running' }]);
   });
