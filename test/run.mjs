@@ -110,7 +110,15 @@ async function prepareStack() {
     const reasonFor = (name) => provisioned.missing.find((line) => line.startsWith(`${name}:`)) ?? `${name}: not available`;
     stack.reasons.docker = reasonFor('docker');
     stack.reasons.chromium = reasonFor('chromium');
-    if (stack.docker) {
+  } catch (error) {
+    stack.reasons.docker = stack.reasons.chromium = `provisioning failed: ${error.message}`;
+  }
+  // The browser the layers will launch (CHROMIUM_PATH counts too).
+  stack.chromium = Boolean(findChromium());
+  // Independent of each other, so side by side: the image and code-server each take a while cold.
+  await Promise.all([
+    (async () => {
+      if (!stack.docker) return;
       // The suites run containers from the offline Elixir image; no registry can supply it.
       const { ensureBaseImage } = await import('./stack/baseImage.mjs');
       try {
@@ -119,18 +127,16 @@ async function prepareStack() {
         stack.docker = false;
         stack.reasons.docker = `docker: the offline Elixir base image could not be built: ${error.message}`;
       }
-    }
-  } catch (error) {
-    stack.reasons.docker = stack.reasons.chromium = `provisioning failed: ${error.message}`;
-  }
-  // The browser the layers will launch (CHROMIUM_PATH counts too).
-  stack.chromium = Boolean(findChromium());
-  try {
-    await ensureCodeServer({ log: log('tools') });
-    stack.codeServer = true;
-  } catch (error) {
-    stack.reasons.codeServer = `code-server: could not be installed: ${error.message}`;
-  }
+    })(),
+    (async () => {
+      try {
+        await ensureCodeServer({ log: log('tools') });
+        stack.codeServer = true;
+      } catch (error) {
+        stack.reasons.codeServer = `code-server: could not be installed: ${error.message}`;
+      }
+    })(),
+  ]);
   console.log(`[stack] ready in ${seconds(started)}: docker=${stack.docker} chromium=${stack.chromium} code-server=${stack.codeServer}`);
   return stack;
 }
