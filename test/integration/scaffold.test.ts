@@ -57,7 +57,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
     assert.ok(first);
     assert.deepEqual([...first.written].sort(), [
       '.devcontainer/.env', '.devcontainer/Dockerfile', '.devcontainer/devcontainer.json',
-      '.devcontainer/docker-compose.yml', '.devcontainer/entrypoint.sh', '.gitignore',
+      '.devcontainer/docker-compose.yml', '.devcontainer/entrypoint.sh', '.gitattributes', '.gitignore',
     ]);
     cookie = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '';
     assert.match(cookie, /^[0-9a-f]{32,}$/, 'a random cookie of at least 128 bits');
@@ -67,6 +67,9 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
     // git itself agrees that .env is ignored.
     await exec('git', ['init', '-q'], { cwd: root });
     await exec('git', ['check-ignore', '-q', '.devcontainer/.env'], { cwd: root });
+    // ...and keeps the entrypoint's LF line endings on a Windows checkout.
+    const { stdout: eol } = await exec('git', ['check-attr', 'eol', '--', '.devcontainer/entrypoint.sh'], { cwd: root });
+    assert.equal(eol.trim(), '.devcontainer/entrypoint.sh: eol: lf');
     await rm(file('.git'), { recursive: true, force: true });
   });
 

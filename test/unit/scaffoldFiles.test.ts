@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeEnvFile, mergeGitignore, parseEnvFile, planWrites, unifiedDiff } from '../../src/core/scaffold';
+import { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, planWrites, unifiedDiff } from '../../src/core/scaffold';
 
 describe('mergeEnvFile', () => {
   it('keeps existing values, lines and comments, and adds missing keys', () => {
@@ -123,5 +123,19 @@ describe('unifiedDiff', () => {
 
   it('diffs a new file against nothing', () => {
     assert.equal(unifiedDiff('', 'a\nb\n', 'new'), '--- a/new\n+++ b/new\n@@ -0,0 +1,2 @@\n+a\n+b\n');
+  });
+});
+
+describe('mergeLines', () => {
+  const rule = '# Dev container scripts\n/.devcontainer/*.sh text eol=lf\n';
+
+  it('creates the file, or appends the missing rule with its comment after the existing lines', () => {
+    assert.equal(mergeLines('', rule), rule);
+    assert.equal(mergeLines('*.png binary', rule), `*.png binary\n\n${rule}`);
+  });
+
+  it('changes nothing when the rule is there already, whatever the comments and line endings', () => {
+    const existing = '*.png binary\r\n/.devcontainer/*.sh text eol=lf\r\n';
+    assert.equal(mergeLines(existing, rule), existing);
   });
 });

@@ -33,7 +33,7 @@ function service(rendered: RenderedDevContainer, name: string, folder?: string):
 }
 
 describe('renderDevContainer', () => {
-  it('renders the six files under .devcontainer', () => {
+  it('renders the dev container files, with the .gitignore and .gitattributes rules they need', () => {
     const rendered = render('phoenix_postgres');
     assert.deepEqual(
       rendered.files.map((f) => [f.path, f.mode, f.merge]),
@@ -44,9 +44,11 @@ describe('renderDevContainer', () => {
         ['.devcontainer/devcontainer.json', undefined, undefined],
         ['.devcontainer/.env', 0o600, 'env'],
         ['.gitignore', undefined, 'gitignore'],
+        ['.gitattributes', undefined, 'lines'],
       ],
     );
     assert.deepEqual(rendered.notes, []);
+    assert.match(file(rendered, '.gitattributes'), /^\/\.devcontainer\/\*\.sh text eol=lf$/m);
   });
 
   it('writes a Dockerfile FROM a literal image, with the user from build args', () => {
@@ -240,6 +242,9 @@ describe('renderDevContainer', () => {
     assert.deepEqual(app['volumes'], ['../..:/app']);
     assert.deepEqual(app['command'], ['sh', '/app/tools/dev box/entrypoint.sh']);
     assert.equal(file(rendered, '.gitignore'), '# Dev container secrets (docker compose reads them; never commit them)\n/tools/dev box/.env\n');
+    // A .gitattributes pattern cannot hold the space: the user is told what to add instead.
+    assert.equal(rendered.files.some((f) => f.path === '.gitattributes'), false);
+    assert.match(rendered.notes.join('\n'), /LF line endings/);
 
     const outside = render('no_ecto', { folder: '../elsewhere' });
     assert.equal(outside.files[0]?.path, '.devcontainer/Dockerfile');

@@ -8,9 +8,10 @@ export interface RenderedFile {
   readonly mode?: number;
   /**
    * How to combine the file with an existing one instead of replacing it: `env` adds missing
-   * keys to a .env file, `gitignore` adds the lines no existing pattern covers yet.
+   * keys to a .env file, `gitignore` adds the lines no existing pattern covers yet, `lines` adds
+   * the lines the file does not have yet.
    */
-  readonly merge?: 'env' | 'gitignore';
+  readonly merge?: 'env' | 'gitignore' | 'lines';
 }
 
 export type WritePlan =
@@ -27,7 +28,7 @@ export function planWrites(files: readonly RenderedFile[], existing: Readonly<Re
     const old = existing[file.path];
     if (old === undefined) return { path: file.path, action: 'create', content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
     if (file.merge !== undefined) {
-      const merged = file.merge === 'env' ? mergeEnvFile(old, parseEnvFile(file.content)) : mergeGitignore(old, gitignorePatterns(file.content));
+      const merged = mergeInto(old, file.content, file.merge);
       return merged === old ? { path: file.path, action: 'unchanged' } : { path: file.path, action: 'update', oldContent: old, content: merged };
     }
     // A checkout with CRLF line endings holds the same file.
@@ -69,6 +70,28 @@ export function mergeEnvFile(existingText: string, wanted: Readonly<Record<strin
   let result = lines.join(eol);
   if (added.length > 0) result = `${result === '' || result.endsWith(eol) ? result : result + eol}${added.join(eol)}${eol}`;
   return result;
+}
+
+function mergeInto(existing: string, rendered: string, merge: NonNullable<RenderedFile['merge']>): string {
+  switch (merge) {
+    case 'env':
+      return mergeEnvFile(existing, parseEnvFile(rendered));
+    case 'gitignore':
+      return mergeGitignore(existing, gitignorePatterns(rendered));
+    case 'lines':
+      return mergeLines(existing, rendered);
+  }
+}
+
+/** Appends the lines of `rendered` (comments included) that `existing` lacks, in their order. */
+export function mergeLines(existing: string, rendered: string): string {
+  const present = new Set(existing.split(/\r?\n/).map((line) => line.trim()));
+  const rules = rendered.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  if (rules.every((rule) => present.has(rule.trim()))) return existing;
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const missing = rendered.split('\n').filter((line) => line.trim() !== '' && !present.has(line.trim()));
+  const separator = existing === '' ? '' : existing.endsWith(eol) ? eol : eol + eol;
+  return `${existing}${separator}${missing.join(eol)}${eol}`;
 }
 
 /** The patterns of a .gitignore text (what mergeGitignore adds from a rendered one). */

@@ -133,6 +133,12 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
     { path: `${folder}/.env`, content: renderEnv(context, options.randomBytes), mode: 0o600, merge: 'env' },
     { path: '.gitignore', content: mergeGitignore(undefined, [`/${escapeGitignore(folder)}/.env`]), merge: 'gitignore' },
   ];
+  // sh in the container fails on CRLF, which a Windows checkout (core.autocrlf) would produce.
+  if (/^[\w./-]+$/.test(folder)) {
+    files.push({ path: '.gitattributes', content: `# Dev container scripts run in Linux: LF line endings in every checkout\n/${folder}/*.sh text eol=lf\n`, merge: 'lines' });
+  } else {
+    notes.push(`On Windows, keep ${folder}/entrypoint.sh with LF line endings (a .gitattributes rule "*.sh text eol=lf" does it): sh in the container cannot run it with CRLF.`);
+  }
   return { files, notes, advice: advise(context, options.host) };
 }
 
