@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { applyAdvice, scaffoldDevContainer as writeDevContainer, type ConflictChoice, type ScaffoldDecisions } from '../ui/devContainerScaffold';
 import { pickProjectFolder } from '../ui/pickFolder';
+import type { ProposedFiles } from '../ui/proposedFiles';
 import type { Services } from './services';
 
 /** "Phoenix: Scaffold Dev Container": writes the dev container files for a project. */
-export async function scaffoldDevContainer({ projects, docker, log }: Services): Promise<void> {
+export async function scaffoldDevContainer({ projects, docker, log, proposedFiles }: Services): Promise<void> {
   const folder = await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?'));
   if (folder === undefined) return;
   const config = vscode.workspace.getConfiguration('phoenix', folder);
@@ -18,7 +19,7 @@ export async function scaffoldDevContainer({ projects, docker, log }: Services):
       namedVolumes: config.get<boolean>('namedVolumes', false),
       fixedSubnet: config.get<string>('fixedSubnet', ''),
     },
-    askTheUser,
+    askTheUser(folder.uri, proposedFiles),
     (composeProject) => docker.networkSubnets(composeProject),
   );
   if (result === undefined) return;
@@ -28,9 +29,12 @@ export async function scaffoldDevContainer({ projects, docker, log }: Services):
   await projects.refresh();
 
   for (const advice of result.advice) void offerAdvice(folder.uri, advice, log);
-  const summary = result.written.length > 0
-    ? vscode.l10n.t('Dev container for {0} written: {1}.', folder.name, result.written.join(', '))
-    : vscode.l10n.t('The dev container for {0} is up to date; nothing was written.', folder.name);
+  const summary = [
+    result.written.length > 0 ? vscode.l10n.t('Dev container for {0} written: {1}.', folder.name, result.written.join(', ')) : '',
+    result.kept.length > 0 ? vscode.l10n.t('Kept your {0}.', result.kept.join(', ')) : '',
+    result.alongside.length > 0 ? vscode.l10n.t('Generated files written alongside yours: {0}.', result.alongside.join(', ')) : '',
+    result.backups.length > 0 ? vscode.l10n.t('Your previous files are in {0}.', result.backups.join(', ')) : '',
+  ].filter((part) => part !== '').join(' ') || vscode.l10n.t('The dev container for {0} is up to date; nothing was written.', folder.name);
   const showNotes = vscode.l10n.t('Show Notes');
   const choice = await vscode.window.showInformationMessage(
     result.notes.length > 0 ? `${summary} ${vscode.l10n.t('{0} note(s) in the log.', result.notes.length)}` : summary,
@@ -39,33 +43,39 @@ export async function scaffoldDevContainer({ projects, docker, log }: Services):
   if (choice === showNotes) log.show();
 }
 
-const askTheUser: ScaffoldDecisions = {
-  async scaffoldWithoutPhoenix(folderName) {
-    const anyway = vscode.l10n.t('Scaffold Anyway');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} does not look like a Phoenix project: its mix.exs has no :phoenix dependency.', folderName),
-      { modal: true, detail: vscode.l10n.t('The dev container runs "mix phx.server"; scaffold it anyway?') },
-      anyway,
-    );
-    return choice === anyway;
-  },
+function askTheUser(root: vscode.Uri, proposedFiles: ProposedFiles): ScaffoldDecisions {
+  return {
+    async scaffoldWithoutPhoenix(folderName) {
+      const anyway = vscode.l10n.t('Scaffold Anyway');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} does not look like a Phoenix project: its mix.exs has no :phoenix dependency.', folderName),
+        { modal: true, detail: vscode.l10n.t('The dev container runs "mix phx.server"; scaffold it anyway?') },
+        anyway,
+      );
+      return choice === anyway;
+    },
 
-  async resolveConflict(conflict, diff) {
-    // Show what would change, so the choice is an informed one.
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: diff, language: 'diff' }), { preview: true });
-    const choices: Record<string, ConflictChoice> = {
-      [vscode.l10n.t('Keep Mine')]: 'keep',
-      [vscode.l10n.t('Overwrite (Keep a Backup)')]: 'overwrite',
-      [vscode.l10n.t('Write Alongside')]: 'alongside',
-    };
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} already exists and differs from the generated file.', conflict.path),
-      { modal: true, detail: vscode.l10n.t('Keep yours, overwrite it (yours is saved as a .bak file), or write the generated one next to it as a .new file. The diff is open in the editor.') },
-      ...Object.keys(choices),
-    );
-    return (choice === undefined ? undefined : choices[choice]) ?? 'keep';
-  },
-};
+    async resolveConflict(conflict) {
+      // Show what would change, so the choice is an informed one.
+      await proposedFiles.showDiff(
+        vscode.Uri.joinPath(root, conflict.path),
+        conflict.content,
+        vscode.l10n.t('{0}: yours ↔ generated', conflict.path),
+      );
+      const choices: Record<string, ConflictChoice> = {
+        [vscode.l10n.t('Keep Mine')]: 'keep',
+        [vscode.l10n.t('Overwrite (Keep a Backup)')]: 'overwrite',
+        [vscode.l10n.t('Write Alongside')]: 'alongside',
+      };
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} already exists and differs from the generated file.', conflict.path),
+        { modal: true, detail: vscode.l10n.t('Keep yours, overwrite it (yours is saved as a .bak file), or write the generated one next to it as a .new file. The difference is open in the editor.') },
+        ...Object.keys(choices),
+      );
+      return (choice === undefined ? undefined : choices[choice]) ?? 'keep';
+    },
+  };
+}
 
 async function offerAdvice(root: vscode.Uri, advice: Parameters<typeof applyAdvice>[1], log: vscode.LogOutputChannel): Promise<void> {
   const apply = vscode.l10n.t('Apply Change');

@@ -11,7 +11,6 @@ import {
   renderDevContainer,
   subnetConflicts,
   umbrellaAppFiles,
-  unifiedDiff,
   type Advice,
   type WritePlan,
 } from '../core/scaffold';
@@ -24,8 +23,8 @@ export type Conflict = Extract<WritePlan, { action: 'conflict' }>;
 export interface ScaffoldDecisions {
   /** The folder's mix.exs has no :phoenix dependency: scaffold anyway? */
   scaffoldWithoutPhoenix(folderName: string): Promise<boolean>;
-  /** A file exists and differs from the generated one. `diff` is a unified diff, theirs to ours. */
-  resolveConflict(conflict: Conflict, diff: string): Promise<ConflictChoice>;
+  /** A file exists and differs from the generated one (`conflict.content`). */
+  resolveConflict(conflict: Conflict): Promise<ConflictChoice>;
 }
 
 export interface ScaffoldSettings {
@@ -111,7 +110,7 @@ export async function scaffoldDevContainer(
         result.written.push(plan.path);
         break;
       case 'conflict': {
-        const choice = await decisions.resolveConflict(plan, unifiedDiff(plan.oldContent, plan.content, plan.path));
+        const choice = await decisions.resolveConflict(plan);
         if (choice === 'keep') {
           result.kept.push(plan.path);
         } else if (choice === 'alongside') {

@@ -1,6 +1,6 @@
 // Journey: a developer opens a Phoenix project for the first time, with no dev container yet.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { prepareWorkspace } from '../stack/workspace.mjs';
@@ -72,5 +72,26 @@ describe('first look at a Phoenix project', { timeout: 180_000 }, () => {
     });
     assert.ok(rows.some((row) => row.includes('Not created yet')), `tree rows: ${rows.join(' | ')}`);
     await workbench.screenshot('tree-after-scaffold');
+  });
+
+  it('shows the difference and keeps the Dockerfile the user changed when scaffolding again', async () => {
+    const dockerfile = join(workspace.folder, '.devcontainer', 'Dockerfile');
+    const mine = `${readFileSync(dockerfile, 'utf8')}\n# my own addition\n`;
+    writeFileSync(dockerfile, mine);
+
+    await workbench.runFromPalette('Phoenix: Scaffold Dev Container');
+    const question = await workbench.dialogText();
+    assert.match(question, /\.devcontainer\/Dockerfile already exists and differs/);
+    const tabs = await workbench.editorTabs();
+    assert.ok(tabs.some((tab) => /Dockerfile: yours ↔ generated/.test(tab)), `tabs: ${tabs.join(' | ')}`);
+    await workbench.screenshot('conflict');
+    await workbench.clickDialogButton('Keep Mine');
+
+    await eventually(async () => {
+      const shown = await workbench.toasts();
+      assert.ok(shown.some((toast) => /Kept your \.devcontainer\/Dockerfile/.test(toast)), `toasts: ${shown.join(' | ')}`);
+    });
+    assert.equal(readFileSync(dockerfile, 'utf8'), mine);
+    await workbench.screenshot('kept');
   });
 });

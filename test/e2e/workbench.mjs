@@ -171,6 +171,23 @@ class Workbench {
     await this.page.locator(`${SELECTORS.sidebar} .welcome-view-content a.monaco-button`, { hasText: label }).click();
   }
 
+  /** The open modal dialog's message, once one shows. */
+  async dialogText() {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    return dialog.innerText();
+  }
+
+  /** Clicks the modal dialog's button labelled `label`. */
+  async clickDialogButton(label) {
+    await this.page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button', { hasText: label }).click();
+  }
+
+  /** The titles of the editor tabs. */
+  async editorTabs() {
+    return this.page.locator('.tabs-container .tab').allInnerTexts();
+  }
+
   /** The text of each visible tree row in the side bar. */
   async treeRows() {
     return this.page.locator(SELECTORS.treeRows).allInnerTexts();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, planWrites, unifiedDiff } from '../../src/core/scaffold';
+import { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, planWrites } from '../../src/core/scaffold';
 
 describe('mergeEnvFile', () => {
   it('keeps existing values, lines and comments, and adds missing keys', () => {
@@ -79,50 +79,6 @@ describe('planWrites', () => {
       { path: '.devcontainer/.env', action: 'update', oldContent: 'ERLANG_COOKIE=old\n', content: 'ERLANG_COOKIE=old\nUID=1000\n' },
       { path: '.gitignore', action: 'unchanged' },
     ]);
-  });
-});
-
-describe('unifiedDiff', () => {
-  it('is empty for equal texts', () => {
-    assert.equal(unifiedDiff('a\n', 'a\n', 'x'), '');
-  });
-
-  it('shows a change with three lines of context', () => {
-    const before = 'one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\n';
-    const after = 'one\ntwo\nthree\nfour\nFIVE\nsix\nseven\neight\n';
-    assert.equal(unifiedDiff(before, after, '.devcontainer/Dockerfile'), '--- a/.devcontainer/Dockerfile\n+++ b/.devcontainer/Dockerfile\n@@ -2,7 +2,7 @@\n two\n three\n four\n-five\n+FIVE\n six\n seven\n eight\n');
-  });
-
-  it('splits distant changes into hunks and marks a missing final newline', () => {
-    const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n');
-    const after = before.replace('line 2\n', 'line 2\ninserted\n').replace('line 19\n', '') + '\n';
-    assert.equal(
-      unifiedDiff(before, after, 'f'),
-      [
-        '--- a/f',
-        '+++ b/f',
-        '@@ -1,5 +1,6 @@',
-        ' line 1',
-        ' line 2',
-        '+inserted',
-        ' line 3',
-        ' line 4',
-        ' line 5',
-        '@@ -16,5 +17,4 @@',
-        ' line 16',
-        ' line 17',
-        ' line 18',
-        '-line 19',
-        '-line 20',
-        '\\ No newline at end of file',
-        '+line 20',
-        '',
-      ].join('\n'),
-    );
-  });
-
-  it('diffs a new file against nothing', () => {
-    assert.equal(unifiedDiff('', 'a\nb\n', 'new'), '--- a/new\n+++ b/new\n@@ -0,0 +1,2 @@\n+a\n+b\n');
   });
 });
 

@@ -1,6 +1,6 @@
 /** The pure core of "Phoenix: Scaffold Dev Container": reads project files, renders dev container files. */
 export type { TextEdit } from './elixirConfig';
-export { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, planWrites, unifiedDiff, type RenderedFile, type WritePlan } from './files';
+export { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, planWrites, type RenderedFile, type WritePlan } from './files';
 export { subnetConflicts } from './network';
 export { PROJECT_FILES, readProject, umbrellaAppFiles, type Database, type ProjectDescription, type ProjectInput, type ProjectReading } from './project';
 export { DEFAULT_FOLDER, LABELS, renderDevContainer, type Advice, type HostFacts, type RenderedDevContainer, type RenderOptions } from './render';
