@@ -27,6 +27,7 @@ const vscodeStub = {
     onDidChangeWorkspaceFolders: event,
     onDidGrantWorkspaceTrust: event,
     onDidChangeConfiguration: event,
+    registerTextDocumentContentProvider: () => disposable,
   },
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
 };
