@@ -353,7 +353,8 @@ export async function provision({ log = () => {} } = {}) {
 
   // 4. Everything else is a probe.
   const [composeV1, elixir, chromiumPath, debootstrap] = await Promise.all([
-    run('docker-compose', ['version'], { timeoutMs: 20_000 }).then((r) => r.code === 0),
+    // `docker-compose` is v2 on newer systems; the v1 tests need the real v1 (Python, 1.x).
+    run('docker-compose', ['version', '--short'], { timeoutMs: 20_000 }).then((r) => r.code === 0 && r.stdout.trim().startsWith('1.')),
     run('elixir', ['--version'], { timeoutMs: 20_000 }).then((r) => r.code === 0),
     which('chromium').then((p) => p ?? which('chromium-browser')),
     which('debootstrap').then(Boolean),
@@ -362,7 +363,7 @@ export async function provision({ log = () => {} } = {}) {
   const hint = canInstall ? 'install failed' : 'run provision as root on Debian to install it';
   if (!composeV2 && !failures.has('docker compose')) failures.set('docker compose', `Compose v2 plugin missing (${hint})`);
   if (!buildx && !failures.has('docker buildx')) failures.set('docker buildx', `buildx plugin missing (${hint})`);
-  if (!composeV1 && !failures.has('docker-compose')) failures.set('docker-compose', `Compose v1 command missing (${hint})`);
+  if (!composeV1 && !failures.has('docker-compose')) failures.set('docker-compose', `Compose v1 (docker-compose 1.x) missing (${hint})`);
   if (!elixir && !failures.has('elixir')) failures.set('elixir', `elixir not runnable on the host (${hint})`);
   if (!chromiumPath && !failures.has('chromium')) failures.set('chromium', `no chromium executable (${hint})`);
   if (!debootstrap && !failures.has('debootstrap')) failures.set('debootstrap', `debootstrap missing, base images cannot be built (${hint})`);
