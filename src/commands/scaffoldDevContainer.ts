@@ -55,6 +55,28 @@ function askTheUser(root: vscode.Uri, proposedFiles: ProposedFiles): ScaffoldDec
       return choice === anyway;
     },
 
+    async adoptComposeFile(file, candidates) {
+      const useMine = vscode.l10n.t('Use {0}', file);
+      const separate = vscode.l10n.t('Generate a Separate One');
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('Your project has its own {0}. Use it for the dev container?', file),
+        {
+          modal: true,
+          detail: vscode.l10n.t('{0} stays as you wrote it: an override file in the dev container folder adds the named node, its cookie and the labels the Phoenix view needs. Or the dev container gets a compose file of its own.', file),
+        },
+        useMine,
+        separate,
+      );
+      if (choice !== useMine) return undefined;
+      const first = candidates[0];
+      if (candidates.length === 1 || first === undefined) return first;
+      const picked = await vscode.window.showQuickPick(
+        candidates.map((service) => ({ label: service.name, description: vscode.l10n.t('mounts the project at {0}', service.projectMount), service })),
+        { placeHolder: vscode.l10n.t('Which service runs Phoenix?') },
+      );
+      return picked?.service;
+    },
+
     async resolveConflict(conflict) {
       // Show what would change, so the choice is an informed one.
       await proposedFiles.showDiff(

@@ -2,15 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { composeProjectName } from '../core/composeProject';
+import { composeDefaultName, composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import {
   PROJECT_FILES,
+  parseEnvFile,
   planWrites,
   readProject,
+  readRootCompose,
   renderDevContainer,
   subnetConflicts,
   umbrellaAppFiles,
+  type AdoptableService,
+  type AdoptedCompose,
   type Advice,
   type WritePlan,
 } from '../core/scaffold';
@@ -23,6 +27,11 @@ export type Conflict = Extract<WritePlan, { action: 'conflict' }>;
 export interface ScaffoldDecisions {
   /** The folder's mix.exs has no :phoenix dependency: scaffold anyway? */
   scaffoldWithoutPhoenix(folderName: string): Promise<boolean>;
+  /**
+   * The project has its own compose file: adopt one of these services (which bind-mount the
+   * project) as the dev container, or undefined to generate a separate compose file.
+   */
+  adoptComposeFile(file: string, candidates: readonly AdoptableService[]): Promise<AdoptableService | undefined>;
   /** A file exists and differs from the generated one (`conflict.content`). */
   resolveConflict(conflict: Conflict): Promise<ConflictChoice>;
 }
@@ -61,11 +70,16 @@ export async function scaffoldDevContainer(
   /** The subnets Docker networks use, except those of the given compose project. */
   existingSubnets: (composeProject: string) => Promise<string[]>,
 ): Promise<ScaffoldResult | undefined> {
-  const { project, notes } = readProject({ files: await readProjectFiles(root), folderName });
+  const files = await readProjectFiles(root);
+  const { project, notes } = readProject({ files, folderName });
   if (!project.isPhoenix && !(await decisions.scaffoldWithoutPhoenix(folderName))) return undefined;
 
   const allNotes = [...notes];
-  const composeProject = composeProjectName(basename(root.fsPath));
+  const adopt = await chooseAdoption(project.existingComposeFile, files, decisions, allNotes);
+  // An adopted file at the root gets the name compose derives for it (or the root .env's).
+  const composeProject = adopt === undefined
+    ? composeProjectName(basename(root.fsPath))
+    : parseEnvFile(files['.env'] ?? '')['COMPOSE_PROJECT_NAME'] ?? composeDefaultName(basename(root.fsPath));
   const subnet = settings.fixedSubnet.trim();
   if (subnet !== '') {
     const clashes = await existingSubnets(composeProject).then(
@@ -89,6 +103,7 @@ export async function scaffoldDevContainer(
     ...(settings.debian.trim() !== '' && { debian: settings.debian.trim() }),
     namedVolumes: settings.namedVolumes,
     ...(subnet !== '' && { fixedSubnet: { subnet } }),
+    ...(adopt !== undefined && { adopt }),
   });
   allNotes.push(...rendered.notes);
 
@@ -132,6 +147,30 @@ export async function scaffoldDevContainer(
   return result;
 }
 
+/** Asks whether to adopt the project's own compose file, when it has one with a service to adopt. */
+async function chooseAdoption(
+  file: string | undefined,
+  files: Readonly<Record<string, string>>,
+  decisions: ScaffoldDecisions,
+  notes: string[],
+): Promise<AdoptedCompose | undefined> {
+  const text = file === undefined ? undefined : files[file];
+  if (file === undefined || text === undefined) return undefined;
+  let found;
+  try {
+    found = readRootCompose(text);
+  } catch (error) {
+    notes.push(`${file} could not be read (${error instanceof Error ? error.message : String(error)}), so the dev container has a compose file of its own.`);
+    return undefined;
+  }
+  if (found.candidates.length === 0) {
+    notes.push(`No service in ${file} bind-mounts the project folder (like ".:/app"), so the dev container has a compose file of its own.`);
+    return undefined;
+  }
+  const service = await decisions.adoptComposeFile(file, found.candidates);
+  return service === undefined ? undefined : { file, service, databaseService: found.databaseService };
+}
+
 /** Applies one recommended edit to the user's file, through an editor so unsaved work is kept. */
 export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<void> {
   const uri = vscode.Uri.joinPath(root, advice.file);
@@ -151,7 +190,8 @@ export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<voi
 
 /** The files readProject looks at, including each umbrella app's, as far as they exist. */
 async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string>> {
-  const paths: string[] = [...PROJECT_FILES];
+  // The root .env may name the compose project of an adopted compose file.
+  const paths: string[] = [...PROJECT_FILES, '.env'];
   const mixfile = await readText(vscode.Uri.joinPath(root, 'mix.exs'));
   const appsPath = mixfile === undefined ? undefined : summarizeMixfile(mixfile).umbrellaAppsPath;
   if (appsPath !== undefined) {

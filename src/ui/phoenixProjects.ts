@@ -27,7 +27,7 @@ export class PhoenixProjects implements vscode.Disposable {
   private readonly disposables: { dispose(): unknown }[] = [this.changed];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE},.env}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE},devcontainer.json,.env}`);
     // One `mix deps.get` touches many mix.exs files under deps/: those never matter, and the
     // rest are coalesced into one scan.
     let pending: NodeJS.Timeout | undefined;
@@ -80,7 +80,7 @@ export class PhoenixProjects implements vscode.Disposable {
       folder,
       composeProject: (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) ?? composeProjectName(basename(folder.uri.fsPath)),
       devContainerDir,
-      hasDevContainer: await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE)),
+      hasDevContainer: (await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE))) || (await exists(vscode.Uri.joinPath(devContainerDir, 'devcontainer.json'))),
     };
   }
 

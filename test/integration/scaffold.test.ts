@@ -6,20 +6,21 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { composeProjectName } from '../../src/core/composeProject';
-import { parseEnvFile } from '../../src/core/scaffold';
+import { OVERRIDE_FILE, parseEnvFile } from '../../src/core/scaffold';
 import { DockerEngine } from '../../src/docker/engine';
 import { applyAdvice, scaffoldDevContainer, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
-import { compose, docker, requireDocker, tagImagesFor, waitFor, type ComposeFlavor } from './support';
+import { BENCH_IMAGE, compose, docker, requireDocker, tagImagesFor, waitFor, type ComposeFlavor } from './support';
 
 const exec = promisify(execFile);
 const SETTINGS = { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' };
 
 /** Answers the scaffold's questions the way a user would, recording what was asked. */
-function answering(choice: ConflictChoice): ScaffoldDecisions & { asked: string[] } {
+function answering(choice: ConflictChoice, adopt = false): ScaffoldDecisions & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
     scaffoldWithoutPhoenix: () => Promise.resolve(false),
+    adoptComposeFile: (_file, candidates) => Promise.resolve(adopt ? candidates[0] : undefined),
     resolveConflict: (conflict) => {
       asked.push(conflict.path);
       assert.notEqual(conflict.oldContent, conflict.content, 'only a file that differs is a conflict');
@@ -171,4 +172,51 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
     assert.equal(await readFile(dockerfile, 'utf8'), generated);
   });
 });
+
+  describe("adopting the project's own compose file", () => {
+    // A user's own file, as in the classic recipe: the project mounted at /app, the port published.
+    const usersCompose = `services:\n  web:\n    image: ${BENCH_IMAGE}\n    volumes:\n      - .:/app\n    ports:\n      - "127.0.0.1:4000:4000"\n`;
+    const files = (): string[] => [file('docker-compose.yml'), file(`.devcontainer/${OVERRIDE_FILE}`)];
+    let adoptedProject = '';
+
+    before(async () => {
+      await rm(file('.devcontainer'), { recursive: true, force: true });
+      await writeFile(file('docker-compose.yml'), usersCompose);
+    });
+
+    after(async () => {
+      for (const flavor of ['v2', 'v1'] as const) {
+        await compose(flavor, { files: files(), project: adoptedProject }, 'down', '-v').catch(() => undefined);
+      }
+      await rm(file('docker-compose.yml'), { force: true });
+    });
+
+    it('leaves the compose file as written and adds an override for the web service', async () => {
+      const result = await scaffold(answering('keep', true));
+      assert.ok(result);
+      assert.equal(await readFile(file('docker-compose.yml'), 'utf8'), usersCompose);
+      assert.ok(result.written.includes(`.devcontainer/${OVERRIDE_FILE}`));
+      assert.ok(!result.written.includes('.devcontainer/docker-compose.yml'), 'no compose file of its own');
+      const env = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'));
+      adoptedProject = env['COMPOSE_PROJECT_NAME'] ?? '';
+      assert.equal(adoptedProject, 'hello_phoenix', 'the name compose itself gives the root file');
+      cookie = env['ERLANG_COOKIE'] ?? '';
+    });
+
+    for (const flavor of ['v2', 'v1'] as const satisfies readonly ComposeFlavor[]) {
+      it(`runs the adopted service as the named node with compose ${flavor}`, async () => {
+        await compose(flavor, { files: files(), project: adoptedProject }, 'up', '-d');
+        const container = await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${adoptedProject}`, '--filter', 'label=com.docker.compose.service=web');
+        assert.ok(container, 'the web container runs');
+        assert.equal(await docker('inspect', '--format', '{{index .Config.Labels "dev.phoenix.node.name"}}', container), 'hello_phoenix@hello-phoenix');
+        const node = 'hello_phoenix@hello-phoenix';
+        const answer = await waitFor(async () => {
+          const probe = await docker('exec', container, 'elixir', '--sname', `probe${Date.now()}`, '--cookie', cookie, '--rpc-eval', node, 'IO.puts(node())').catch(() => '');
+          return probe === node ? probe : undefined;
+        }, `${node} to answer`, 120_000);
+        assert.equal(answer, node);
+        await compose(flavor, { files: files(), project: adoptedProject }, 'down', '-v');
+      });
+    }
+  });
 });

@@ -2,6 +2,7 @@ import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
 import { networkPlan, parseSubnet } from './network';
 import type { ProjectDescription } from './project';
+import type { AdoptableService } from './rootCompose';
 import { chooseBaseImage, type BaseImageOptions } from './versions';
 
 /** Facts about the machine that runs Docker's client. */
@@ -20,12 +21,25 @@ export interface RenderOptions extends BaseImageOptions {
   readonly host: HostFacts;
   /** The compose project name (see composeProjectName), pinned in .env. */
   readonly composeProject: string;
+  /**
+   * Adopt the user's own compose file at the project root instead of generating one: it stays as
+   * written, and an override file next to the other files adds what the dev container needs.
+   */
+  readonly adopt?: AdoptedCompose;
   /** Random bytes for a new Erlang cookie, at least 16 (e.g. crypto.randomBytes(32)). */
   readonly randomBytes: Uint8Array;
   /** Keep deps and _build in named volumes instead of the bind mount (faster on macOS). */
   readonly namedVolumes?: boolean;
   /** Put the containers on a fixed subnet; the node then uses a long name with the app's address. */
   readonly fixedSubnet?: { readonly subnet: string };
+}
+
+export interface AdoptedCompose {
+  /** The compose file, relative to the project root. */
+  readonly file: string;
+  readonly service: AdoptableService;
+  /** Its database service, whose name is then the database host. */
+  readonly databaseService: string | undefined;
 }
 
 /** An edit of a project file that the scaffold recommends but never applies itself. */
@@ -40,6 +54,8 @@ export interface RenderedDevContainer {
 }
 
 export const DEFAULT_FOLDER = '.devcontainer';
+/** The file that adds the dev container's settings to an adopted compose file. */
+export const OVERRIDE_FILE = 'docker-compose.override.yml';
 
 /** Labels on the app service, so the extension finds it and its node without the cookie. */
 export const LABELS = {
@@ -84,6 +100,11 @@ interface Context {
   readonly dbService: keyof typeof DATABASES | undefined;
   readonly namedVolumes: boolean;
   readonly composeProject: string;
+  /** Where the project is mounted in the container. */
+  readonly workdir: string;
+  /** The database service's name: the host the app connects to. */
+  readonly dbHost: string;
+  readonly adopt: AdoptedCompose | undefined;
 }
 
 /** Renders the dev container's files for a project, with notes and recommended edits. */
@@ -100,7 +121,9 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
   if (options.fixedSubnet && network === undefined) {
     notes.push(`The subnet "${options.fixedSubnet.subnet}" is not an IPv4 subnet of at least 8 addresses (such as 172.40.0.0/24), so the containers use Docker's default network; correct the setting to use a fixed subnet.`);
   }
-  const dbService = project.database === 'postgres' || project.database === 'mysql' ? project.database : undefined;
+  const dbService = (project.database === 'postgres' || project.database === 'mysql') && (options.adopt === undefined || options.adopt.databaseService !== undefined)
+    ? project.database
+    : undefined;
   const context: Context = {
     project,
     folder,
@@ -116,9 +139,15 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
     dbService,
     namedVolumes: options.namedVolumes ?? false,
     composeProject: options.composeProject,
+    workdir: options.adopt?.service.projectMount ?? '/app',
+    dbHost: options.adopt?.databaseService ?? 'db',
+    adopt: options.adopt,
   };
 
-  if (project.existingComposeFile !== undefined) {
+  if (options.adopt !== undefined && network !== undefined) {
+    notes.push(`The fixed subnet is not applied to your own ${options.adopt.file}; define the network there if you need one.`);
+  }
+  if (project.existingComposeFile !== undefined && options.adopt === undefined) {
     notes.push(`The project already has ${project.existingComposeFile}; the dev container uses its own ${folder}/docker-compose.yml, so copy any services you need from one to the other.`);
   }
   if (project.repo !== undefined && dbService !== undefined && (project.repo.username === undefined || project.repo.password === undefined)) {
@@ -126,9 +155,16 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
   }
 
   const files: RenderedFile[] = [
-    { path: `${folder}/Dockerfile`, content: renderDockerfile(context) },
-    { path: `${folder}/entrypoint.sh`, content: renderEntrypoint(context), mode: 0o755 },
-    { path: `${folder}/docker-compose.yml`, content: renderCompose(context) },
+    ...(context.adopt === undefined
+      ? [
+          { path: `${folder}/Dockerfile`, content: renderDockerfile(context) },
+          { path: `${folder}/entrypoint.sh`, content: renderEntrypoint(context), mode: 0o755 },
+          { path: `${folder}/docker-compose.yml`, content: renderCompose(context) },
+        ]
+      : [
+          { path: `${folder}/entrypoint.sh`, content: renderEntrypoint(context), mode: 0o755 },
+          { path: `${folder}/${OVERRIDE_FILE}`, content: renderOverride(context, context.adopt) },
+        ]),
     { path: `${folder}/devcontainer.json`, content: renderDevcontainerJson(context) },
     { path: `${folder}/.env`, content: renderEnv(context, options.randomBytes), mode: 0o600, merge: 'env' },
     { path: '.gitignore', content: mergeGitignore(undefined, [`/${escapeGitignore(folder)}/.env`]), merge: 'gitignore' },
@@ -291,7 +327,7 @@ mix ecto.migrate
     : '';
   return `#!/bin/sh
 # Starts ${c.project.app}'s Phoenix dev server as a distributed Erlang node, so that a remote IEx
-# shell can attach to it. docker-compose.yml runs this file with sh from the bind-mounted project.
+# shell can attach to it. The dev container's compose file runs it with sh from the bind-mounted project.
 set -eu
 
 if [ -z "\${ERLANG_COOKIE:-}" ]; then
@@ -366,7 +402,7 @@ function renderCompose(c: Context): string {
     `      NODE_NAME: ${yamlLiteral(c.nodeName)}`,
     `      ERLANG_COOKIE: "\${ERLANG_COOKIE:?ERLANG_COOKIE is not set. Run Phoenix: Scaffold Dev Container again, or add ERLANG_COOKIE=<secret> to ${c.folder.replace(/[}"$\\]/g, '')}/.env}"`,
     '      PHX_HOST: localhost',
-    ...(db ? ['      DB_HOST: db', `      DB_PORT: "${db.port}"`] : []),
+    ...(db ? [`      DB_HOST: ${yamlLiteral(c.dbHost)}`, `      DB_PORT: "${db.port}"`] : []),
     '    labels:',
     '      # How the Phoenix extension finds this service and its node without reading the cookie.',
     `      ${LABELS.role}: app`,
@@ -393,6 +429,40 @@ function renderCompose(c: Context): string {
       `          ip_range: ${c.network.dynamicRange}`,
     );
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The adopted service's additions, merged by compose over the user's file (left as written). */
+function renderOverride(c: Context, adopt: AdoptedCompose): string {
+  const { project } = c;
+  const db = c.dbService === undefined ? undefined : DATABASES[c.dbService];
+  const lines = [
+    `# Makes the "${adopt.service.name}" service of ${adopt.file} (left as you wrote it) the dev container of`,
+    `# ${project.app}: a named, cookie-protected Erlang node. Compose merges this file over ${adopt.file};`,
+    '# relative paths in it start at the project root. To run it without VS Code, from the project root:',
+    `#   docker compose -f ${adopt.file} -f ${c.folder}/${OVERRIDE_FILE} up`,
+    'services:',
+    `  ${yamlLiteral(adopt.service.name)}:`,
+    `    # A fixed hostname keeps the node name stable: ${c.nodeName}.`,
+    `    hostname: ${yamlLiteral(c.hostname)}`,
+    ...(adopt.service.hasWorkingDir ? [] : [`    working_dir: ${yamlLiteral(c.workdir)}`]),
+    '    # A small init as PID 1 forwards stop signals and reaps processes such as epmd.',
+    '    init: true',
+    `    command: ["sh", ${yamlLiteral(`${c.workdir}/${c.folder}/entrypoint.sh`)}]`,
+    '    # The cookie comes from the git-ignored .env, straight into the container.',
+    '    env_file:',
+    `      - ${yamlLiteral(`${c.folder}/.env`)}`,
+    '    environment:',
+    `      NODE_NAME: ${yamlLiteral(c.nodeName)}`,
+    ...(db ? [`      DB_HOST: ${yamlLiteral(c.dbHost)}`, `      DB_PORT: "${db.port}"`] : []),
+    '    labels:',
+    '      # How the Phoenix extension finds this service and its node without reading the cookie.',
+    `      ${LABELS.role}: app`,
+    `      ${LABELS.app}: ${yamlLiteral(project.app)}`,
+    `      ${LABELS.nodeName}: ${yamlLiteral(c.nodeName)}`,
+    `      ${LABELS.nodeMode}: ${c.nodeMode}`,
+    `      ${LABELS.httpPort}: "${project.http.port}"`,
+  ];
   return `${lines.join('\n')}\n`;
 }
 
@@ -443,9 +513,9 @@ function renderDbService(service: keyof typeof DATABASES, project: ProjectDescri
 function renderDevcontainerJson(c: Context): string {
   const config = {
     name: c.project.app,
-    dockerComposeFile: 'docker-compose.yml',
-    service: 'app',
-    workspaceFolder: '/app',
+    dockerComposeFile: c.adopt === undefined ? 'docker-compose.yml' : [`${c.rootFromFolder}/${c.adopt.file}`, OVERRIDE_FILE],
+    service: c.adopt?.service.name ?? 'app',
+    workspaceFolder: c.workdir,
     forwardPorts: [c.project.http.port],
     remoteUser: c.uid === 0 ? 'root' : 'phoenix',
     shutdownAction: 'stopCompose',
@@ -457,7 +527,7 @@ function renderDevcontainerJson(c: Context): string {
 function renderEnv(c: Context, randomBytes: Uint8Array): string {
   const cookie = Array.from(randomBytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
   return [
-    '# Read by docker compose for docker-compose.yml in this folder. Keep it out of version control:',
+    '# Read by docker compose for the dev container. Keep it out of version control:',
     '# whoever has ERLANG_COOKIE can run any code in the dev server\'s node.',
     // Names the compose project whichever way compose is started, so that two projects never share
     // containers or volumes (compose would otherwise name it after this folder).
@@ -488,7 +558,7 @@ function advise(c: Context, host: HostFacts): Advice[] {
   if (c.dbService !== undefined && project.repo?.hostnameEdit) {
     advice.push({
       ...project.repo.hostnameEdit,
-      reason: 'Inside the dev container the database is the "db" service, not localhost. Read the host from DB_HOST, which the container sets, so the same config still works outside it.',
+      reason: `Inside the dev container the database is the "${c.dbHost}" service, not localhost. Read the host from DB_HOST, which the container sets, so the same config still works outside it.`,
     });
   }
   return advice;

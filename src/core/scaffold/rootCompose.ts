@@ -1,0 +1,64 @@
+import { parse } from 'yaml';
+
+/** A service of the user's own compose file that runs the project, so it can be adopted. */
+export interface AdoptableService {
+  readonly name: string;
+  /** Where the service bind-mounts the project folder (`.:/app` gives `/app`). */
+  readonly projectMount: string;
+  readonly hasWorkingDir: boolean;
+}
+
+export interface RootCompose {
+  /** Services that bind-mount the project, those that build an image first. */
+  readonly candidates: AdoptableService[];
+  /** The first service running Postgres, MySQL or MariaDB, for the entrypoint to wait for. */
+  readonly databaseService: string | undefined;
+}
+
+/** Reads a compose file at the project root; throws with compose-like wording when it is not one. */
+export function readRootCompose(text: string): RootCompose {
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new Error(`it is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`);
+  }
+  const services = isRecord(document) ? document['services'] : undefined;
+  if (!isRecord(services)) throw new Error('it has no "services:" section');
+
+  const candidates: (AdoptableService & { builds: boolean })[] = [];
+  let databaseService: string | undefined;
+  for (const [name, service] of Object.entries(services)) {
+    if (!isRecord(service)) continue;
+    const image = typeof service['image'] === 'string' ? service['image'] : '';
+    if (databaseService === undefined && /(^|\/)(postgres|postgis|mysql|mariadb)[:@]?/.test(image)) databaseService = name;
+    const projectMount = projectMountOf(service['volumes']);
+    if (projectMount !== undefined) {
+      candidates.push({ name, projectMount, hasWorkingDir: typeof service['working_dir'] === 'string', builds: service['build'] !== undefined });
+    }
+  }
+  candidates.sort((a, b) => Number(b.builds) - Number(a.builds));
+  return { candidates: candidates.map(({ name, projectMount, hasWorkingDir }) => ({ name, projectMount, hasWorkingDir })), databaseService };
+}
+
+/** The container path of a bind mount of `.` (short `.:/app[:mode]` or long `{ source: ., target }`). */
+function projectMountOf(volumes: unknown): string | undefined {
+  if (!Array.isArray(volumes)) return undefined;
+  for (const volume of volumes) {
+    if (typeof volume === 'string') {
+      const [source, target] = volume.split(':');
+      if (isProjectRoot(source) && target?.startsWith('/')) return target;
+    } else if (isRecord(volume) && isProjectRoot(volume['source']) && typeof volume['target'] === 'string') {
+      return volume['target'];
+    }
+  }
+  return undefined;
+}
+
+function isProjectRoot(source: unknown): boolean {
+  return source === '.' || source === './';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
