@@ -67,6 +67,7 @@ function askTheUser(root: vscode.Uri, proposedFiles: ProposedFiles): ScaffoldDec
         useMine,
         separate,
       );
+      if (choice === separate) return 'separate';
       if (choice !== useMine) return undefined;
       const first = candidates[0];
       if (candidates.length === 1 || first === undefined) return first;

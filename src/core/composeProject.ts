@@ -1,7 +1,8 @@
+import { parseEnvFile } from './scaffold/files';
+
 /**
- * The compose project name compose itself derives from a folder (and so the Dev Containers
- * tooling, for a compose file at the project root): only lowercase letters, digits, `_` and `-`,
- * starting with a letter or digit.
+ * A name made valid for compose the way compose v2 does it: only lowercase letters, digits, `_`
+ * and `-`, starting with a letter or digit.
  */
 export function composeDefaultName(folderName: string): string {
   const name = folderName
@@ -18,4 +19,13 @@ export function composeDefaultName(folderName: string): string {
  */
 export function composeProjectName(folderName: string): string {
   return `${composeDefaultName(folderName)}_devcontainer`;
+}
+
+/**
+ * The project name compose gives a compose file at the project root that the dev container adopted:
+ * COMPOSE_PROJECT_NAME from the root .env, else the file's top-level `name:`, else the folder's name.
+ */
+export function adoptedComposeProjectName(rootEnvText: string | undefined, composeFileName: string | undefined, folderName: string): string {
+  const fromEnv = rootEnvText === undefined ? undefined : parseEnvFile(rootEnvText)['COMPOSE_PROJECT_NAME']?.trim();
+  return composeDefaultName(fromEnv || composeFileName?.trim() || folderName);
 }

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { composeDefaultName, composeProjectName } from '../core/composeProject';
+import { adoptedComposeProjectName, composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import {
   PROJECT_FILES,
-  parseEnvFile,
   planWrites,
   readProject,
   readRootCompose,
@@ -29,9 +28,9 @@ export interface ScaffoldDecisions {
   scaffoldWithoutPhoenix(folderName: string): Promise<boolean>;
   /**
    * The project has its own compose file: adopt one of these services (which bind-mount the
-   * project) as the dev container, or undefined to generate a separate compose file.
+   * project) as the dev container, generate a `separate` compose file, or cancel (undefined).
    */
-  adoptComposeFile(file: string, candidates: readonly AdoptableService[]): Promise<AdoptableService | undefined>;
+  adoptComposeFile(file: string, candidates: readonly AdoptableService[]): Promise<AdoptableService | 'separate' | undefined>;
   /** A file exists and differs from the generated one (`conflict.content`). */
   resolveConflict(conflict: Conflict): Promise<ConflictChoice>;
 }
@@ -75,11 +74,13 @@ export async function scaffoldDevContainer(
   if (!project.isPhoenix && !(await decisions.scaffoldWithoutPhoenix(folderName))) return undefined;
 
   const allNotes = [...notes];
-  const adopt = await chooseAdoption(project.existingComposeFile, files, decisions, allNotes);
-  // An adopted file at the root gets the name compose derives for it (or the root .env's).
-  const composeProject = adopt === undefined
+  const adoption = await chooseAdoption(project.existingComposeFile, files, decisions, allNotes);
+  if (adoption === 'cancelled') return undefined;
+  const adopt = adoption?.adopt;
+  // An adopted file at the root keeps the name compose gives it there.
+  const composeProject = adoption === undefined
     ? composeProjectName(basename(root.fsPath))
-    : parseEnvFile(files['.env'] ?? '')['COMPOSE_PROJECT_NAME'] ?? composeDefaultName(basename(root.fsPath));
+    : adoptedComposeProjectName(files['.env'], adoption.composeName, basename(root.fsPath));
   const subnet = settings.fixedSubnet.trim();
   if (subnet !== '') {
     const clashes = await existingSubnets(composeProject).then(
@@ -153,7 +154,7 @@ async function chooseAdoption(
   files: Readonly<Record<string, string>>,
   decisions: ScaffoldDecisions,
   notes: string[],
-): Promise<AdoptedCompose | undefined> {
+): Promise<{ adopt: AdoptedCompose; composeName: string | undefined } | 'cancelled' | undefined> {
   const text = file === undefined ? undefined : files[file];
   if (file === undefined || text === undefined) return undefined;
   let found;
@@ -168,7 +169,9 @@ async function chooseAdoption(
     return undefined;
   }
   const service = await decisions.adoptComposeFile(file, found.candidates);
-  return service === undefined ? undefined : { file, service, databaseService: found.databaseService };
+  if (service === undefined) return 'cancelled';
+  if (service === 'separate') return undefined;
+  return { adopt: { file, service, databaseService: found.databaseService }, composeName: found.name };
 }
 
 /** Applies one recommended edit to the user's file, through an editor so unsaved work is kept. */
@@ -219,8 +222,8 @@ async function writeText(root: vscode.Uri, path: string, content: string, mode?:
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
     return;
   }
-  // Created with its permissions at once: .env holds the cookie and is never readable by others.
+  // Private before the content lands: .env holds the cookie and is never readable by others.
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+  await chmod(uri.fsPath, mode).catch(() => undefined); // an existing file keeps its permissions otherwise
   await writeFile(uri.fsPath, content, { mode });
-  await chmod(uri.fsPath, mode); // an existing file keeps its old permissions otherwise
 }

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { composeProjectName } from '../core/composeProject';
+import { adoptedComposeProjectName, composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
-import { parseEnvFile } from '../core/scaffold';
+import { OVERRIDE_FILE, ROOT_COMPOSE_FILES, parseEnvFile, readRootCompose } from '../core/scaffold';
 import { readText, subfolders } from './workspaceFiles';
 
 /** A workspace folder that holds a Phoenix project (plain or umbrella). */
@@ -27,7 +27,7 @@ export class PhoenixProjects implements vscode.Disposable {
   private readonly disposables: { dispose(): unknown }[] = [this.changed];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE},devcontainer.json,.env}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE},${OVERRIDE_FILE},devcontainer.json,.env}`);
     // One `mix deps.get` touches many mix.exs files under deps/: those never matter, and the
     // rest are coalesced into one scan.
     let pending: NodeJS.Timeout | undefined;
@@ -74,19 +74,41 @@ export class PhoenixProjects implements vscode.Disposable {
     if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri))) return undefined;
     const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', '.devcontainer');
     const devContainerDir = vscode.Uri.joinPath(folder.uri, setting);
-    // The scaffold pins the name in .env; compose reads it from there too.
-    const env = await readText(vscode.Uri.joinPath(devContainerDir, '.env'));
+    const hasOwnComposeFile = await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE));
+    const adopted = !hasOwnComposeFile && (await exists(vscode.Uri.joinPath(devContainerDir, OVERRIDE_FILE)));
     return {
       folder,
-      composeProject: (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) ?? composeProjectName(basename(folder.uri.fsPath)),
+      composeProject: adopted ? await adoptedProjectName(folder.uri) : await generatedProjectName(folder.uri, devContainerDir),
       devContainerDir,
-      hasDevContainer: (await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE))) || (await exists(vscode.Uri.joinPath(devContainerDir, 'devcontainer.json'))),
+      hasDevContainer: hasOwnComposeFile || adopted || (await exists(vscode.Uri.joinPath(devContainerDir, 'devcontainer.json'))),
     };
   }
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** A generated dev container's compose file reads the name the scaffold pinned in its .env. */
+async function generatedProjectName(root: vscode.Uri, devContainerDir: vscode.Uri): Promise<string> {
+  const env = await readText(vscode.Uri.joinPath(devContainerDir, '.env'));
+  return (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) || composeProjectName(basename(root.fsPath));
+}
+
+/** An adopted compose file at the root is named the way compose names it there. */
+async function adoptedProjectName(root: vscode.Uri): Promise<string> {
+  let composeName: string | undefined;
+  for (const file of ROOT_COMPOSE_FILES) {
+    const text = await readText(vscode.Uri.joinPath(root, file));
+    if (text === undefined) continue;
+    try {
+      composeName = readRootCompose(text).name;
+    } catch {
+      // An unreadable file has no name; compose will say what is wrong with it when it runs.
+    }
+    break;
+  }
+  return adoptedComposeProjectName(await readText(vscode.Uri.joinPath(root, '.env')), composeName, basename(root.fsPath));
 }
 
 async function usesPhoenix(root: vscode.Uri): Promise<boolean> {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { composeProjectName } from '../../src/core/composeProject';
 import { OVERRIDE_FILE, parseEnvFile } from '../../src/core/scaffold';
 import { DockerEngine } from '../../src/docker/engine';
+import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { applyAdvice, scaffoldDevContainer, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
 import { BENCH_IMAGE, compose, docker, requireDocker, tagImagesFor, waitFor, type ComposeFlavor } from './support';
 
@@ -20,7 +21,7 @@ function answering(choice: ConflictChoice, adopt = false): ScaffoldDecisions & {
   return {
     asked,
     scaffoldWithoutPhoenix: () => Promise.resolve(false),
-    adoptComposeFile: (_file, candidates) => Promise.resolve(adopt ? candidates[0] : undefined),
+    adoptComposeFile: (_file, candidates) => Promise.resolve(adopt ? candidates[0] : 'separate'),
     resolveConflict: (conflict) => {
       asked.push(conflict.path);
       assert.notEqual(conflict.oldContent, conflict.content, 'only a file that differs is a conflict');
@@ -178,6 +179,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
     const usersCompose = `services:\n  web:\n    image: ${BENCH_IMAGE}\n    volumes:\n      - .:/app\n    ports:\n      - "127.0.0.1:4000:4000"\n`;
     const files = (): string[] => [file('docker-compose.yml'), file(`.devcontainer/${OVERRIDE_FILE}`)];
     let adoptedProject = '';
+    const log = vscode.window.createOutputChannel('Phoenix Dev Containers (adoption test)', { log: true });
 
     before(async () => {
       await rm(file('.devcontainer'), { recursive: true, force: true });
@@ -189,6 +191,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
         await compose(flavor, { files: files(), project: adoptedProject }, 'down', '-v').catch(() => undefined);
       }
       await rm(file('docker-compose.yml'), { force: true });
+      log.dispose();
     });
 
     it('leaves the compose file as written and adds an override for the web service', async () => {
@@ -197,17 +200,21 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
       assert.equal(await readFile(file('docker-compose.yml'), 'utf8'), usersCompose);
       assert.ok(result.written.includes(`.devcontainer/${OVERRIDE_FILE}`));
       assert.ok(!result.written.includes('.devcontainer/docker-compose.yml'), 'no compose file of its own');
-      const env = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'));
-      adoptedProject = env['COMPOSE_PROJECT_NAME'] ?? '';
-      assert.equal(adoptedProject, 'hello_phoenix', 'the name compose itself gives the root file');
-      cookie = env['ERLANG_COOKIE'] ?? '';
+      cookie = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '';
+      // The view looks for the containers under the name compose gives the root file by itself.
+      const projects = new PhoenixProjects(log);
+      await projects.refresh();
+      adoptedProject = projects.all[0]?.composeProject ?? '';
+      projects.dispose();
+      assert.equal(adoptedProject, 'hello_phoenix');
     });
 
     for (const flavor of ['v2', 'v1'] as const satisfies readonly ComposeFlavor[]) {
       it(`runs the adopted service as the named node with compose ${flavor}`, async () => {
-        await compose(flavor, { files: files(), project: adoptedProject }, 'up', '-d');
+        // No -p: compose names the project the way it does for the user running it by hand.
+        await compose(flavor, { files: files() }, 'up', '-d');
         const container = await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${adoptedProject}`, '--filter', 'label=com.docker.compose.service=web');
-        assert.ok(container, 'the web container runs');
+        assert.ok(container, `the web container runs in the compose project the view watches (${adoptedProject})`);
         assert.equal(await docker('inspect', '--format', '{{index .Config.Labels "dev.phoenix.node.name"}}', container), 'hello_phoenix@hello-phoenix');
         const node = 'hello_phoenix@hello-phoenix';
         const answer = await waitFor(async () => {
@@ -215,7 +222,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
           return probe === node ? probe : undefined;
         }, `${node} to answer`, 120_000);
         assert.equal(answer, node);
-        await compose(flavor, { files: files(), project: adoptedProject }, 'down', '-v');
+        await compose(flavor, { files: files() }, 'down', '-v');
       });
     }
   });

@@ -44,17 +44,18 @@ export type ComposeFlavor = 'v2' | 'v1';
 
 export interface ComposeTarget {
   readonly files: string[];
-  readonly project: string;
+  /** Passed as -p; without it compose names the project itself. */
+  readonly project?: string;
   /** Added to the environment, where compose takes precedence over .env values. */
   readonly env?: Record<string, string>;
 }
 
 /** Runs compose in the given flavor: `docker compose` (v2) or `docker-compose` (v1). */
 export async function compose(flavor: ComposeFlavor, { files, project, env }: ComposeTarget, ...args: string[]): Promise<string> {
-  const fileArgs = files.flatMap((file) => ['-f', file]);
+  const fileArgs = [...files.flatMap((file) => ['-f', file]), ...(project === undefined ? [] : ['-p', project])];
   const [command, argv] = flavor === 'v2'
-    ? ['docker', ['compose', ...fileArgs, '-p', project, ...args]]
-    : ['docker-compose', [...fileArgs, '-p', project, ...args]];
+    ? ['docker', ['compose', ...fileArgs, ...args]]
+    : ['docker-compose', [...fileArgs, ...args]];
   try {
     const { stdout } = await run(command, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     return stdout.trim();

@@ -90,8 +90,10 @@ describe('mergeLines', () => {
     assert.equal(mergeLines('*.png binary', rule), `*.png binary\n\n${rule}`);
   });
 
-  it('changes nothing when the rule is there already, whatever the comments and line endings', () => {
+  it('changes nothing when the rule is there already, whatever the comments, spacing and line endings', () => {
     const existing = '*.png binary\r\n/.devcontainer/*.sh text eol=lf\r\n';
     assert.equal(mergeLines(existing, rule), existing);
+    const spaced = '/.devcontainer/*.sh   text\teol=lf\n';
+    assert.equal(mergeLines(spaced, rule), spaced);
   });
 });

@@ -85,11 +85,13 @@ function mergeInto(existing: string, rendered: string, merge: NonNullable<Render
 
 /** Appends the lines of `rendered` (comments included) that `existing` lacks, in their order. */
 export function mergeLines(existing: string, rendered: string): string {
-  const present = new Set(existing.split(/\r?\n/).map((line) => line.trim()));
+  // The same rule with other spacing is the same rule.
+  const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
+  const present = new Set(existing.split(/\r?\n/).map(normalize));
   const rules = rendered.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
-  if (rules.every((rule) => present.has(rule.trim()))) return existing;
+  if (rules.every((rule) => present.has(normalize(rule)))) return existing;
   const eol = existing.includes('\r\n') ? '\r\n' : '\n';
-  const missing = rendered.split('\n').filter((line) => line.trim() !== '' && !present.has(line.trim()));
+  const missing = rendered.split('\n').filter((line) => line.trim() !== '' && !present.has(normalize(line)));
   const separator = existing === '' ? '' : existing.endsWith(eol) ? eol : eol + eol;
   return `${existing}${separator}${missing.join(eol)}${eol}`;
 }

@@ -51,6 +51,9 @@ export interface ProjectReading {
   readonly notes: readonly string[];
 }
 
+/** The names compose looks for at a project root, in its order of preference. */
+export const ROOT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+
 /** Files readProject uses, relative to the project root. */
 export const PROJECT_FILES = [
   'mix.exs',
@@ -60,10 +63,7 @@ export const PROJECT_FILES = [
   'config/config.exs',
   'config/dev.exs',
   'Dockerfile',
-  'docker-compose.yml',
-  'docker-compose.yaml',
-  'compose.yml',
-  'compose.yaml',
+  ...ROOT_COMPOSE_FILES,
 ] as const;
 
 /** Files readProject uses for each umbrella app, relative to the project root. */
@@ -137,7 +137,7 @@ export function readProject(input: ProjectInput): ProjectReading {
         pinned: readPins(files),
         release: files['Dockerfile'] === undefined ? undefined : parseReleaseDockerfile(files['Dockerfile']),
       },
-      existingComposeFile: ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml'].find((path) => files[path] !== undefined),
+      existingComposeFile: ROOT_COMPOSE_FILES.find((path) => files[path] !== undefined),
     },
     notes,
   };

@@ -308,7 +308,7 @@ if [ -n "\${DB_HOST:-}" ]; then
 
         {:error, reason} ->
           if System.monotonic_time(:second) >= deadline do
-            IO.puts(:stderr, "The database at #{host}:#{port} does not accept connections (#{:inet.format_error(reason)}); check it with: docker compose logs db")
+            IO.puts(:stderr, "The database at #{host}:#{port} does not accept connections (#{:inet.format_error(reason)}); check it with: docker compose logs ${c.dbHost.replace(/[^\w.-]/g, '')}")
             System.halt(1)
           end
 
@@ -335,7 +335,7 @@ if [ -z "\${ERLANG_COOKIE:-}" ]; then
   exit 1
 fi
 if [ -z "\${NODE_NAME:-}" ]; then
-  echo "NODE_NAME is empty: set it in ${folder}/docker-compose.yml, then recreate the container." >&2
+  echo "NODE_NAME is empty: set it in ${folder}/${c.adopt === undefined ? 'docker-compose.yml' : OVERRIDE_FILE}, then recreate the container." >&2
   exit 1
 fi
 
@@ -358,6 +358,12 @@ esac
 
 # The cookie goes to a file only this user can read, where Erlang looks for it, rather than onto
 # the command line, which every user of the host can read in the process list.
+# A user without a writable home (no passwd entry) gets a private one for the cookie.
+if [ ! -w "\${HOME:-/nonexistent}" ]; then
+  HOME="$(mktemp -d)"
+  export HOME
+fi
+rm -f "$HOME/.erlang.cookie"
 (umask 077 && printf '%s' "$ERLANG_COOKIE" > "$HOME/.erlang.cookie")
 
 # exec: the BEAM replaces this shell, so it receives the container's stop signal.
@@ -517,7 +523,8 @@ function renderDevcontainerJson(c: Context): string {
     service: c.adopt?.service.name ?? 'app',
     workspaceFolder: c.workdir,
     forwardPorts: [c.project.http.port],
-    remoteUser: c.uid === 0 ? 'root' : 'phoenix',
+    // The adopted image has its own users; the generated one has "phoenix" (root for UID 0).
+    ...(c.adopt === undefined && { remoteUser: c.uid === 0 ? 'root' : 'phoenix' }),
     shutdownAction: 'stopCompose',
     customizations: { vscode: { extensions: ['JakeBecker.elixir-ls', 'phoenixframework.phoenix'] } },
   };
@@ -530,8 +537,9 @@ function renderEnv(c: Context, randomBytes: Uint8Array): string {
     '# Read by docker compose for the dev container. Keep it out of version control:',
     '# whoever has ERLANG_COOKIE can run any code in the dev server\'s node.',
     // Names the compose project whichever way compose is started, so that two projects never share
-    // containers or volumes (compose would otherwise name it after this folder).
-    `COMPOSE_PROJECT_NAME=${c.composeProject}`,
+    // containers or volumes (compose would otherwise name it after this folder). An adopted compose
+    // file keeps the name compose gives it at the project root, where this file is not read.
+    ...(c.adopt === undefined ? [`COMPOSE_PROJECT_NAME=${c.composeProject}`] : []),
     `UID=${c.uid}`,
     `GID=${c.gid}`,
     `ERLANG_COOKIE=${cookie}`,

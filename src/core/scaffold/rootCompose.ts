@@ -9,6 +9,8 @@ export interface AdoptableService {
 }
 
 export interface RootCompose {
+  /** The top-level `name:`, which compose v2 uses for the project when nothing else names it. */
+  readonly name: string | undefined;
   /** Services that bind-mount the project, those that build an image first. */
   readonly candidates: AdoptableService[];
   /** The first service running Postgres, MySQL or MariaDB, for the entrypoint to wait for. */
@@ -19,7 +21,8 @@ export interface RootCompose {
 export function readRootCompose(text: string): RootCompose {
   let document: unknown;
   try {
-    document = parse(text);
+    // Merge keys (`<<: *defaults`) are how compose files commonly share volumes between services.
+    document = parse(text, { merge: true });
   } catch (error) {
     throw new Error(`it is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`);
   }
@@ -38,7 +41,8 @@ export function readRootCompose(text: string): RootCompose {
     }
   }
   candidates.sort((a, b) => Number(b.builds) - Number(a.builds));
-  return { candidates: candidates.map(({ name, projectMount, hasWorkingDir }) => ({ name, projectMount, hasWorkingDir })), databaseService };
+  const name = isRecord(document) && typeof document['name'] === 'string' ? document['name'] : undefined;
+  return { name, candidates: candidates.map(({ name, projectMount, hasWorkingDir }) => ({ name, projectMount, hasWorkingDir })), databaseService };
 }
 
 /** The container path of a bind mount of `.` (short `.:/app[:mode]` or long `{ source: ., target }`). */
