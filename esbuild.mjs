@@ -18,11 +18,26 @@ const common = {
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
 
+/** `require('yaml')` in the extension loads dist/yaml.js, next to it, on first use. */
+const yamlBesideTheBundle = {
+  name: 'yaml-beside-the-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.js', external: true }));
+  },
+};
+
 const builds = [
-  // The extension itself. The Docker client lives in its own file (below) so that
-  // activation never pays for loading dockerode.
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, './dockerode.js'] },
+  // The extension itself. The Docker client and the YAML parser live in files of their own
+  // (below) so that activation never pays for loading them.
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: [...common.external, './dockerode.js'],
+    plugins: [yamlBesideTheBundle],
+  },
   { ...common, entryPoints: ['src/docker/dockerode.ts'], outfile: 'dist/dockerode.js' },
+  { ...common, stdin: { contents: "module.exports = require('yaml');", resolveDir: import.meta.dirname }, outfile: 'dist/yaml.js' },
 ];
 
 if (watch) {

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
 
 /** A service of the user's own compose file that runs the project, so it can be adopted. */
 export interface AdoptableService {
@@ -21,6 +21,9 @@ export interface RootCompose {
 export function readRootCompose(text: string): RootCompose {
   let document: unknown;
   try {
+    // Loaded on first use (from a file of its own in the bundle), so activation never pays for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parse } = require('yaml') as typeof Yaml;
     // Merge keys (`<<: *defaults`) are how compose files commonly share volumes between services.
     document = parse(text, { merge: true });
   } catch (error) {
