@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { applyAdvice, scaffoldDevContainer as writeDevContainer, type ConflictChoice, type ScaffoldDecisions } from '../ui/devContainerScaffold';
+import type { Advice } from '../core/scaffold';
 import { pickProjectFolder } from '../ui/pickFolder';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import type { Services } from './services';
@@ -100,7 +101,7 @@ function askTheUser(root: vscode.Uri, proposedFiles: ProposedFiles): ScaffoldDec
   };
 }
 
-async function offerAdvice(root: vscode.Uri, advice: Parameters<typeof applyAdvice>[1], log: vscode.LogOutputChannel): Promise<void> {
+async function offerAdvice(root: vscode.Uri, advice: Advice, log: vscode.LogOutputChannel): Promise<void> {
   const apply = vscode.l10n.t('Apply Change');
   const choice = await vscode.window.showInformationMessage(advice.reason, apply);
   if (choice !== apply) return;

@@ -1,3 +1,5 @@
+import { isRecord } from './isRecord';
+
 /** Where the Docker (or Podman) engine API is reached, in the shape dockerode accepts. */
 export type DockerEndpoint =
   | { readonly socketPath: string }
@@ -77,9 +79,9 @@ export function currentDockerContext(env: Readonly<Record<string, string | undef
 /** The engine address in a context's `meta.json` (`Endpoints.docker.Host`). */
 export function contextDockerHost(metaJson: string): string | undefined {
   const endpoints = parseJsonObject(metaJson)?.['Endpoints'];
-  if (!isObject(endpoints)) return undefined;
+  if (!isRecord(endpoints)) return undefined;
   const docker = endpoints['docker'];
-  if (!isObject(docker)) return undefined;
+  if (!isRecord(docker)) return undefined;
   const host = docker['Host'];
   return typeof host === 'string' && host !== '' ? host : undefined;
 }
@@ -87,12 +89,8 @@ export function contextDockerHost(metaJson: string): string | undefined {
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return isObject(value) ? value : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -17,7 +17,7 @@ import {
   type Advice,
   type WritePlan,
 } from '../core/scaffold';
-import { readText, subfolders } from './workspaceFiles';
+import { exists, readText, subfolders } from './workspaceFiles';
 
 export type ConflictChoice = 'keep' | 'overwrite' | 'alongside';
 export type Conflict = Extract<WritePlan, { action: 'conflict' }>;
@@ -212,7 +212,7 @@ async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string
 async function unusedPath(root: vscode.Uri, path: string): Promise<string> {
   for (let n = 0; ; n++) {
     const candidate = n === 0 ? path : `${path}.${n}`;
-    if ((await readText(vscode.Uri.joinPath(root, candidate))) === undefined) return candidate;
+    if (!(await exists(vscode.Uri.joinPath(root, candidate)))) return candidate;
   }
 }
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { adoptedComposeProjectName, composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import { OVERRIDE_FILE, ROOT_COMPOSE_FILES, parseEnvFile, readRootCompose } from '../core/scaffold';
-import { readText, subfolders } from './workspaceFiles';
+import { exists, readText, subfolders } from './workspaceFiles';
 
 /** A workspace folder that holds a Phoenix project (plain or umbrella). */
 export interface PhoenixProject {
@@ -123,11 +123,4 @@ async function usesPhoenix(root: vscode.Uri): Promise<boolean> {
     if (appMixfile !== undefined && summarizeMixfile(appMixfile).dependsOnPhoenix) return true;
   }
   return false;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  return vscode.workspace.fs.stat(uri).then(
-    () => true,
-    () => false,
-  );
 }

@@ -18,3 +18,10 @@ export async function subfolders(uri: vscode.Uri): Promise<string[]> {
     return [];
   }
 }
+
+export async function exists(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+}

@@ -77,7 +77,7 @@ function mergeInto(existing: string, rendered: string, merge: NonNullable<Render
     case 'env':
       return mergeEnvFile(existing, parseEnvFile(rendered));
     case 'gitignore':
-      return mergeGitignore(existing, gitignorePatterns(rendered));
+      return mergeGitignore(existing, ruleLines(rendered));
     case 'lines':
       return mergeLines(existing, rendered);
   }
@@ -88,16 +88,15 @@ export function mergeLines(existing: string, rendered: string): string {
   // The same rule with other spacing is the same rule.
   const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
   const present = new Set(existing.split(/\r?\n/).map(normalize));
-  const rules = rendered.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
-  if (rules.every((rule) => present.has(normalize(rule)))) return existing;
+  if (ruleLines(rendered).every((rule) => present.has(normalize(rule)))) return existing;
   const eol = existing.includes('\r\n') ? '\r\n' : '\n';
   const missing = rendered.split('\n').filter((line) => line.trim() !== '' && !present.has(normalize(line)));
   const separator = existing === '' ? '' : existing.endsWith(eol) ? eol : eol + eol;
   return `${existing}${separator}${missing.join(eol)}${eol}`;
 }
 
-/** The patterns of a .gitignore text (what mergeGitignore adds from a rendered one). */
-function gitignorePatterns(text: string): string[] {
+/** The lines of a .gitignore or .gitattributes text that are rules: not blank, not comments. */
+function ruleLines(text: string): string[] {
   return text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('#'));
 }
 

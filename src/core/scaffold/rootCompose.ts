@@ -1,4 +1,5 @@
 import type * as Yaml from 'yaml';
+import { isRecord } from '../isRecord';
 
 /** A service of the user's own compose file that runs the project, so it can be adopted. */
 export interface AdoptableService {
@@ -64,8 +65,4 @@ function projectMountOf(volumes: unknown): string | undefined {
 
 function isProjectRoot(source: unknown): boolean {
   return source === '.' || source === './';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
