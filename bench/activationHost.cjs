@@ -19,7 +19,9 @@ const vscodeStub = {
   window: {
     createOutputChannel: () => ({ ...disposable, trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {} }),
     createTreeView: () => disposable,
+    createStatusBarItem: () => ({ ...disposable, show() {}, hide() {} }),
   },
+  StatusBarAlignment: { Left: 1, Right: 2 },
   workspace: {
     workspaceFolders: undefined,
     getConfiguration: () => ({ get: (_key, fallback) => fallback }),

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { DockerEngine } from './docker/engine';
+import { ComposeSession } from './ui/composeSession';
 import { DevContainerTree } from './ui/devContainerTree';
 import { PhoenixProjects } from './ui/phoenixProjects';
 import { ProposedFiles } from './ui/proposedFiles';
+import { DevContainerStatusBar } from './ui/statusBar';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers', { log: true });
@@ -11,20 +13,36 @@ export function activate(context: vscode.ExtensionContext): void {
   const projects = new PhoenixProjects(log);
   const tree = new DevContainerTree(projects, docker, log);
   const proposedFiles = new ProposedFiles();
+  const statusBar = new DevContainerStatusBar(projects, docker);
   context.subscriptions.push(
     log,
     projects,
     tree,
     proposedFiles,
+    statusBar,
     vscode.window.createTreeView('phoenix.devContainer', { treeDataProvider: tree }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('phoenix.dockerHost')) {
         docker.reset();
         tree.refresh();
+        void statusBar.update();
       }
     }),
   );
-  registerCommands(context, { log, projects, docker, proposedFiles });
+  registerCommands(context, {
+    log,
+    projects,
+    docker,
+    proposedFiles,
+    compose: new ComposeSession(),
+    tree,
+    statusBar,
+    // Images belong to the engine, not to a workspace: what they were built from is kept globally.
+    buildRecords: {
+      get: (image) => context.globalState.get(`build:${image}`),
+      set: (image, record) => context.globalState.update(`build:${image}`, record),
+    },
+  });
   // Discovery reads files; activation does not wait for it.
   void projects.refresh();
 }

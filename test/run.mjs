@@ -205,7 +205,9 @@ const runners = {
     if (!built.package) {
       return { failedReason: 'npm run package failed' };
     }
-    const files = findFiles(join(REPO, 'test', 'e2e'), '.test.mjs');
+    // e.g. PHOENIX_TEST_JOURNEY=runDevContainer to run one journey
+    const journey = process.env.PHOENIX_TEST_JOURNEY;
+    const files = findFiles(join(REPO, 'test', 'e2e'), '.test.mjs').filter((file) => !journey || file.includes(journey));
     if (files.length === 0) {
       return { failedReason: 'no journeys found in test/e2e' };
     }

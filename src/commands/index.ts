@@ -1,22 +1,32 @@
 import * as vscode from 'vscode';
+import { DevContainerError } from '../core/devContainerFailure';
+import { describeFailure } from '../ui/failureMessages';
 import { notAvailableYet } from './notAvailableYet';
+import { openInBrowser } from './openInBrowser';
+import { rebuildDevContainer } from './rebuildDevContainer';
 import { refreshView } from './refreshView';
+import { restartDevContainer } from './restartDevContainer';
 import { scaffoldDevContainer } from './scaffoldDevContainer';
 import type { Services } from './services';
+import { showLogs } from './showLogs';
+import { startDevContainer } from './startDevContainer';
+import { stopDevContainer } from './stopDevContainer';
+import { tearDownDevContainer } from './tearDownDevContainer';
 
 type Handler = (services: Services, ...args: unknown[]) => unknown;
 
 /** Every command the extension contributes, by id. Titles live in package.nls.json. */
 const COMMANDS: Readonly<Record<string, Handler>> = {
   'phoenix.refreshView': refreshView,
-  'phoenix.startDevContainer': () => notAvailableYet(vscode.l10n.t('Start Dev Container')),
-  'phoenix.stopDevContainer': () => notAvailableYet(vscode.l10n.t('Stop Dev Container')),
-  'phoenix.restartDevContainer': () => notAvailableYet(vscode.l10n.t('Restart Dev Container')),
-  'phoenix.rebuildDevContainer': () => notAvailableYet(vscode.l10n.t('Rebuild Dev Container')),
+  'phoenix.startDevContainer': startDevContainer,
+  'phoenix.stopDevContainer': stopDevContainer,
+  'phoenix.restartDevContainer': restartDevContainer,
+  'phoenix.rebuildDevContainer': rebuildDevContainer,
+  'phoenix.tearDownDevContainer': tearDownDevContainer,
   'phoenix.scaffoldDevContainer': scaffoldDevContainer,
   'phoenix.attachRemoteIex': () => notAvailableYet(vscode.l10n.t('Attach Remote IEx')),
-  'phoenix.showLogs': () => notAvailableYet(vscode.l10n.t('Show Logs')),
-  'phoenix.openInBrowser': () => notAvailableYet(vscode.l10n.t('Open in Browser')),
+  'phoenix.showLogs': showLogs,
+  'phoenix.openInBrowser': openInBrowser,
   'phoenix.scaffoldReleaseImage': () => notAvailableYet(vscode.l10n.t('Scaffold Release Image')),
 };
 
@@ -27,6 +37,13 @@ export function registerCommands(context: vscode.ExtensionContext, services: Ser
         try {
           await handler(services, ...args);
         } catch (error) {
+          if (error instanceof DevContainerError) {
+            const message = describeFailure(error.failure, undefined, () => { services.log.show(); });
+            services.log.error(`${id}: ${message.text}`);
+            const choice = await vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title));
+            await message.actions.find((action) => action.title === choice)?.run();
+            return;
+          }
           services.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
           const showLog = vscode.l10n.t('Show Log');
           const choice = await vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error), showLog);

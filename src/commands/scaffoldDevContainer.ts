@@ -37,11 +37,13 @@ export async function scaffoldDevContainer({ projects, docker, log, proposedFile
     result.backups.length > 0 ? vscode.l10n.t('Your previous files are in {0}.', result.backups.join(', ')) : '',
   ].filter((part) => part !== '').join(' ') || vscode.l10n.t('The dev container for {0} is up to date; nothing was written.', folder.name);
   const showNotes = vscode.l10n.t('Show Notes');
-  const choice = await vscode.window.showInformationMessage(
+  // Not awaited: Start runs this command first and goes on while the summary stays up.
+  void vscode.window.showInformationMessage(
     result.notes.length > 0 ? `${summary} ${vscode.l10n.t('{0} note(s) in the log.', result.notes.length)}` : summary,
     ...(result.notes.length > 0 ? [showNotes] : []),
-  );
-  if (choice === showNotes) log.show();
+  ).then((choice) => {
+    if (choice === showNotes) log.show();
+  });
 }
 
 function askTheUser(root: vscode.Uri, proposedFiles: ProposedFiles): ScaffoldDecisions {

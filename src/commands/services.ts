@@ -1,7 +1,11 @@
 import type * as vscode from 'vscode';
 import type { DockerEngine } from '../docker/engine';
+import type { BuildRecords } from '../docker/lifecycle';
+import type { ComposeSession } from '../ui/composeSession';
+import type { DevContainerTree } from '../ui/devContainerTree';
 import type { PhoenixProjects } from '../ui/phoenixProjects';
 import type { ProposedFiles } from '../ui/proposedFiles';
+import type { DevContainerStatusBar } from '../ui/statusBar';
 
 /** What the commands share; built once in `activate`. */
 export interface Services {
@@ -9,4 +13,8 @@ export interface Services {
   readonly projects: PhoenixProjects;
   readonly docker: DockerEngine;
   readonly proposedFiles: ProposedFiles;
+  readonly compose: ComposeSession;
+  readonly tree: DevContainerTree;
+  readonly statusBar: DevContainerStatusBar;
+  readonly buildRecords: BuildRecords;
 }

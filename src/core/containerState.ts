@@ -6,6 +6,7 @@ export interface ListedContainer {
   readonly state: string;
   /** Human status line, e.g. "Up 5 minutes (healthy)" or "Exited (1) 2 minutes ago". */
   readonly status: string;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export type ServiceState =

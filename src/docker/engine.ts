@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import {
   chooseDockerHost,
@@ -11,7 +12,10 @@ import {
   parseDockerHost,
   type DockerHostChoice,
 } from '../core/dockerEndpoint';
+import type { PortContainer } from '../core/compose';
 import type { ListedContainer } from '../core/containerState';
+import { demultiplexDockerStream } from '../core/dockerStream';
+import { LineSplitter } from '../core/lines';
 import type * as DockerodeBundle from './dockerode';
 
 const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -41,7 +45,109 @@ export class DockerEngine {
       service: info.Labels[COMPOSE_SERVICE_LABEL] ?? info.Names[0]?.replace(/^\//, '') ?? info.Id.slice(0, 12),
       state: info.State,
       status: info.Status,
+      labels: info.Labels,
     }));
+  }
+
+  /** The running containers' names and published ports, to tell who holds a host port. */
+  async runningContainerPorts(): Promise<PortContainer[]> {
+    const client = await this.connect();
+    const containers = await client.listContainers();
+    return containers.map((info) => ({ name: info.Names[0]?.replace(/^\//, '') ?? info.Id.slice(0, 12), ports: info.Ports }));
+  }
+
+  /** Fails when the engine does not answer (not running, wrong host, no permission on the socket). */
+  async ping(): Promise<void> {
+    const client = await this.connect();
+    await client.ping();
+  }
+
+  /** The engine address in use, for messages. */
+  async host(): Promise<string> {
+    return (await resolveDockerHost(this.dockerHostSetting())).host;
+  }
+
+  async inspectContainer(id: string): Promise<InspectedContainer> {
+    const client = await this.connect();
+    const info = await client.getContainer(id).inspect();
+    return {
+      id: info.Id,
+      running: info.State.Running,
+      status: info.State.Status,
+      exitCode: info.State.ExitCode,
+      labels: info.Config.Labels,
+      env: info.Config.Env,
+      ports: info.NetworkSettings.Ports,
+    };
+  }
+
+  /** An image's id and build time, or undefined when the engine does not have it. */
+  async imageInfo(name: string): Promise<{ readonly id: string; readonly created: Date } | undefined> {
+    const client = await this.connect();
+    try {
+      const info = await client.getImage(name).inspect();
+      return { id: info.Id, created: new Date(info.Created) };
+    } catch (error) {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The last lines a container wrote to stdout and stderr. */
+  async logTail(id: string, lines: number): Promise<string> {
+    const client = await this.connect();
+    const container = client.getContainer(id);
+    const [output, info] = await Promise.all([container.logs({ stdout: true, stderr: true, tail: lines, follow: false }), container.inspect()]);
+    return info.Config.Tty ? output.toString('utf8') : demultiplexDockerStream(output);
+  }
+
+  /** Follows a container's output from now on, line by line, until `signal` aborts. */
+  async followLogs(id: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+    const client = await this.connect();
+    const container = client.getContainer(id);
+    const tty = (await container.inspect()).Config.Tty;
+    const stream = await container.logs({ stdout: true, stderr: true, follow: true, since: Math.floor(Date.now() / 1000) });
+    const lines = new LineSplitter(onLine);
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(chunk.toString('utf8')); done(); } });
+    if (tty) stream.pipe(sink);
+    else client.modem.demuxStream(stream, sink, sink);
+    const stop = (): void => {
+      // The engine's response is an http.IncomingMessage, a Readable.
+      if (stream instanceof Readable) stream.destroy();
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    stream.on('close', () => { signal.removeEventListener('abort', stop); });
+  }
+
+  /**
+   * Runs a program in a running container (argv, no shell) and returns its exit code and output.
+   * `env` reaches the program only, never the engine's event log the way a command line does.
+   */
+  async exec(id: string, argv: readonly string[], options: { env?: readonly string[]; signal?: AbortSignal } = {}): Promise<{ exitCode: number | undefined; output: string }> {
+    const client = await this.connect();
+    const exec = await client.getContainer(id).exec({
+      Cmd: [...argv],
+      Env: [...(options.env ?? [])],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const abort = (): void => {
+        stream.destroy();
+        reject(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+      };
+      if (options.signal?.aborted) abort();
+      options.signal?.addEventListener('abort', abort, { once: true });
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    const output = demultiplexDockerStream(Buffer.concat(chunks));
+    const { ExitCode } = await exec.inspect();
+    return { exitCode: ExitCode ?? undefined, output };
   }
 
   /**
@@ -70,6 +176,23 @@ export class DockerEngine {
     });
     return connection;
   }
+}
+
+/** The parts of `docker inspect` that starting and attaching use. */
+export interface InspectedContainer {
+  readonly id: string;
+  readonly running: boolean;
+  /** created, running, paused, restarting, removing, exited or dead. */
+  readonly status: string;
+  readonly exitCode: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly env: readonly string[];
+  /** Published ports by "<port>/<protocol>"; null when the port is exposed but not published. */
+  readonly ports: Readonly<Record<string, readonly { readonly HostIp: string; readonly HostPort: string }[] | null>>;
+}
+
+function statusCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : undefined;
 }
 
 function loadDockerodeBundle(): typeof DockerodeBundle {

@@ -1,8 +1,10 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import type { ComposeTarget } from '../core/compose';
 import { adoptedComposeProjectName, composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import { OVERRIDE_FILE, ROOT_COMPOSE_FILES, parseEnvFile, readRootCompose } from '../core/scaffold';
+import { devContainerTarget } from '../docker/lifecycle';
 import { exists, readText, subfolders } from './workspaceFiles';
 
 /** A workspace folder that holds a Phoenix project (plain or umbrella). */
@@ -11,6 +13,8 @@ export interface PhoenixProject {
   readonly composeProject: string;
   readonly devContainerDir: vscode.Uri;
   readonly hasDevContainer: boolean;
+  /** The compose files, directory and project name that compose runs the dev container with. */
+  readonly compose: ComposeTarget;
 }
 
 const COMPOSE_FILE = 'docker-compose.yml';
@@ -76,11 +80,22 @@ export class PhoenixProjects implements vscode.Disposable {
     const devContainerDir = vscode.Uri.joinPath(folder.uri, setting);
     const hasOwnComposeFile = await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE));
     const adopted = !hasOwnComposeFile && (await exists(vscode.Uri.joinPath(devContainerDir, OVERRIDE_FILE)));
+    const rootCompose = adopted ? await readAdoptedCompose(folder.uri) : undefined;
+    const composeProject = rootCompose
+      ? adoptedComposeProjectName(await readText(vscode.Uri.joinPath(folder.uri, '.env')), rootCompose.name, basename(folder.uri.fsPath))
+      : await generatedProjectName(folder.uri, devContainerDir);
     return {
       folder,
-      composeProject: adopted ? await adoptedProjectName(folder.uri) : await generatedProjectName(folder.uri, devContainerDir),
+      composeProject,
       devContainerDir,
       hasDevContainer: hasOwnComposeFile || adopted || (await exists(vscode.Uri.joinPath(devContainerDir, 'devcontainer.json'))),
+      compose: devContainerTarget({
+        root: folder.uri.fsPath,
+        devContainerDir: devContainerDir.fsPath,
+        adopted,
+        projectName: composeProject,
+        ...(rootCompose && { rootComposeFile: rootCompose.file }),
+      }),
     };
   }
 
@@ -95,20 +110,19 @@ async function generatedProjectName(root: vscode.Uri, devContainerDir: vscode.Ur
   return (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) || composeProjectName(basename(root.fsPath));
 }
 
-/** An adopted compose file at the root is named the way compose names it there. */
-async function adoptedProjectName(root: vscode.Uri): Promise<string> {
-  let composeName: string | undefined;
+/** The root compose file a dev container adopted, and its top-level `name:` (compose names the project after it). */
+async function readAdoptedCompose(root: vscode.Uri): Promise<{ file: string; name: string | undefined }> {
   for (const file of ROOT_COMPOSE_FILES) {
     const text = await readText(vscode.Uri.joinPath(root, file));
     if (text === undefined) continue;
     try {
-      composeName = readRootCompose(text).name;
+      return { file, name: readRootCompose(text).name };
     } catch {
       // An unreadable file has no name; compose will say what is wrong with it when it runs.
+      return { file, name: undefined };
     }
-    break;
   }
-  return adoptedComposeProjectName(await readText(vscode.Uri.joinPath(root, '.env')), composeName, basename(root.fsPath));
+  return { file: COMPOSE_FILE, name: undefined };
 }
 
 async function usesPhoenix(root: vscode.Uri): Promise<boolean> {

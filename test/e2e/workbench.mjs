@@ -180,7 +180,8 @@ class Workbench {
 
   /** Clicks the modal dialog's button labelled `label`. */
   async clickDialogButton(label) {
-    await this.page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button', { hasText: label }).click();
+    const exactly = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    await this.page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button', { hasText: exactly }).click();
   }
 
   /** The titles of the editor tabs. */
@@ -210,6 +211,11 @@ class Workbench {
     await this.page.locator(SELECTORS.terminal).click();
     await this.page.keyboard.type(text);
     await this.page.keyboard.press('Enter');
+  }
+
+  /** The text of the status bar item whose accessible name starts with `label`. */
+  async statusBarText(label) {
+    return (await this.page.locator(`.part.statusbar [aria-label^="${label}"]`).first().innerText()).trim();
   }
 
   /** The text of each notification toast on screen. */

@@ -65,13 +65,25 @@ export async function compose(flavor: ComposeFlavor, { files, project, env }: Co
   }
 }
 
+/** Starts the engine again after a test stopped it, the way the bench started it (test/stack/provision.mjs). */
+export async function startDockerAgain(): Promise<void> {
+  // The old daemon may take a moment to exit; provision starts a new one only when none answers.
+  await waitFor(async () => (await run('pgrep', ['-x', 'dockerd']).then(() => true, () => false)) ? undefined : true, 'the old dockerd to exit', 60_000);
+  const provision = (await import(pathToFileURL(stackModule('provision.mjs')).href)) as { provision(options: { log: (line: string) => void }): Promise<{ docker: boolean; missing: string[] }> };
+  const result = await provision.provision({ log: (line) => { console.log(line); } });
+  if (!result.docker) throw new Error(`Docker did not come back: ${result.missing.join('; ')}`);
+}
+
+function stackModule(name: string): string {
+  return join(__dirname, '..', '..', '..', 'test', 'stack', name);
+}
+
 /**
  * Tags the bench's offline images as every image a Dockerfile names in FROM, so that builds
  * resolve them locally instead of pulling (no registry is reachable from the bench).
  */
 export async function tagImagesFor(dockerfileText: string): Promise<void> {
-  const modulePath = join(__dirname, '..', '..', '..', 'test', 'stack', 'baseImage.mjs');
-  const baseImage = (await import(pathToFileURL(modulePath).href)) as {
+  const baseImage = (await import(pathToFileURL(stackModule('baseImage.mjs')).href)) as {
     tagDockerfileImages(text: string, options: { log: (line: string) => void }): Promise<unknown>;
   };
   await baseImage.tagDockerfileImages(dockerfileText, { log: (line) => { console.log(line); } });

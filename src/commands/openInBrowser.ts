@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import { runningAppUrl } from '../docker/lifecycle';
+import { projectForCommand } from '../ui/projectForCommand';
+import { openUrl } from '../ui/readyActions';
+import type { Services } from './services';
+
+/** "Phoenix: Open in Browser": the running app's published port, forwarded when VS Code runs remotely. */
+export async function openInBrowser(services: Services, node?: unknown): Promise<void> {
+  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Open the app of which folder?'));
+  if (project === undefined) return;
+  const url = await runningAppUrl(services.docker, project.composeProject);
+  if (url === undefined) {
+    const start = vscode.l10n.t('Start Dev Container');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The app of {0} is not running, or its port is not published. Start the dev container first.', project.folder.name),
+      start,
+    );
+    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    return;
+  }
+  await openUrl(url);
+}

@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import { rebuildDevContainer as rebuild } from '../docker/lifecycle';
+import { withLifecycleProgress } from '../ui/lifecycleProgress';
+import { projectForCommand } from '../ui/projectForCommand';
+import { offerReadyActions } from '../ui/readyActions';
+import type { Services } from './services';
+
+/** "Phoenix: Rebuild Dev Container": builds the images again (with or without the cache) and recreates the services. */
+export async function rebuildDevContainer(services: Services, node?: unknown): Promise<void> {
+  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Rebuild the dev container of which folder?'));
+  if (project === undefined) return;
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('Rebuild'), detail: vscode.l10n.t('Reuses the cached layers that did not change.'), noCache: false },
+      { label: vscode.l10n.t('Rebuild Without Cache'), detail: vscode.l10n.t('Runs every step again, e.g. to get newer system packages.'), noCache: true },
+    ],
+    { placeHolder: vscode.l10n.t('Rebuild the dev container of {0}', project.folder.name) },
+  );
+  if (picked === undefined) return;
+  const ready = await withLifecycleProgress(services, project, vscode.l10n.t('Rebuilding the dev container of {0}', project.folder.name), async (options) =>
+    rebuild(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
+  if (ready !== undefined) offerReadyActions(services, project, ready);
+}

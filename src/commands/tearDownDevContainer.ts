@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { tearDownDevContainer as tearDown } from '../docker/lifecycle';
+import { withLifecycleProgress } from '../ui/lifecycleProgress';
+import { projectForCommand } from '../ui/projectForCommand';
+import type { Services } from './services';
+
+/**
+ * "Phoenix: Tear Down Dev Container": removes containers and networks. Volumes (the database's
+ * data) go only after a second, explicit confirmation.
+ */
+export async function tearDownDevContainer(services: Services, node?: unknown): Promise<void> {
+  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Tear down the dev container of which folder?'));
+  if (project === undefined) return;
+  const keepVolumes = vscode.l10n.t('Remove Containers');
+  const withVolumes = vscode.l10n.t('Remove Containers and Volumes…');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Tear down the dev container of {0}?', project.folder.name),
+    { modal: true, detail: vscode.l10n.t('Containers and networks of the compose project {0} are removed. Volumes, such as the database\'s data, are kept unless you also remove them.', project.composeProject) },
+    keepVolumes,
+    withVolumes,
+  );
+  if (choice === undefined) return;
+  let removeVolumes = false;
+  if (choice === withVolumes) {
+    const confirm = vscode.l10n.t('Delete Volumes');
+    const confirmed = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Delete the volumes of {0} for good?', project.composeProject),
+      { modal: true, detail: vscode.l10n.t('Everything stored in them, such as the development database, is lost. This cannot be undone.') },
+      confirm,
+    );
+    if (confirmed !== confirm) return;
+    removeVolumes = true;
+  }
+  await withLifecycleProgress(services, project, vscode.l10n.t('Tearing down the dev container of {0}', project.folder.name), async (options) =>
+    tearDown(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
+}

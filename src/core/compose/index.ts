@@ -1,0 +1,18 @@
+/** The pure core of running compose: argv as data, reading `compose config`, and what a failure means. */
+export {
+  COMPOSE_FLAVOURS,
+  candidateFlavours,
+  composeArgv,
+  composeCli,
+  parseComposeVersion,
+  versionProbe,
+  type Argv,
+  type ComposeAction,
+  type ComposeCli,
+  type ComposeFlavour,
+  type ComposeSetting,
+  type ComposeTarget,
+} from './cli';
+export { builtImageName, parseComposeConfig, type ComposeService, type PublishedPort } from './config';
+export { classifyComposeFailure, type ComposeFailure } from './failure';
+export { containerPublishing, listeningSocketInodes, socketInodeOfFdLink, type PortContainer } from './portHolder';

@@ -1,0 +1,29 @@
+import type { ComposeFailure } from './compose';
+import type { NodeProbeOutcome } from './nodeProbe';
+
+/** Why a dev container could not be started or reached, as data; the glue words it for the user. */
+export type DevContainerFailure =
+  | { readonly kind: 'docker-not-installed' }
+  | { readonly kind: 'compose-missing'; readonly tried: readonly string[] }
+  | { readonly kind: 'docker-unreachable'; readonly host: string; readonly detail: string }
+  | Exclude<ComposeFailure, { kind: 'docker-unreachable' | 'port-in-use' | 'other' }>
+  | { readonly kind: 'port-in-use'; readonly port: number | undefined; readonly holder: string | undefined }
+  | { readonly kind: 'compose-failed'; readonly command: string; readonly detail: string }
+  | { readonly kind: 'container-exited'; readonly service: string; readonly exitCode: number; readonly lastLines: readonly string[] }
+  | {
+    readonly kind: 'node-not-answering';
+    readonly node: string;
+    readonly waitedMs: number;
+    /** What the last probe saw; undefined when the probe itself could not run (its output is in lastLines). */
+    readonly outcome: NodeProbeOutcome | undefined;
+    readonly lastLines: readonly string[];
+  }
+  | { readonly kind: 'http-not-answering'; readonly url: string; readonly waitedMs: number; readonly lastLines: readonly string[] };
+
+/** A failure the user can act on; the message is a plain English summary for logs and benchmarks. */
+export class DevContainerError extends Error {
+  constructor(readonly failure: DevContainerFailure) {
+    super(`dev container: ${failure.kind}`);
+    this.name = 'DevContainerError';
+  }
+}

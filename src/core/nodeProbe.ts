@@ -1,0 +1,69 @@
+import type { Argv } from './compose';
+
+/** The Erlang distribution mode of a node: short (`--sname`) or long (`--name`) host names. */
+export type NodeMode = 'sname' | 'name';
+
+/** What a node probe saw when it gave up or succeeded. */
+export type NodeProbeOutcome =
+  /** The node answered a ping. */
+  | 'answered'
+  /** epmd lists the node, but it refuses the connection: most likely another cookie. */
+  | 'refused'
+  /** epmd does not list the node (not started yet, crashed, or another name). */
+  | 'unregistered';
+
+/** The environment variable that carries the cookie into the probe, so it is never in an argv. */
+export const PROBE_COOKIE_VARIABLE = 'PHOENIX_PROBE_COOKIE';
+
+/*
+ * Runs in a throwaway VM inside the container and waits there until the node answers, so one VM
+ * start covers the whole wait. It pings only once epmd lists the node (pinging earlier makes the
+ * node log a rejected connection for nothing), and slows down when the node refuses, since each
+ * refusal is logged by the node.
+ * Arguments: node name, deadline in milliseconds. Prints one outcome word; exits 0 when answered.
+ */
+const PROBE_CODE = `
+[node, wait_ms] = System.argv()
+target = String.to_atom(node)
+[name, host] = String.split(node, "@", parts: 2)
+Node.set_cookie(target, String.to_atom(System.fetch_env!("${PROBE_COOKIE_VARIABLE}")))
+deadline = System.monotonic_time(:millisecond) + String.to_integer(wait_ms)
+check = fn ->
+  # The probe's own start launched epmd, so asking it always gets an answer.
+  {:ok, names} = :erl_epmd.names(String.to_charlist(host))
+  cond do
+    not List.keymember?(names, String.to_charlist(name), 0) -> "unregistered"
+    Node.ping(target) == :pong -> "answered"
+    true -> "refused"
+  end
+end
+loop = fn loop ->
+  outcome = check.()
+  cond do
+    outcome == "answered" -> IO.puts(outcome)
+    System.monotonic_time(:millisecond) >= deadline -> IO.puts(outcome); System.halt(1)
+    true -> Process.sleep(if outcome == "refused", do: 1000, else: 100); loop.(loop)
+  end
+end
+loop.(loop)
+`;
+
+/**
+ * The command that waits up to `waitMs` for `node` to answer, run inside the node's container.
+ * The probe's own name must use the same mode as the node's: short and long names cannot connect.
+ */
+export function nodeProbeArgv(node: string, mode: NodeMode, probeName: string, waitMs: number): Argv {
+  const host = node.includes('@') ? node.slice(node.indexOf('@') + 1) : undefined;
+  const self = mode === 'name' && host !== undefined ? `${probeName}@${host}` : probeName;
+  // The probe's own cookie is a placeholder: the node's cookie is set for that node only, from the environment.
+  return {
+    command: 'elixir',
+    args: [`--${mode}`, self, '--cookie', 'phoenix_probe', '--erl', '-hidden', '-e', PROBE_CODE, node, String(Math.round(waitMs))],
+  };
+}
+
+/** Reads the probe's last printed word; anything else (a crash, no elixir) is undefined. */
+export function parseNodeProbe(output: string): NodeProbeOutcome | undefined {
+  const last = output.trim().split(/\r?\n/).pop()?.trim();
+  return last === 'answered' || last === 'refused' || last === 'unregistered' ? last : undefined;
+}

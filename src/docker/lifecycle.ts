@@ -1,0 +1,428 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import {
+  COMPOSE_FLAVOURS,
+  builtImageName,
+  candidateFlavours,
+  classifyComposeFailure,
+  composeArgv,
+  composeCli,
+  parseComposeConfig,
+  parseComposeVersion,
+  versionProbe,
+  type ComposeAction,
+  type ComposeCli,
+  type ComposeService,
+  type ComposeSetting,
+  type ComposeTarget,
+} from '../core/compose';
+import type { ListedContainer } from '../core/containerState';
+import { DevContainerError } from '../core/devContainerFailure';
+import { lastLines } from '../core/lines';
+import { PROBE_COOKIE_VARIABLE, nodeProbeArgv, parseNodeProbe, type NodeMode, type NodeProbeOutcome } from '../core/nodeProbe';
+import { LABELS, OVERRIDE_FILE } from '../core/scaffold';
+import type { DockerEngine, InspectedContainer } from './engine';
+import { describePortHolder } from './portHolder';
+import { runProcess, type ProcessResult } from './process';
+
+/** The stages of a start, in order, reported as they begin. */
+export type StartStage = 'checking' | 'building' | 'starting' | 'waiting-for-node' | 'waiting-for-http' | 'ready';
+
+export interface LifecycleReport {
+  stage(stage: StartStage): void;
+  /** A line of compose's output or of the app container's log, as it comes. */
+  line(text: string): void;
+}
+
+export interface LifecycleOptions {
+  readonly signal?: AbortSignal;
+  readonly report?: LifecycleReport;
+  /** How long the node and Phoenix's port may take to answer (the first start compiles everything). */
+  readonly readyTimeoutMs?: number;
+  /** Environment for compose (e.g. DOCKER_HOST for the engine the extension uses). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** What images were built from; without it an image is built when older than its Dockerfile. */
+  readonly buildRecords?: BuildRecords;
+}
+
+export interface ReadyDevContainer {
+  readonly containerId: string;
+  /** The app's Erlang node, when it runs one. */
+  readonly node: string | undefined;
+  /** Phoenix's URL on this machine, when its port is published. */
+  readonly url: string | undefined;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 300_000;
+/** Each probe run waits this long inside the container before the container's state is checked again. */
+const PROBE_SLICE_MS = 10_000;
+const LOG_LINES_IN_ERRORS = 20;
+const SILENT: LifecycleReport = { stage: () => undefined, line: () => undefined };
+
+/** The first compose CLI that answers, in the setting's order; fails saying what was tried. */
+export async function detectComposeCli(setting: ComposeSetting, env: NodeJS.ProcessEnv = process.env): Promise<ComposeCli> {
+  const flavours = candidateFlavours(setting);
+  const missingPrograms = new Set<string>();
+  for (const flavour of flavours) {
+    const probe = versionProbe(flavour);
+    const result = await runProcess(probe, { env, timeoutMs: 15_000 });
+    const version = result.code === 0 ? parseComposeVersion(result.stdout) : undefined;
+    if (version !== undefined) return composeCli(flavour, version);
+    if (result.startError?.code === 'ENOENT') missingPrograms.add(probe.command);
+  }
+  // Without the docker program there is no compose v2 either, and nothing else to try first.
+  if (missingPrograms.has('docker') && flavours.every((flavour) => missingPrograms.has(versionProbe(flavour).command))) {
+    throw new DevContainerError({ kind: 'docker-not-installed' });
+  }
+  throw new DevContainerError({ kind: 'compose-missing', tried: flavours.length > 0 ? flavours : COMPOSE_FLAVOURS });
+}
+
+/**
+ * The compose files of a project's dev container: the generated compose file in its folder, or
+ * the project's own root compose file with the dev container's override on top (adoption).
+ */
+export function devContainerTarget(input: {
+  readonly root: string;
+  readonly devContainerDir: string;
+  readonly adopted: boolean;
+  readonly projectName: string;
+  readonly rootComposeFile?: string;
+}): ComposeTarget {
+  return input.adopted
+    ? {
+      projectName: input.projectName,
+      projectDirectory: input.root,
+      files: [join(input.root, input.rootComposeFile ?? 'docker-compose.yml'), join(input.devContainerDir, OVERRIDE_FILE)],
+    }
+    : { projectName: input.projectName, projectDirectory: input.devContainerDir, files: [join(input.devContainerDir, 'docker-compose.yml')] };
+}
+
+/**
+ * Takes a dev container to ready: the compose file checked, images built when missing or older
+ * than their Dockerfile, the services started detached, then the app's node and Phoenix's port
+ * answering.
+ */
+export async function startDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions = {}): Promise<ReadyDevContainer> {
+  const report = options.report ?? SILENT;
+  report.stage('checking');
+  const [services] = await Promise.all([readComposeConfig(cli, target, options), ensureDockerAnswers(engine)]);
+  const stale = (await checkBuilds(engine, cli, target, services, options.buildRecords)).filter((check) => check.needed);
+  if (stale.length > 0) {
+    report.stage('building');
+    await compose(engine, cli, target, { kind: 'build', services: stale.map((check) => check.service) }, options);
+    await recordBuilds(engine, stale, options.buildRecords);
+  }
+  report.stage('starting');
+  await compose(engine, cli, target, { kind: 'up', build: 'never' }, options);
+  return waitUntilReady(engine, target, options);
+}
+
+/** Builds the images again (optionally from scratch), then recreates the services and waits for them. */
+export async function rebuildDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, noCache: boolean, options: LifecycleOptions = {}): Promise<ReadyDevContainer> {
+  const report = options.report ?? SILENT;
+  report.stage('checking');
+  const [services] = await Promise.all([readComposeConfig(cli, target, options), ensureDockerAnswers(engine)]);
+  report.stage('building');
+  await compose(engine, cli, target, { kind: 'build', noCache }, options);
+  await recordBuilds(engine, await checkBuilds(engine, cli, target, services, undefined), options.buildRecords);
+  report.stage('starting');
+  await compose(engine, cli, target, { kind: 'up', build: 'never', forceRecreate: true }, options);
+  return waitUntilReady(engine, target, options);
+}
+
+/** Restarts the services' containers as they are, then waits for them. */
+export async function restartDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions = {}): Promise<ReadyDevContainer> {
+  (options.report ?? SILENT).stage('starting');
+  await ensureDockerAnswers(engine);
+  await compose(engine, cli, target, { kind: 'restart' }, options);
+  return waitUntilReady(engine, target, options);
+}
+
+export async function stopDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions = {}): Promise<void> {
+  await ensureDockerAnswers(engine);
+  await compose(engine, cli, target, { kind: 'stop' }, options);
+}
+
+/** Removes the containers and networks; the volumes (database, caches) only when asked to. */
+export async function tearDownDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, removeVolumes: boolean, options: LifecycleOptions = {}): Promise<void> {
+  await ensureDockerAnswers(engine);
+  await compose(engine, cli, target, { kind: 'down', removeVolumes }, options);
+}
+
+/** The app container once running, its node answering and Phoenix's port responding. */
+export async function waitUntilReady(engine: DockerEngine, target: ComposeTarget, options: LifecycleOptions = {}): Promise<ReadyDevContainer> {
+  const report = options.report ?? SILENT;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+  const app = await findAppContainer(engine, target.projectName);
+  const following = new AbortController();
+  const stopFollowing = (): void => { following.abort(); };
+  options.signal?.addEventListener('abort', stopFollowing, { once: true });
+  // The app's own output (dependencies, compilation, migrations) is what the user waits on.
+  engine.followLogs(app.id, (line) => { report.line(line); }, following.signal).catch(() => undefined);
+  try {
+    const node = nodeOf(app);
+    if (node !== undefined) {
+      report.stage('waiting-for-node');
+      await waitForNode(engine, app, node, deadline, options.signal);
+    }
+    const url = publishedUrl(app);
+    if (url !== undefined) {
+      report.stage('waiting-for-http');
+      await waitForHttp(engine, app, url, deadline, options.signal);
+    }
+    report.stage('ready');
+    return { containerId: app.id, node: node?.name, url };
+  } catch (error) {
+    // A connection error here most often means the engine went away mid-way: say that instead.
+    if (!(error instanceof DevContainerError) && !options.signal?.aborted) await ensureDockerAnswers(engine);
+    throw error;
+  } finally {
+    stopFollowing();
+    options.signal?.removeEventListener('abort', stopFollowing);
+  }
+}
+
+/** Phoenix's URL on this machine for a project's running app container; undefined when it is not running or not published. */
+export async function runningAppUrl(engine: DockerEngine, projectName: string): Promise<string | undefined> {
+  const app = appOf(await engine.listComposeContainers(projectName));
+  return app?.state === 'running' ? publishedUrl(await engine.inspectContainer(app.id)) : undefined;
+}
+
+/** The service running Phoenix: the one the scaffold labelled, or the only one. */
+function appOf(containers: readonly ListedContainer[]): ListedContainer | undefined {
+  return containers.find((container) => container.labels[LABELS.role] === 'app') ?? (containers.length === 1 ? containers[0] : undefined);
+}
+
+async function findAppContainer(engine: DockerEngine, projectName: string): Promise<InspectedContainer> {
+  const app = appOf(await engine.listComposeContainers(projectName));
+  if (app === undefined) {
+    throw new DevContainerError({ kind: 'compose-failed', command: 'up', detail: `compose started no app container in the project ${projectName}` });
+  }
+  const inspected = await engine.inspectContainer(app.id);
+  await throwIfExited(engine, inspected, app.service);
+  return inspected;
+}
+
+interface AppNode {
+  readonly name: string;
+  readonly mode: NodeMode;
+  readonly cookie: string;
+}
+
+function nodeOf(app: InspectedContainer): AppNode | undefined {
+  const name = app.labels[LABELS.nodeName];
+  const cookie = app.env.find((entry) => entry.startsWith('ERLANG_COOKIE='))?.slice('ERLANG_COOKIE='.length);
+  if (name === undefined || name === '' || cookie === undefined || cookie === '') return undefined;
+  return { name, mode: app.labels[LABELS.nodeMode] === 'name' ? 'name' : 'sname', cookie };
+}
+
+async function waitForNode(engine: DockerEngine, app: InspectedContainer, node: AppNode, deadline: number, signal: AbortSignal | undefined): Promise<void> {
+  const started = Date.now();
+  let outcome: NodeProbeOutcome | undefined;
+  let probeOutput = '';
+  for (;;) {
+    signal?.throwIfAborted();
+    const probe = nodeProbeArgv(node.name, node.mode, `probe_${randomBytes(4).toString('hex')}`, Math.max(0, Math.min(PROBE_SLICE_MS, deadline - Date.now())));
+    const result = await engine.exec(app.id, [probe.command, ...probe.args], {
+      env: [`${PROBE_COOKIE_VARIABLE}=${node.cookie}`],
+      ...(signal && { signal }),
+    }).catch(async (error: unknown) => {
+      // The container may have stopped under the probe.
+      await throwIfExited(engine, await engine.inspectContainer(app.id), serviceName(app));
+      throw error;
+    });
+    outcome = parseNodeProbe(result.output);
+    probeOutput = result.output;
+    if (outcome === 'answered') return;
+    await throwIfExited(engine, await engine.inspectContainer(app.id), serviceName(app));
+    if (outcome === undefined || Date.now() >= deadline) break;
+  }
+  const logs = await engine.logTail(app.id, LOG_LINES_IN_ERRORS).catch(() => '');
+  throw new DevContainerError({
+    kind: 'node-not-answering',
+    node: node.name,
+    waitedMs: Date.now() - started,
+    outcome,
+    lastLines: lastLines(outcome === undefined ? probeOutput : logs, LOG_LINES_IN_ERRORS),
+  });
+}
+
+async function waitForHttp(engine: DockerEngine, app: InspectedContainer, url: string, deadline: number, signal: AbortSignal | undefined): Promise<void> {
+  const started = Date.now();
+  let lastStateCheck = Date.now();
+  for (;;) {
+    signal?.throwIfAborted();
+    if (await httpResponds(url, signal)) return;
+    if (Date.now() >= deadline) break;
+    if (Date.now() - lastStateCheck > 1000) {
+      await throwIfExited(engine, await engine.inspectContainer(app.id), serviceName(app));
+      lastStateCheck = Date.now();
+    }
+    await sleep(150, signal);
+  }
+  const logs = await engine.logTail(app.id, LOG_LINES_IN_ERRORS).catch(() => '');
+  throw new DevContainerError({ kind: 'http-not-answering', url, waitedMs: Date.now() - started, lastLines: lastLines(logs, LOG_LINES_IN_ERRORS) });
+}
+
+/** Any HTTP answer counts: an error page still means Phoenix is up. */
+function httpResponds(url: string, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'GET', timeout: 2000, ...(signal && { signal }) }, (response) => {
+      response.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => { resolve(false); });
+    req.end();
+  });
+}
+
+/** Phoenix's port as published on this machine (loopback when published on all addresses). */
+function publishedUrl(app: InspectedContainer): string | undefined {
+  const port = app.labels[LABELS.httpPort];
+  if (port === undefined) return undefined;
+  const binding = app.ports[`${port}/tcp`]?.[0];
+  if (binding === undefined) return undefined;
+  const host = binding.HostIp === '' || binding.HostIp === '0.0.0.0' || binding.HostIp === '::' ? 'localhost' : binding.HostIp;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${binding.HostPort}`;
+}
+
+async function throwIfExited(engine: DockerEngine, container: InspectedContainer, service: string): Promise<void> {
+  if (container.running || container.status === 'restarting') return;
+  const logs = await engine.logTail(container.id, LOG_LINES_IN_ERRORS).catch(() => '');
+  throw new DevContainerError({ kind: 'container-exited', service, exitCode: container.exitCode, lastLines: lastLines(logs, LOG_LINES_IN_ERRORS) });
+}
+
+function serviceName(container: InspectedContainer): string {
+  return container.labels['com.docker.compose.service'] ?? container.id.slice(0, 12);
+}
+
+async function ensureDockerAnswers(engine: DockerEngine): Promise<void> {
+  try {
+    await engine.ping();
+  } catch (error) {
+    throw new DevContainerError({ kind: 'docker-unreachable', host: await engine.host().catch(() => 'the Docker engine'), detail: errorText(error) });
+  }
+}
+
+async function readComposeConfig(cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions): Promise<ComposeService[]> {
+  const result = await runCompose(cli, target, { kind: 'config' }, { ...options, report: SILENT });
+  if (result.code !== 0) throw new DevContainerError(await describeComposeFailure(undefined, cli, 'config', result));
+  try {
+    return parseComposeConfig(result.stdout);
+  } catch (error) {
+    throw new DevContainerError({ kind: 'compose-failed', command: 'config', detail: errorText(error) });
+  }
+}
+
+/** What an image was last built from, so an unchanged Dockerfile is not built again. */
+export interface BuildRecords {
+  get(image: string): BuildRecord | undefined;
+  set(image: string, record: BuildRecord): void | Thenable<void>;
+}
+
+export interface BuildRecord {
+  readonly imageId: string;
+  /** sha256 of the Dockerfile and build arguments the image was built from. */
+  readonly fingerprint: string;
+}
+
+interface BuildCheck {
+  readonly service: string;
+  readonly image: string;
+  readonly fingerprint: string | undefined;
+  readonly needed: boolean;
+}
+
+/**
+ * Which images to build: missing ones, and those whose Dockerfile changed since they were built.
+ * "Changed" is known from the record of the last build; without one, a Dockerfile newer than the
+ * image counts (a cached rebuild keeps the image's date, so dates alone would build every time).
+ */
+async function checkBuilds(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, services: readonly ComposeService[], records: BuildRecords | undefined): Promise<BuildCheck[]> {
+  const checks = await Promise.all(services.map(async (service): Promise<BuildCheck | undefined> => {
+    if (service.build === undefined) return undefined;
+    const image = builtImageName(target.projectName, service, cli);
+    const dockerfilePath = join(service.build.context, service.build.dockerfile);
+    const [info, dockerfile, modified] = await Promise.all([
+      engine.imageInfo(image),
+      readFile(dockerfilePath).catch(() => undefined),
+      stat(dockerfilePath).then((stats) => stats.mtime, () => undefined),
+    ]);
+    const fingerprint = dockerfile === undefined ? undefined : createHash('sha256').update(dockerfile).update(JSON.stringify(service.build.args ?? {})).digest('hex');
+    const record = records?.get(image);
+    const needed = info === undefined
+      || (record !== undefined && info.id === record.imageId
+        ? record.fingerprint !== fingerprint
+        : modified !== undefined && modified > info.created);
+    return { service: service.name, image, fingerprint, needed };
+  }));
+  return checks.filter((check): check is BuildCheck => check !== undefined);
+}
+
+/** Remembers what the images were just built from. */
+async function recordBuilds(engine: DockerEngine, builds: readonly BuildCheck[], records: BuildRecords | undefined): Promise<void> {
+  if (records === undefined) return;
+  for (const build of builds) {
+    const info = await engine.imageInfo(build.image);
+    if (info !== undefined && build.fingerprint !== undefined) await records.set(build.image, { imageId: info.id, fingerprint: build.fingerprint });
+  }
+}
+
+async function compose(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, action: ComposeAction, options: LifecycleOptions): Promise<void> {
+  const result = await runCompose(cli, target, action, options);
+  if (result.code !== 0) throw new DevContainerError(await describeComposeFailure(engine, cli, action.kind, result));
+}
+
+function runCompose(cli: ComposeCli, target: ComposeTarget, action: ComposeAction, options: LifecycleOptions): Promise<ProcessResult> {
+  const report = options.report ?? SILENT;
+  return runProcess(composeArgv(cli, target, action), {
+    cwd: target.projectDirectory,
+    ...(options.env && { env: options.env }),
+    ...(options.signal && { signal: options.signal }),
+    onLine: (line) => { report.line(line); },
+  });
+}
+
+async function describeComposeFailure(engine: DockerEngine | undefined, cli: ComposeCli, command: string, result: ProcessResult): Promise<ConstructorParameters<typeof DevContainerError>[0]> {
+  if (result.startError !== undefined) {
+    return result.startError.code === 'ENOENT' && cli.command === 'docker'
+      ? { kind: 'docker-not-installed' }
+      : { kind: 'compose-missing', tried: [cli.flavour] };
+  }
+  const failure = classifyComposeFailure(result.output);
+  switch (failure.kind) {
+    case 'docker-unreachable':
+      return { kind: 'docker-unreachable', host: (await engine?.host().catch(() => undefined)) ?? 'the Docker engine', detail: failure.detail };
+    case 'port-in-use':
+      return {
+        kind: 'port-in-use',
+        port: failure.port,
+        holder: engine === undefined || failure.port === undefined ? undefined : await describePortHolder(engine, failure.port),
+      };
+    case 'other':
+      return { kind: 'compose-failed', command, detail: failure.detail };
+    default:
+      return failure;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    const abort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('cancelled'));
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

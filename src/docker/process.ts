@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import type { Argv } from '../core/compose';
+import { LineSplitter } from '../core/lines';
+
+export interface ProcessResult {
+  /** The exit code; undefined when the program could not be started (see `startError`). */
+  readonly code: number | undefined;
+  readonly stdout: string;
+  /** stdout and stderr interleaved as they came, for messages and logs. */
+  readonly output: string;
+  /** Why the program could not be started, e.g. ENOENT when it is not installed. */
+  readonly startError: NodeJS.ErrnoException | undefined;
+}
+
+export interface ProcessOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Stops the program: SIGINT first (compose then stops its own work cleanly), SIGKILL if it lingers. */
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  /** Each line of output as it arrives. */
+  readonly onLine?: (line: string) => void;
+}
+
+const KILL_GRACE_MS = 5000;
+
+/** Runs a program from an argv array (never through a shell) and collects its output. */
+export function runProcess(argv: Argv, options: ProcessOptions = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(abortReason(options.signal));
+      return;
+    }
+    const child = spawn(argv.command, [...argv.args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let output = '';
+    const lines = new LineSplitter((line) => options.onLine?.(line));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      stdout += text;
+      output += text;
+      lines.push(text);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      lines.push(text);
+    });
+
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      child.kill('SIGINT');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    };
+    const timeout = options.timeoutMs === undefined ? undefined : setTimeout(stop, options.timeoutMs);
+    options.signal?.addEventListener('abort', stop, { once: true });
+
+    let startError: NodeJS.ErrnoException | undefined;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      startError = error;
+      // A program that never started emits no 'close' on every Node version.
+      if (child.pid === undefined) {
+        clearTimeout(timeout);
+        options.signal?.removeEventListener('abort', stop);
+        resolve({ code: undefined, stdout, output, startError });
+      }
+    });
+    child.on('close', (code) => {
+      clearTimeout(timeout);
+      clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', stop);
+      lines.flush();
+      if (options.signal?.aborted) reject(abortReason(options.signal));
+      else resolve({ code: code ?? undefined, stdout, output, startError });
+    });
+  });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}

@@ -1,0 +1,114 @@
+import { isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ComposeTarget } from '../core/compose';
+import type { DevContainerFailure } from '../core/devContainerFailure';
+
+export interface FailureMessage {
+  readonly text: string;
+  /** Lines worth keeping in the log (a container's last output), not shown in the notification. */
+  readonly details: readonly string[];
+  readonly actions: readonly FailureAction[];
+}
+
+export interface FailureAction {
+  readonly title: string;
+  readonly run: () => unknown;
+}
+
+/** Words a failure for the user: what happened, and what to do next. */
+export function describeFailure(failure: DevContainerFailure, target: ComposeTarget | undefined, showLog: () => void): FailureMessage {
+  const logAction = { title: vscode.l10n.t('Show Log'), run: showLog };
+  const settingsAction = (setting: string): FailureAction => ({
+    title: vscode.l10n.t('Open Settings'),
+    run: () => vscode.commands.executeCommand('workbench.action.openSettings', setting),
+  });
+  const composeFile = target?.files[0];
+  const openComposeFile: FailureAction[] = composeFile === undefined ? [] : [{ title: vscode.l10n.t('Open Compose File'), run: () => openAt(composeFile, undefined, undefined) }];
+  switch (failure.kind) {
+    case 'docker-not-installed':
+      return {
+        text: vscode.l10n.t('Docker is not installed: the "docker" program was not found. Install Docker Engine or Docker Desktop, then try again.'),
+        details: [],
+        actions: [{ title: vscode.l10n.t('Get Docker'), run: () => vscode.env.openExternal(vscode.Uri.parse('https://docs.docker.com/get-started/get-docker/')) }],
+      };
+    case 'compose-missing':
+      return {
+        text: vscode.l10n.t('Docker Compose was not found (tried {0}). Install the Docker Compose plugin, or choose the command in the "phoenix.composeCommand" setting.', failure.tried.join(', ')),
+        details: [],
+        actions: [settingsAction('phoenix.composeCommand')],
+      };
+    case 'docker-unreachable':
+      return {
+        text: vscode.l10n.t('Docker is not running: nothing answers at {0}. Start Docker, then try again.', failure.host),
+        details: [failure.detail],
+        actions: [settingsAction('phoenix.dockerHost'), logAction],
+      };
+    case 'invalid-compose-file': {
+      const file = failure.file === undefined || target === undefined || isAbsolute(failure.file)
+        ? failure.file ?? composeFile
+        : join(target.projectDirectory, failure.file);
+      const where = failure.line === undefined ? '' : vscode.l10n.t(' (line {0})', failure.line);
+      return {
+        text: vscode.l10n.t('The compose file is not valid{0}: {1}', where, failure.message),
+        details: [],
+        actions: file === undefined ? [] : [{ title: vscode.l10n.t('Open File'), run: () => openAt(file, failure.line, failure.column) }],
+      };
+    }
+    case 'build-failed':
+      return {
+        text: failure.step === undefined
+          ? vscode.l10n.t('The image build failed. The full build log is in the output.')
+          : vscode.l10n.t('The image build failed at "{0}". The full build log is in the output.', failure.step),
+        details: [failure.detail],
+        actions: [logAction],
+      };
+    case 'image-pull-failed':
+      return {
+        text: vscode.l10n.t('The image {0} could not be pulled. When you are offline or the tag does not exist, set "phoenix.baseImage" to an image you have and scaffold again.', failure.image ?? ''),
+        details: [failure.detail],
+        actions: [settingsAction('phoenix.baseImage'), logAction],
+      };
+    case 'port-in-use':
+      return {
+        text: failure.port === undefined
+          ? vscode.l10n.t('A port the dev container publishes is already in use. Free it, or change the published port in the compose file.')
+          : failure.holder === undefined
+            ? vscode.l10n.t('Port {0} is already in use on this machine. Free it, or change the published port in the compose file.', failure.port)
+            : vscode.l10n.t('Port {0} is already in use by {1}. Stop it, or change the published port in the compose file.', failure.port, failure.holder),
+        details: [],
+        actions: [...openComposeFile, logAction],
+      };
+    case 'compose-failed':
+      return {
+        text: vscode.l10n.t('"compose {0}" failed: {1}', failure.command, failure.detail.split('\n').pop() ?? ''),
+        details: [failure.detail],
+        actions: [logAction],
+      };
+    case 'container-exited':
+      return {
+        text: vscode.l10n.t('The {0} container stopped right after starting (exit code {1}). Last line: {2}', failure.service, failure.exitCode, failure.lastLines[failure.lastLines.length - 1] ?? vscode.l10n.t('(no output)')),
+        details: failure.lastLines,
+        actions: [logAction],
+      };
+    case 'node-not-answering': {
+      const seconds = Math.round(failure.waitedMs / 1000);
+      const text = failure.outcome === 'refused'
+        ? vscode.l10n.t('The node {0} is up but refuses connections after {1} s: its cookie is most likely not the one in the dev container\'s .env. Restart the dev container so both use the same cookie.', failure.node, seconds)
+        : failure.outcome === 'unregistered'
+          ? vscode.l10n.t('The node {0} did not come up within {1} s (pinged from inside the container; epmd never listed it). It may still be compiling or it crashed: see its last lines in the log.', failure.node, seconds)
+          : vscode.l10n.t('The node {0} could not be probed: the probe, a short-lived elixir run inside the container, failed. Its output is in the log.', failure.node);
+      return { text, details: failure.lastLines, actions: [logAction] };
+    }
+    case 'http-not-answering':
+      return {
+        text: vscode.l10n.t('The node answers, but Phoenix does not respond on {0} after {1} s. Check that the endpoint listens on all interfaces ({2} in config/dev.exs), and see the last lines in the log.', failure.url, Math.round(failure.waitedMs / 1000), 'http: [ip: {0, 0, 0, 0}]'),
+        details: failure.lastLines,
+        actions: [logAction],
+      };
+  }
+}
+
+async function openAt(file: string, line: number | undefined, column: number | undefined): Promise<void> {
+  const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), Math.max(0, (column ?? 1) - 1));
+  await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position) });
+}

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { DevContainerError } from '../core/devContainerFailure';
+import type { LifecycleOptions, StartStage } from '../docker/lifecycle';
+import type { Services } from '../commands/services';
+import { describeFailure } from './failureMessages';
+import type { PhoenixProject } from './phoenixProjects';
+
+const STAGE_TITLES: Record<StartStage, () => string> = {
+  checking: () => vscode.l10n.t('Checking Docker and the compose file'),
+  building: () => vscode.l10n.t('Building the image'),
+  starting: () => vscode.l10n.t('Starting the services'),
+  'waiting-for-node': () => vscode.l10n.t('Waiting for the Erlang node'),
+  'waiting-for-http': () => vscode.l10n.t('Waiting for Phoenix to answer'),
+  ready: () => vscode.l10n.t('Ready'),
+};
+
+/** How often the notification may show a new output line (the log gets every line). */
+const LINE_INTERVAL_MS = 250;
+
+/**
+ * Runs lifecycle work under a cancellable progress notification: stages as its message, compose's
+ * and the app's output streamed to the log, cancel stopping the child process. A failure is shown
+ * with what to do next; the result is undefined when it failed or was cancelled.
+ */
+export async function withLifecycleProgress<T>(
+  services: Services,
+  project: PhoenixProject,
+  title: string,
+  work: (options: LifecycleOptions) => Promise<T>,
+): Promise<T | undefined> {
+  const { log, compose, statusBar } = services;
+  statusBar.showBusy(project, title);
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const cancellation = token.onCancellationRequested(() => { controller.abort(new vscode.CancellationError()); });
+        let stage = '';
+        let lastLineShown = 0;
+        try {
+          return await work({
+            signal: controller.signal,
+            env: compose.env(),
+            buildRecords: services.buildRecords,
+            readyTimeoutMs: vscode.workspace.getConfiguration('phoenix', project.folder).get<number>('readyTimeout', 300) * 1000,
+            report: {
+              stage: (next) => {
+                stage = STAGE_TITLES[next]();
+                log.info(`${project.folder.name}: ${stage}`);
+                // Building is the long, noisy stage: its output is worth watching.
+                if (next === 'building') log.show(true);
+                progress.report({ message: stage });
+              },
+              line: (text) => {
+                log.info(text);
+                if (Date.now() - lastLineShown < LINE_INTERVAL_MS || text.trim() === '') return;
+                lastLineShown = Date.now();
+                progress.report({ message: `${stage}: ${text.trim().slice(0, 100)}` });
+              },
+            },
+          });
+        } finally {
+          cancellation.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    if (error instanceof vscode.CancellationError) {
+      log.info(`${project.folder.name}: ${title} cancelled`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: cancelled.', title));
+      return undefined;
+    }
+    if (!(error instanceof DevContainerError)) throw error;
+    const message = describeFailure(error.failure, project.compose, () => { log.show(); });
+    log.error(`${project.folder.name}: ${message.text}`);
+    for (const line of message.details) log.error(`  ${line}`);
+    void vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title)).then((choice) => {
+      void message.actions.find((action) => action.title === choice)?.run();
+    });
+    return undefined;
+  } finally {
+    services.tree.refresh();
+    void statusBar.update();
+  }
+}

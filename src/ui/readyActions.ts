@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import type { Services } from '../commands/services';
+import type { ReadyDevContainer } from '../docker/lifecycle';
+import type { PhoenixProject } from './phoenixProjects';
+
+/** Says the dev container is ready and offers what comes next. */
+export function offerReadyActions(services: Services, project: PhoenixProject, ready: ReadyDevContainer): void {
+  const openInBrowser = vscode.l10n.t('Open in Browser');
+  const showLogs = vscode.l10n.t('Show Logs');
+  const where = [ready.url, ready.node].filter((part) => part !== undefined).join(', ');
+  services.log.info(`${project.folder.name}: ready${where ? ` (${where})` : ''}`);
+  void vscode.window
+    .showInformationMessage(
+      where ? vscode.l10n.t('The dev container of {0} is ready: {1}', project.folder.name, where) : vscode.l10n.t('The dev container of {0} is ready.', project.folder.name),
+      ...(ready.url === undefined ? [] : [openInBrowser]),
+      showLogs,
+    )
+    .then((choice) => {
+      if (choice === openInBrowser && ready.url !== undefined) void openUrl(ready.url);
+      if (choice === showLogs) void vscode.commands.executeCommand('phoenix.showLogs', { kind: 'project', project });
+    });
+}
+
+/** Opens a URL of this machine in the browser, through VS Code's port forwarding when VS Code runs remotely. */
+export async function openUrl(url: string): Promise<void> {
+  const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));
+  await vscode.env.openExternal(external);
+}

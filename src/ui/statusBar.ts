@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { serviceState } from '../core/containerState';
+import { LABELS } from '../core/scaffold';
+import type { DockerEngine } from '../docker/engine';
+import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
+
+/**
+ * The dev container's state in the status bar ("Phoenix: running"), for the first project that
+ * has one; clicking it opens the Phoenix view. Asked of Docker only when something changed.
+ */
+export class DevContainerStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('phoenix.devContainerState', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscription: vscode.Disposable;
+  /** Counts renders, so an update that finishes after a newer render does not overwrite it. */
+  private renders = 0;
+
+  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine) {
+    this.item.name = vscode.l10n.t('Phoenix Dev Container');
+    this.item.command = 'workbench.view.extension.phoenix';
+    this.subscription = projects.onDidChange(() => void this.update());
+  }
+
+  /** Shows work in progress (starting, stopping) until the next update. */
+  showBusy(project: PhoenixProject, title: string): void {
+    this.renders += 1;
+    this.render(project, `$(sync~spin) ${vscode.l10n.t('Phoenix: {0}…', title)}`, title);
+  }
+
+  async update(): Promise<void> {
+    const render = ++this.renders;
+    const project = this.projects.all.find((candidate) => candidate.hasDevContainer);
+    if (project === undefined) {
+      this.item.hide();
+      return;
+    }
+    let kind: string;
+    try {
+      const containers = await this.docker.listComposeContainers(project.composeProject);
+      const app = containers.find((container) => container.labels[LABELS.role] === 'app') ?? containers[0];
+      kind = app === undefined ? 'missing' : serviceState(app).kind;
+    } catch {
+      kind = 'unreachable';
+    }
+    // A command that started meanwhile owns the item until it ends.
+    if (render !== this.renders) return;
+    const state = describe(kind);
+    const icon = kind === 'running' || kind === 'healthy' ? '$(vm-running)' : '$(vm-outline)';
+    this.render(project, `${icon} ${vscode.l10n.t('Phoenix: {0}', state)}`, vscode.l10n.t('Dev container of {0}: {1}', project.folder.name, state));
+  }
+
+  private render(project: PhoenixProject, text: string, tooltip: string): void {
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, tooltip) };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}
+
+function describe(kind: string): string {
+  switch (kind) {
+    case 'running': return vscode.l10n.t('running');
+    case 'healthy': return vscode.l10n.t('healthy');
+    case 'starting': return vscode.l10n.t('starting');
+    case 'exited': return vscode.l10n.t('stopped');
+    case 'created': return vscode.l10n.t('created');
+    case 'missing': return vscode.l10n.t('not created');
+    case 'unreachable': return vscode.l10n.t('Docker not reachable');
+    default: return kind;
+  }
+}

@@ -1,0 +1,114 @@
+// Journey: a developer starts the dev container from the command palette, under compose v2 and
+// under compose v1, watches it come up, opens the app, stops it and tears it down.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { prepareWorkspace } from '../stack/workspace.mjs';
+import { eventually, openWorkbench } from './workbench.mjs';
+import { tagImagesForProject } from './images.mjs';
+
+const run = promisify(execFile);
+const docker = async (...args) => (await run('docker', args, { encoding: 'utf8' })).stdout.trim();
+const STATUS = 'Phoenix dev container';
+
+async function appState() {
+  return docker('ps', '-a', '--filter', 'label=com.docker.compose.project=hello_phoenix_devcontainer', '--filter', 'label=dev.phoenix.role=app', '--format', '{{.State}}');
+}
+
+async function toastMatching(workbench, pattern, timeout = 240_000) {
+  return eventually(async () => {
+    const shown = await workbench.toasts();
+    const toast = shown.find((text) => pattern.test(text));
+    assert.ok(toast, `toasts: ${shown.join(' | ')}`);
+    return toast;
+  }, { timeout, interval: 500 });
+}
+
+for (const { flavour, journey } of [
+  { flavour: 'docker compose', journey: 'run-compose-v2' },
+  { flavour: 'docker-compose', journey: 'run-compose-v1' },
+]) {
+  describe(`running the dev container with ${flavour}`, { timeout: 600_000 }, () => {
+    let workspace;
+    let workbench;
+
+    before(async () => {
+      workspace = await prepareWorkspace('hello_phoenix');
+      // This project already listens on all interfaces in development, as many do.
+      const devExs = join(workspace.folder, 'config', 'dev.exs');
+      writeFileSync(devExs, readFileSync(devExs, 'utf8').replace('ip: {127, 0, 0, 1}', 'ip: {0, 0, 0, 0}'));
+      await tagImagesForProject(workspace.folder);
+      workbench = await openWorkbench(workspace.folder, { journey, settings: { 'phoenix.composeCommand': flavour } });
+      await workbench.openPhoenixView();
+    });
+
+    after(async () => {
+      await workbench?.close();
+      await docker('rm', '-f', `port-squatter-${journey}`).catch(() => {});
+      await run(flavour === 'docker compose' ? 'docker' : 'docker-compose', [
+        ...(flavour === 'docker compose' ? ['compose'] : []),
+        '-p', 'hello_phoenix_devcontainer', '-f', join(workspace.folder, '.devcontainer', 'docker-compose.yml'), 'down', '-v',
+      ]).catch(() => {});
+      await workspace?.dispose();
+    });
+
+    it('scaffolds after asking, then starts to ready with progress, from the command palette', async () => {
+      await eventually(async () => {
+        const listed = await workbench.paletteEntries('Phoenix: Start');
+        assert.ok(listed.includes('Phoenix: Start Dev Container'), `palette lists: ${listed.join(' | ')}`);
+      });
+      await workbench.runFromPalette('Phoenix: Start Dev Container');
+      assert.match(await workbench.dialogText(), /hello_phoenix has no dev container yet/);
+      await workbench.clickDialogButton('Scaffold Dev Container');
+      // The progress notification names its stage while the image builds and the node boots.
+      await toastMatching(workbench, /Starting the dev container of hello_phoenix/, 60_000);
+      await workbench.screenshot('starting');
+      const ready = await toastMatching(workbench, /The dev container of hello_phoenix is ready: http:\/\/127\.0\.0\.1:4000, hello_phoenix@hello-phoenix/);
+      assert.match(ready, /Open in Browser/);
+      await workbench.screenshot('ready');
+      assert.equal(await appState(), 'running');
+      assert.match(await (await fetch('http://127.0.0.1:4000/')).text(), /hello_phoenix/);
+    });
+
+    it('shows the running app in the tree and the status bar', async () => {
+      await eventually(async () => {
+        const rows = await workbench.treeRows();
+        assert.ok(rows.some((row) => /app/.test(row) && /running/.test(row)), `tree rows: ${rows.join(' | ')}`);
+        assert.match(await workbench.statusBarText(STATUS), /Phoenix: running/);
+      });
+      await workbench.screenshot('running');
+    });
+
+    it('stops from the palette', async () => {
+      await workbench.runFromPalette('Phoenix: Stop Dev Container');
+      await eventually(async () => {
+        assert.equal(await appState(), 'exited');
+        assert.match(await workbench.statusBarText(STATUS), /Phoenix: stopped/);
+      }, { timeout: 60_000 });
+      await workbench.screenshot('stopped');
+    });
+
+    it('says which container holds the port when Phoenix\'s port is taken', async () => {
+      await docker('run', '-d', '--rm', '--name', `port-squatter-${journey}`, '-p', '127.0.0.1:4000:4000', 'phoenix-dev-containers-bench/elixir:bookworm', 'sleep', '300');
+      await workbench.clickInlineAction('hello_phoenix', 'Start Dev Container');
+      await toastMatching(workbench, new RegExp(`Port 4000 is already in use by container port-squatter-${journey}\\. Stop it, or change the published port`), 120_000);
+      await workbench.screenshot('port-taken');
+      await docker('rm', '-f', `port-squatter-${journey}`);
+    });
+
+    it('tears down after confirming, keeping the volumes', async () => {
+      await workbench.runFromPalette('Phoenix: Tear Down Dev Container');
+      assert.match(await workbench.dialogText(), /Tear down the dev container of hello_phoenix\?/);
+      await workbench.clickDialogButton('Remove Containers');
+      await eventually(async () => {
+        assert.equal(await appState(), '');
+        const rows = await workbench.treeRows();
+        assert.ok(rows.some((row) => /Not created yet/.test(row)), `tree rows: ${rows.join(' | ')}`);
+      }, { timeout: 60_000 });
+      await workbench.screenshot('torn-down');
+    });
+  });
+}
