@@ -20,6 +20,7 @@ const vscodeStub = {
     createOutputChannel: () => ({ ...disposable, trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {} }),
     createTreeView: () => disposable,
     createStatusBarItem: () => ({ ...disposable, show() {}, hide() {} }),
+    onDidCloseTerminal: event,
   },
   StatusBarAlignment: { Left: 1, Right: 2 },
   workspace: {

@@ -6,6 +6,7 @@ import { DevContainerTree } from './ui/devContainerTree';
 import { PhoenixProjects } from './ui/phoenixProjects';
 import { ProposedFiles } from './ui/proposedFiles';
 import { DevContainerStatusBar } from './ui/statusBar';
+import { ContainerTerminals } from './ui/terminals';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers', { log: true });
@@ -14,12 +15,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new DevContainerTree(projects, docker, log);
   const proposedFiles = new ProposedFiles();
   const statusBar = new DevContainerStatusBar(projects, docker);
+  const terminals = new ContainerTerminals();
   context.subscriptions.push(
     log,
     projects,
     tree,
     proposedFiles,
     statusBar,
+    terminals,
     vscode.window.createTreeView('phoenix.devContainer', { treeDataProvider: tree }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('phoenix.dockerHost')) {
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
       get: (image) => context.globalState.get(`build:${image}`),
       set: (image, record) => context.globalState.update(`build:${image}`, record),
     },
+    terminals,
   });
   // Discovery reads files; activation does not wait for it.
   void projects.refresh();

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import { describeFailure } from '../ui/failureMessages';
+import { attachRemoteIex } from './attachRemoteIex';
 import { notAvailableYet } from './notAvailableYet';
+import { openShell } from './openShell';
 import { openInBrowser } from './openInBrowser';
 import { rebuildDevContainer } from './rebuildDevContainer';
 import { refreshView } from './refreshView';
@@ -24,7 +26,8 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   'phoenix.rebuildDevContainer': rebuildDevContainer,
   'phoenix.tearDownDevContainer': tearDownDevContainer,
   'phoenix.scaffoldDevContainer': scaffoldDevContainer,
-  'phoenix.attachRemoteIex': () => notAvailableYet(vscode.l10n.t('Attach Remote IEx')),
+  'phoenix.attachRemoteIex': attachRemoteIex,
+  'phoenix.openShell': openShell,
   'phoenix.showLogs': showLogs,
   'phoenix.openInBrowser': openInBrowser,
   'phoenix.scaffoldReleaseImage': () => notAvailableYet(vscode.l10n.t('Scaffold Release Image')),

@@ -6,6 +6,7 @@ import type { DevContainerTree } from '../ui/devContainerTree';
 import type { PhoenixProjects } from '../ui/phoenixProjects';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import type { DevContainerStatusBar } from '../ui/statusBar';
+import type { ContainerTerminals } from '../ui/terminals';
 
 /** What the commands share; built once in `activate`. */
 export interface Services {
@@ -17,4 +18,5 @@ export interface Services {
   readonly tree: DevContainerTree;
   readonly statusBar: DevContainerStatusBar;
   readonly buildRecords: BuildRecords;
+  readonly terminals: ContainerTerminals;
 }

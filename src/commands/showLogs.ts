@@ -27,7 +27,7 @@ export async function showLogs(services: Services, node?: unknown): Promise<void
     shellPath: argv.command,
     shellArgs: [...argv.args],
     cwd: project.compose.projectDirectory,
-    env: services.compose.env(),
+    env: services.compose.terminalEnv(),
     iconPath: new vscode.ThemeIcon('output'),
   });
   terminal.show();

@@ -26,7 +26,10 @@ const PROBE_CODE = `
 [node, wait_ms] = System.argv()
 target = String.to_atom(node)
 [name, host] = String.split(node, "@", parts: 2)
-Node.set_cookie(target, String.to_atom(System.fetch_env!("${PROBE_COOKIE_VARIABLE}")))
+case System.get_env("${PROBE_COOKIE_VARIABLE}") do
+  nil -> :ok
+  cookie -> Node.set_cookie(target, String.to_atom(cookie))
+end
 deadline = System.monotonic_time(:millisecond) + String.to_integer(wait_ms)
 check = fn ->
   # The probe's own start launched epmd, so asking it always gets an answer.
@@ -51,15 +54,22 @@ loop.(loop)
 /**
  * The command that waits up to `waitMs` for `node` to answer, run inside the node's container.
  * The probe's own name must use the same mode as the node's: short and long names cannot connect.
+ * With `cookieInEnvironment` the node's cookie is read from PROBE_COOKIE_VARIABLE and set for
+ * that node only (the probe's own is a placeholder); without, both use the container user's
+ * ~/.erlang.cookie, as the node does.
  */
-export function nodeProbeArgv(node: string, mode: NodeMode, probeName: string, waitMs: number): Argv {
+export function nodeProbeArgv(node: string, mode: NodeMode, probeName: string, waitMs: number, cookieInEnvironment: boolean): Argv {
   const host = node.includes('@') ? node.slice(node.indexOf('@') + 1) : undefined;
   const self = mode === 'name' && host !== undefined ? `${probeName}@${host}` : probeName;
-  // The probe's own cookie is a placeholder: the node's cookie is set for that node only, from the environment.
   return {
     command: 'elixir',
-    args: [`--${mode}`, self, '--cookie', 'phoenix_probe', '--erl', '-hidden', '-e', PROBE_CODE, node, String(Math.round(waitMs))],
+    args: [`--${mode}`, self, ...(cookieInEnvironment ? ['--cookie', 'phoenix_probe'] : []), '--erl', '-hidden', '-e', PROBE_CODE, node, String(Math.round(waitMs))],
   };
+}
+
+/** A release has no elixir: its own script asks the node, with the release's name and cookie. */
+export function releaseProbeArgv(release: { readonly name: string; readonly root: string }): Argv {
+  return { command: `${release.root.replace(/\/+$/, '')}/bin/${release.name}`, args: ['rpc', 'IO.puts("answered")'] };
 }
 
 /** Reads the probe's last printed word; anything else (a crash, no elixir) is undefined. */

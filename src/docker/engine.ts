@@ -13,6 +13,7 @@ import {
   type DockerHostChoice,
 } from '../core/dockerEndpoint';
 import type { PortContainer } from '../core/compose';
+import { parseContainerEvent, type ContainerEvent } from '../core/containerEvents';
 import type { ListedContainer } from '../core/containerState';
 import { demultiplexDockerStream } from '../core/dockerStream';
 import { LineSplitter } from '../core/lines';
@@ -56,6 +57,34 @@ export class DockerEngine {
     return containers.map((info) => ({ name: info.Names[0]?.replace(/^\//, '') ?? info.Id.slice(0, 12), ports: info.Ports }));
   }
 
+  /**
+   * Calls `onEvent` for each container event of compose projects until `signal` aborts; resolves
+   * when the stream ends (the engine went away or `signal` aborted).
+   */
+  async watchComposeEvents(onEvent: (event: ContainerEvent) => void, signal: AbortSignal): Promise<void> {
+    const client = await this.connect();
+    const stream = await client.getEvents({ filters: { type: ['container'], label: [COMPOSE_PROJECT_LABEL] } });
+    await new Promise<void>((resolve) => {
+      const lines = new LineSplitter((line) => {
+        const event = parseContainerEvent(line);
+        if (event !== undefined) onEvent(event);
+      });
+      const stop = (): void => {
+        if (stream instanceof Readable) stream.destroy();
+        resolve();
+      };
+      signal.addEventListener('abort', stop, { once: true });
+      stream.on('data', (chunk: Buffer) => { lines.push(chunk.toString('utf8')); });
+      const ended = (): void => {
+        signal.removeEventListener('abort', stop);
+        resolve();
+      };
+      stream.on('end', ended);
+      stream.on('close', ended);
+      stream.on('error', ended);
+    });
+  }
+
   /** Fails when the engine does not answer (not running, wrong host, no permission on the socket). */
   async ping(): Promise<void> {
     const client = await this.connect();
@@ -72,12 +101,18 @@ export class DockerEngine {
     const info = await client.getContainer(id).inspect();
     return {
       id: info.Id,
+      name: info.Name.replace(/^\//, ''),
       running: info.State.Running,
       status: info.State.Status,
       exitCode: info.State.ExitCode,
       labels: info.Config.Labels,
       env: info.Config.Env,
+      entrypoint: toArgv(info.Config.Entrypoint),
+      cmd: toArgv(info.Config.Cmd),
+      hostname: info.Config.Hostname,
+      workingDir: info.Config.WorkingDir,
       ports: info.NetworkSettings.Ports,
+      networks: Object.values(info.NetworkSettings.Networks).map((network) => ({ ip: network.IPAddress, gateway: network.Gateway })),
     };
   }
 
@@ -181,14 +216,27 @@ export class DockerEngine {
 /** The parts of `docker inspect` that starting and attaching use. */
 export interface InspectedContainer {
   readonly id: string;
+  readonly name: string;
   readonly running: boolean;
   /** created, running, paused, restarting, removing, exited or dead. */
   readonly status: string;
   readonly exitCode: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly env: readonly string[];
+  readonly entrypoint: readonly string[];
+  readonly cmd: readonly string[];
+  readonly hostname: string;
+  readonly workingDir: string;
+  /** The container's address and its gateway (this machine, from the container) on each network. */
+  readonly networks: readonly { readonly ip: string; readonly gateway: string }[];
   /** Published ports by "<port>/<protocol>"; null when the port is exposed but not published. */
   readonly ports: Readonly<Record<string, readonly { readonly HostIp: string; readonly HostPort: string }[] | null>>;
+}
+
+/** Docker reports Entrypoint and Cmd as an argv array, a string (old engines) or null. */
+function toArgv(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
 function statusCode(error: unknown): number | undefined {

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFile, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -21,9 +22,9 @@ import {
 import type { ListedContainer } from '../core/containerState';
 import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
-import { PROBE_COOKIE_VARIABLE, nodeProbeArgv, parseNodeProbe, type NodeMode, type NodeProbeOutcome } from '../core/nodeProbe';
 import { LABELS, OVERRIDE_FILE } from '../core/scaffold';
 import type { DockerEngine, InspectedContainer } from './engine';
+import { LOG_LINES_IN_ERRORS, discoverContainerNode, throwIfExited, waitForNode } from './containerNode';
 import { describePortHolder } from './portHolder';
 import { runProcess, type ProcessResult } from './process';
 
@@ -49,6 +50,7 @@ export interface LifecycleOptions {
 
 export interface ReadyDevContainer {
   readonly containerId: string;
+  readonly service: string;
   /** The app's Erlang node, when it runs one. */
   readonly node: string | undefined;
   /** Phoenix's URL on this machine, when its port is published. */
@@ -56,9 +58,6 @@ export interface ReadyDevContainer {
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 300_000;
-/** Each probe run waits this long inside the container before the container's state is checked again. */
-const PROBE_SLICE_MS = 10_000;
-const LOG_LINES_IN_ERRORS = 20;
 const SILENT: LifecycleReport = { stage: () => undefined, line: () => undefined };
 
 /** The first compose CLI that answers, in the setting's order; fails saying what was tried. */
@@ -162,7 +161,8 @@ export async function waitUntilReady(engine: DockerEngine, target: ComposeTarget
   // The app's own output (dependencies, compilation, migrations) is what the user waits on.
   engine.followLogs(app.id, (line) => { report.line(line); }, following.signal).catch(() => undefined);
   try {
-    const node = nodeOf(app);
+    const discovery = await discoverContainerNode(engine, app);
+    const node = discovery.kind === 'found' ? discovery : undefined;
     if (node !== undefined) {
       report.stage('waiting-for-node');
       await waitForNode(engine, app, node, deadline, options.signal);
@@ -173,7 +173,7 @@ export async function waitUntilReady(engine: DockerEngine, target: ComposeTarget
       await waitForHttp(engine, app, url, deadline, options.signal);
     }
     report.stage('ready');
-    return { containerId: app.id, node: node?.name, url };
+    return { containerId: app.id, service: app.labels['com.docker.compose.service'] ?? app.name, node: node?.node, url };
   } catch (error) {
     // A connection error here most often means the engine went away mid-way: say that instead.
     if (!(error instanceof DevContainerError) && !options.signal?.aborted) await ensureDockerAnswers(engine);
@@ -201,52 +201,8 @@ async function findAppContainer(engine: DockerEngine, projectName: string): Prom
     throw new DevContainerError({ kind: 'compose-failed', command: 'up', detail: `compose started no app container in the project ${projectName}` });
   }
   const inspected = await engine.inspectContainer(app.id);
-  await throwIfExited(engine, inspected, app.service);
+  await throwIfExited(engine, inspected);
   return inspected;
-}
-
-interface AppNode {
-  readonly name: string;
-  readonly mode: NodeMode;
-  readonly cookie: string;
-}
-
-function nodeOf(app: InspectedContainer): AppNode | undefined {
-  const name = app.labels[LABELS.nodeName];
-  const cookie = app.env.find((entry) => entry.startsWith('ERLANG_COOKIE='))?.slice('ERLANG_COOKIE='.length);
-  if (name === undefined || name === '' || cookie === undefined || cookie === '') return undefined;
-  return { name, mode: app.labels[LABELS.nodeMode] === 'name' ? 'name' : 'sname', cookie };
-}
-
-async function waitForNode(engine: DockerEngine, app: InspectedContainer, node: AppNode, deadline: number, signal: AbortSignal | undefined): Promise<void> {
-  const started = Date.now();
-  let outcome: NodeProbeOutcome | undefined;
-  let probeOutput = '';
-  for (;;) {
-    signal?.throwIfAborted();
-    const probe = nodeProbeArgv(node.name, node.mode, `probe_${randomBytes(4).toString('hex')}`, Math.max(0, Math.min(PROBE_SLICE_MS, deadline - Date.now())));
-    const result = await engine.exec(app.id, [probe.command, ...probe.args], {
-      env: [`${PROBE_COOKIE_VARIABLE}=${node.cookie}`],
-      ...(signal && { signal }),
-    }).catch(async (error: unknown) => {
-      // The container may have stopped under the probe.
-      await throwIfExited(engine, await engine.inspectContainer(app.id), serviceName(app));
-      throw error;
-    });
-    outcome = parseNodeProbe(result.output);
-    probeOutput = result.output;
-    if (outcome === 'answered') return;
-    await throwIfExited(engine, await engine.inspectContainer(app.id), serviceName(app));
-    if (outcome === undefined || Date.now() >= deadline) break;
-  }
-  const logs = await engine.logTail(app.id, LOG_LINES_IN_ERRORS).catch(() => '');
-  throw new DevContainerError({
-    kind: 'node-not-answering',
-    node: node.name,
-    waitedMs: Date.now() - started,
-    outcome,
-    lastLines: lastLines(outcome === undefined ? probeOutput : logs, LOG_LINES_IN_ERRORS),
-  });
 }
 
 async function waitForHttp(engine: DockerEngine, app: InspectedContainer, url: string, deadline: number, signal: AbortSignal | undefined): Promise<void> {
@@ -257,10 +213,10 @@ async function waitForHttp(engine: DockerEngine, app: InspectedContainer, url: s
     if (await httpResponds(url, signal)) return;
     if (Date.now() >= deadline) break;
     if (Date.now() - lastStateCheck > 1000) {
-      await throwIfExited(engine, await engine.inspectContainer(app.id), serviceName(app));
+      await throwIfExited(engine, await engine.inspectContainer(app.id));
       lastStateCheck = Date.now();
     }
-    await sleep(150, signal);
+    await sleep(150, undefined, signal ? { signal } : {});
   }
   const logs = await engine.logTail(app.id, LOG_LINES_IN_ERRORS).catch(() => '');
   throw new DevContainerError({ kind: 'http-not-answering', url, waitedMs: Date.now() - started, lastLines: lastLines(logs, LOG_LINES_IN_ERRORS) });
@@ -287,16 +243,6 @@ function publishedUrl(app: InspectedContainer): string | undefined {
   if (binding === undefined) return undefined;
   const host = binding.HostIp === '' || binding.HostIp === '0.0.0.0' || binding.HostIp === '::' ? 'localhost' : binding.HostIp;
   return `http://${host.includes(':') ? `[${host}]` : host}:${binding.HostPort}`;
-}
-
-async function throwIfExited(engine: DockerEngine, container: InspectedContainer, service: string): Promise<void> {
-  if (container.running || container.status === 'restarting') return;
-  const logs = await engine.logTail(container.id, LOG_LINES_IN_ERRORS).catch(() => '');
-  throw new DevContainerError({ kind: 'container-exited', service, exitCode: container.exitCode, lastLines: lastLines(logs, LOG_LINES_IN_ERRORS) });
-}
-
-function serviceName(container: InspectedContainer): string {
-  return container.labels['com.docker.compose.service'] ?? container.id.slice(0, 12);
 }
 
 async function ensureDockerAnswers(engine: DockerEngine): Promise<void> {
@@ -407,20 +353,6 @@ async function describeComposeFailure(engine: DockerEngine | undefined, cli: Com
     default:
       return failure;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    const abort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('cancelled'));
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-  });
 }
 
 function errorText(error: unknown): string {

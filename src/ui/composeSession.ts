@@ -23,7 +23,12 @@ export class ComposeSession {
   }
 
   env(): NodeJS.ProcessEnv {
+    return { ...process.env, ...this.terminalEnv() };
+  }
+
+  /** What a terminal running docker or compose needs on top of its usual environment. */
+  terminalEnv(): Record<string, string> {
     const dockerHost = vscode.workspace.getConfiguration('phoenix').get<string>('dockerHost', '').trim();
-    return dockerHost === '' ? process.env : { ...process.env, DOCKER_HOST: dockerHost };
+    return dockerHost === '' ? {} : { DOCKER_HOST: dockerHost };
   }
 }

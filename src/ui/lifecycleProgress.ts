@@ -30,12 +30,12 @@ export async function withLifecycleProgress<T>(
 ): Promise<T | undefined> {
   const { log, compose, statusBar } = services;
   statusBar.showBusy(project, title);
+  const controller = new AbortController();
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       async (progress, token) => {
-        const controller = new AbortController();
-        const cancellation = token.onCancellationRequested(() => { controller.abort(new vscode.CancellationError()); });
+        const cancellation = token.onCancellationRequested(() => { controller.abort(); });
         let stage = '';
         let lastLineShown = 0;
         try {
@@ -66,7 +66,8 @@ export async function withLifecycleProgress<T>(
       },
     );
   } catch (error) {
-    if (error instanceof vscode.CancellationError) {
+    // Whatever the cancelled step threw (an abort error, a killed child's failure), it was cancelled.
+    if (controller.signal.aborted) {
       log.info(`${project.folder.name}: ${title} cancelled`);
       void vscode.window.showInformationMessage(vscode.l10n.t('{0}: cancelled.', title));
       return undefined;

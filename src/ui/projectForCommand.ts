@@ -19,6 +19,11 @@ export async function projectForCommand(projects: PhoenixProjects, node: unknown
   return project;
 }
 
+/** The container of the service a command was invoked on in the tree, if any. */
+export function containerOfNode(node: unknown): string | undefined {
+  return isTreeNode(node) && node.kind === 'service' ? node.container.id : undefined;
+}
+
 /** The service a command was invoked on in the tree, if any. */
 export function serviceOfNode(node: unknown): string | undefined {
   return isTreeNode(node) && node.kind === 'service' ? node.container.service : undefined;

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import type { ReadyDevContainer } from '../docker/lifecycle';
+import type { DevContainerNode } from './devContainerTree';
 import type { PhoenixProject } from './phoenixProjects';
 
 /** Says the dev container is ready and offers what comes next. */
 export function offerReadyActions(services: Services, project: PhoenixProject, ready: ReadyDevContainer): void {
   const openInBrowser = vscode.l10n.t('Open in Browser');
+  const attach = vscode.l10n.t('Attach Remote IEx');
   const showLogs = vscode.l10n.t('Show Logs');
   const where = [ready.url, ready.node].filter((part) => part !== undefined).join(', ');
   services.log.info(`${project.folder.name}: ready${where ? ` (${where})` : ''}`);
@@ -13,10 +15,15 @@ export function offerReadyActions(services: Services, project: PhoenixProject, r
     .showInformationMessage(
       where ? vscode.l10n.t('The dev container of {0} is ready: {1}', project.folder.name, where) : vscode.l10n.t('The dev container of {0} is ready.', project.folder.name),
       ...(ready.url === undefined ? [] : [openInBrowser]),
+      ...(ready.node === undefined ? [] : [attach]),
       showLogs,
     )
     .then((choice) => {
       if (choice === openInBrowser && ready.url !== undefined) void openUrl(ready.url);
+      if (choice === attach) {
+        const app: DevContainerNode = { kind: 'service', project, container: { id: ready.containerId, service: ready.service, state: 'running', status: '', labels: {} } };
+        void vscode.commands.executeCommand('phoenix.attachRemoteIex', app);
+      }
       if (choice === showLogs) void vscode.commands.executeCommand('phoenix.showLogs', { kind: 'project', project });
     });
 }

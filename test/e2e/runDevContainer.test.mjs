@@ -82,6 +82,32 @@ for (const { flavour, journey } of [
       await workbench.screenshot('running');
     });
 
+    it('attaches a remote IEx to the running node, without typing a name or a cookie', async () => {
+      await workbench.runFromPalette('Phoenix: Attach Remote IEx');
+      await eventually(async () => {
+        assert.match(await workbench.terminalText(), /iex\(hello_phoenix@hello-phoenix\)\d+>/);
+      }, { timeout: 60_000 });
+      await workbench.typeInTerminal('node()');
+      await workbench.typeInTerminal('File.exists?("/.dockerenv")');
+      const text = await eventually(async () => {
+        const shown = await workbench.terminalText();
+        assert.match(shown, /:"hello_phoenix@hello-phoenix"/);
+        assert.match(shown, /File\.exists\?\("\/\.dockerenv"\)\s+true/);
+        return shown;
+      });
+      const cookie = readFileSync(join(workspace.folder, '.devcontainer', '.env'), 'utf8').match(/^ERLANG_COOKIE=(.*)$/m)?.[1];
+      assert.ok(cookie && !text.includes(cookie), 'the cookie is not shown in the terminal');
+      assert.ok((await workbench.terminalTabs()).some((tab) => tab.includes('IEx: hello_phoenix@hello-phoenix')), 'the terminal is named after the node');
+      await workbench.screenshot('iex');
+    });
+
+    it('shows the same terminal when attaching to the same node again', async () => {
+      const before = (await workbench.terminalTabs()).length;
+      await workbench.runFromPalette('Phoenix: Attach Remote IEx');
+      await eventually(async () => assert.match(await workbench.terminalText(), /:"hello_phoenix@hello-phoenix"/));
+      assert.equal((await workbench.terminalTabs()).length, before);
+    });
+
     it('stops from the palette', async () => {
       await workbench.runFromPalette('Phoenix: Stop Dev Container');
       await eventually(async () => {

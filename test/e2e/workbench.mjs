@@ -206,6 +206,14 @@ class Workbench {
     return this.page.locator(SELECTORS.terminalRows).innerText();
   }
 
+  /** The names of the open terminals, as the panel's terminal tabs or dropdown list them. */
+  async terminalTabs() {
+    const tabs = await this.page.locator('.terminal-tabs-entry').allInnerTexts();
+    if (tabs.length > 0) return tabs;
+    // With one terminal, the panel shows its name in the title instead of a tab list.
+    return this.page.locator('.panel .single-terminal-tab, .panel .terminal-tab').allInnerTexts();
+  }
+
   /** Types a line into the active terminal and presses Enter. */
   async typeInTerminal(text) {
     await this.page.locator(SELECTORS.terminal).click();

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ComposeCli } from '../../src/core/compose';
 import { DevContainerError, type DevContainerFailure } from '../../src/core/devContainerFailure';
-import { parseEnvFile } from '../../src/core/scaffold';
 import { DockerEngine } from '../../src/docker/engine';
 import {
   detectComposeCli,
@@ -18,14 +17,11 @@ import {
   type BuildRecord,
   type LifecycleOptions,
 } from '../../src/docker/lifecycle';
-import { scaffoldDevContainer } from '../../src/ui/devContainerScaffold';
 import { describeFailure } from '../../src/ui/failureMessages';
-import { applyAdvice } from '../../src/ui/devContainerScaffold';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { BENCH_IMAGE, docker, requireDocker, startDockerAgain, tagImagesFor, waitFor } from './support';
+import { BENCH_IMAGE, docker, requireDocker, scaffoldFixture, startDockerAgain, waitFor } from './support';
 
 const execFileAsync = promisify(execFile);
-const SETTINGS = { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' };
 const NODE = 'hello_phoenix@hello-phoenix';
 const FLAVOURS = [
   { flavour: 'docker compose', label: 'v2' },
@@ -73,16 +69,7 @@ describe('Run the dev container (real Docker engine)', function () {
 
   before(async function () {
     await requireDocker(this);
-    await rm(file('.devcontainer'), { recursive: true, force: true });
-    const result = await scaffoldDevContainer(folder.uri, folder.name, SETTINGS, {
-      scaffoldWithoutPhoenix: () => Promise.resolve(false),
-      adoptComposeFile: () => Promise.resolve('separate'),
-      resolveConflict: () => Promise.resolve('keep'),
-    }, (own) => engine.networkSubnets(own));
-    assert.ok(result);
-    for (const advice of result.advice) await applyAdvice(folder.uri, advice);
-    cookie = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '';
-    await tagImagesFor(await readFile(file('.devcontainer/Dockerfile'), 'utf8'));
+    cookie = await scaffoldFixture(folder, engine);
     await projects.refresh();
   });
 

@@ -1,9 +1,14 @@
 // Helpers shared by the integration suites: waiting, and driving the real Docker engine through
 // its CLI (argv arrays only) to set up the situations the extension must show.
 import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type * as vscode from 'vscode';
+import { parseEnvFile } from '../../src/core/scaffold';
+import type { DockerEngine } from '../../src/docker/engine';
+import { applyAdvice, scaffoldDevContainer } from '../../src/ui/devContainerScaffold';
 
 const run = promisify(execFile);
 
@@ -63,6 +68,25 @@ export async function compose(flavor: ComposeFlavor, { files, project, env }: Co
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new Error(`${command} ${argv.join(' ')} failed: ${stderr.trim().split('\n').slice(-15).join('\n')}`);
   }
+}
+
+/**
+ * Scaffolds the workspace folder's dev container afresh (keeping the user's files, applying the
+ * advice such as binding the endpoint beyond loopback) and makes its FROM images available
+ * offline. Returns the generated cookie.
+ */
+export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: DockerEngine): Promise<string> {
+  const file = (path: string): string => join(folder.uri.fsPath, path);
+  await rm(file('.devcontainer'), { recursive: true, force: true });
+  const result = await scaffoldDevContainer(folder.uri, folder.name, { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' }, {
+    scaffoldWithoutPhoenix: () => Promise.resolve(false),
+    adoptComposeFile: () => Promise.resolve('separate'),
+    resolveConflict: () => Promise.resolve('keep'),
+  }, (own) => engine.networkSubnets(own));
+  if (result === undefined) throw new Error('the scaffold was cancelled');
+  for (const advice of result.advice) await applyAdvice(folder.uri, advice);
+  await tagImagesFor(await readFile(file('.devcontainer/Dockerfile'), 'utf8'));
+  return parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '';
 }
 
 /** Starts the engine again after a test stopped it, the way the bench started it (test/stack/provision.mjs). */

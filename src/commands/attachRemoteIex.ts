@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import * as vscode from 'vscode';
+import { DevContainerError } from '../core/devContainerFailure';
+import { attachingNodeName, containerAttachArgv, hostAttachArgv, terminalName, type AttachCommand } from '../core/node';
+import { discoverContainerNode, waitForNode, type FoundNode } from '../docker/containerNode';
+import type { InspectedContainer } from '../docker/engine';
+import { describeFailure } from '../ui/failureMessages';
+import type { PhoenixProject } from '../ui/phoenixProjects';
+import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
+import type { Services } from './services';
+
+type AttachMode = 'container' | 'host' | 'auto';
+
+interface Candidate {
+  readonly project: PhoenixProject;
+  readonly container: InspectedContainer;
+  readonly node: FoundNode;
+}
+
+/**
+ * "Attach Remote IEx": an IEx shell inside a running node, in a terminal named after the node.
+ * The node and its cookie are found in the container; the user types neither.
+ */
+export async function attachRemoteIex(services: Services, treeNode?: unknown): Promise<void> {
+  const candidate = await chooseNode(services, treeNode);
+  if (candidate === undefined) return;
+  const key = `${candidate.container.id}:${candidate.node.node}`;
+  if (services.terminals.has(key)) {
+    services.terminals.show(key, {});
+    return;
+  }
+  if (!(await waitUntilAnswering(services, candidate))) return;
+  const command = attachCommand(services, candidate);
+  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${command.command} ${command.args.join(' ')})`);
+  services.terminals.show(key, {
+    name: terminalName(candidate.node.node),
+    shellPath: command.command,
+    shellArgs: [...command.args],
+    env: { ...services.compose.terminalEnv(), ...command.env },
+    iconPath: new vscode.ThemeIcon('terminal'),
+  });
+}
+
+/** The node from the tree item, else the only running one, else the user's choice. */
+async function chooseNode(services: Services, treeNode: unknown): Promise<Candidate | undefined> {
+  const fromTree = containerOfNode(treeNode);
+  if (fromTree !== undefined) {
+    const project = await projectForCommand(services.projects, treeNode, '');
+    if (project === undefined) return undefined;
+    return candidateIn(services, project, await services.docker.inspectContainer(fromTree));
+  }
+  if (!vscode.workspace.isTrusted) {
+    throw new Error(vscode.l10n.t('Trust this workspace first: attaching runs programs in its dev container.'));
+  }
+  const running = (await Promise.all(services.projects.all.filter((project) => project.hasDevContainer).map(async (project) => {
+    const containers = await services.docker.listComposeContainers(project.composeProject);
+    return Promise.all(containers.filter((container) => container.state === 'running').map(async (container) => {
+      const inspected = await services.docker.inspectContainer(container.id);
+      const discovery = await discoverContainerNode(services.docker, inspected);
+      return discovery.kind === 'found' ? { project, container: inspected, node: discovery } : undefined;
+    }));
+  }))).flat().filter((candidate): candidate is Candidate => candidate !== undefined);
+  if (running.length === 0) {
+    const start = vscode.l10n.t('Start Dev Container');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('No Erlang node is running in a dev container of this workspace. Start the dev container first.'), start);
+    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer');
+    return undefined;
+  }
+  if (running.length === 1) return running[0];
+  const picked = await vscode.window.showQuickPick(
+    running.map((candidate) => ({
+      label: candidate.node.node,
+      description: `${candidate.project.folder.name} · ${candidate.container.labels['com.docker.compose.service'] ?? candidate.container.name}`,
+      candidate,
+    })),
+    { placeHolder: vscode.l10n.t('Attach Remote IEx to which node?') },
+  );
+  return picked?.candidate;
+}
+
+async function candidateIn(services: Services, project: PhoenixProject, container: InspectedContainer): Promise<Candidate | undefined> {
+  const service = container.labels['com.docker.compose.service'] ?? container.name;
+  if (!container.running) {
+    const start = vscode.l10n.t('Start Dev Container');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The {0} container is not running. Start it first.', service), start);
+    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    return undefined;
+  }
+  const discovery = await discoverContainerNode(services.docker, container);
+  if (discovery.kind === 'not-distributed') {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The {0} container runs no distributed Erlang node, so there is nothing to attach to. {1}', service, discovery.advice));
+    return undefined;
+  }
+  return { project, container, node: discovery };
+}
+
+/** Waits (cancellably) until the node answers; says why when it does not. */
+async function waitUntilAnswering(services: Services, candidate: Candidate): Promise<boolean> {
+  const timeoutMs = vscode.workspace.getConfiguration('phoenix', candidate.project.folder).get<number>('readyTimeout', 300) * 1000;
+  const controller = new AbortController();
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}', candidate.node.node), cancellable: true },
+      async (_progress, token) => {
+        const cancellation = token.onCancellationRequested(() => { controller.abort(); });
+        try {
+          await waitForNode(services.docker, candidate.container, candidate.node, Date.now() + timeoutMs, controller.signal);
+        } finally {
+          cancellation.dispose();
+        }
+      },
+    );
+    return true;
+  } catch (error) {
+    if (controller.signal.aborted) return false;
+    if (!(error instanceof DevContainerError)) throw error;
+    const message = describeFailure(error.failure, candidate.project.compose, () => { services.log.show(); });
+    services.log.error(message.text);
+    for (const line of message.details) services.log.error(`  ${line}`);
+    void vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title)).then((choice) => {
+      void message.actions.find((action) => action.title === choice)?.run();
+    });
+    return false;
+  }
+}
+
+/** In the container (works everywhere), or from this machine's iex when asked and possible. */
+function attachCommand(services: Services, candidate: Candidate): AttachCommand {
+  const mode = vscode.workspace.getConfiguration('phoenix').get<AttachMode>('attachMode', 'container');
+  const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
+  if (mode !== 'container') {
+    const iex = findOnPath(process.platform === 'win32' ? 'iex.bat' : 'iex');
+    const gateway = candidate.container.networks.find((network) => network.gateway !== '')?.gateway;
+    const host = iex === undefined || gateway === undefined || process.platform !== 'linux'
+      ? undefined
+      : hostAttachArgv({ iex, node: candidate.node, hostAddress: gateway, uniqueName });
+    if (host !== undefined) return { ...host, env: {} };
+    if (mode === 'host') {
+      services.log.warn(`Host mode is not possible for ${candidate.node.node}: attaching inside the container instead.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Attaching from this machine needs iex here, Linux, and a long-name node with an IP address (set "phoenix.fixedSubnet" and scaffold again). Attached inside the container instead.'));
+    }
+  }
+  return containerAttachArgv({ docker: 'docker', container: candidate.container.id, node: candidate.node, uniqueName });
+}
+
+function findOnPath(program: string): string | undefined {
+  return (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program)).find((path) => existsSync(path));
+}

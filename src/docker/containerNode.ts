@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DevContainerError } from '../core/devContainerFailure';
+import { lastLines } from '../core/lines';
+import { discoverNode, type ContainerFacts, type NodeDiscovery } from '../core/node';
+import { PROBE_COOKIE_VARIABLE, nodeProbeArgv, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
+import type { DockerEngine, InspectedContainer } from './engine';
+
+export type FoundNode = Extract<NodeDiscovery, { kind: 'found' }>;
+
+/** Each probe run waits this long inside the container before the container's state is checked again. */
+const PROBE_SLICE_MS = 10_000;
+const RELEASE_PROBE_INTERVAL_MS = 500;
+export const LOG_LINES_IN_ERRORS = 20;
+
+/*
+ * Prints the argv of the container's first BEAM process, NUL-separated as /proc keeps it. A fixed
+ * script: nothing from the container or the user is put into it.
+ */
+const BEAM_ARGS_SCRIPT = 'for d in /proc/[0-9]*; do if grep -q beam.smp "$d/cmdline" 2>/dev/null; then cat "$d/cmdline"; exit 0; fi; done; exit 1';
+
+/**
+ * The Erlang node a container runs, found from the container itself: its labels, command and
+ * environment first; then, in a running container, a release's releases/COOKIE file and, as a
+ * last resort, the running BEAM's own arguments.
+ */
+export async function discoverContainerNode(engine: DockerEngine, container: InspectedContainer): Promise<NodeDiscovery> {
+  let facts: ContainerFacts = {
+    labels: container.labels,
+    entrypoint: container.entrypoint,
+    cmd: container.cmd,
+    env: container.env,
+    hostname: container.hostname,
+    workingDir: container.workingDir,
+  };
+  let discovery = discoverNode(facts);
+  if (!container.running) return discovery;
+  if (discovery.kind === 'found' && discovery.release !== undefined && discovery.cookie.kind === 'unknown') {
+    const cookieFile = `${discovery.release.root.replace(/\/+$/, '')}/releases/COOKIE`;
+    const read = await engine.exec(container.id, ['cat', cookieFile]).catch(() => undefined);
+    if (read?.exitCode === 0) {
+      facts = { ...facts, releaseCookie: read.output };
+      discovery = discoverNode(facts);
+    }
+  }
+  if (discovery.kind === 'not-distributed' || discovery.cookie.kind === 'unknown') {
+    const beam = await engine.exec(container.id, ['sh', '-c', BEAM_ARGS_SCRIPT]).catch(() => undefined);
+    if (beam?.exitCode === 0) {
+      const withProcess = discoverNode({ ...facts, beamArgs: beam.output.split('\0').filter((arg) => arg !== '') });
+      if (withProcess.kind === 'found') discovery = withProcess;
+    }
+  }
+  return discovery;
+}
+
+/**
+ * Waits until the node answers a ping from inside its container, or `deadline` passes. Fails with
+ * what was seen: the container stopped, the node never registered, or it refused the connection.
+ */
+export async function waitForNode(engine: DockerEngine, container: InspectedContainer, node: FoundNode, deadline: number, signal: AbortSignal | undefined): Promise<void> {
+  const started = Date.now();
+  let outcome: NodeProbeOutcome | undefined;
+  let probeOutput = '';
+  for (;;) {
+    signal?.throwIfAborted();
+    const result = await probeOnce(engine, container, node, deadline, signal).catch(async (error: unknown) => {
+      // The container may have stopped under the probe.
+      await throwIfExited(engine, await engine.inspectContainer(container.id));
+      throw error;
+    });
+    outcome = result.outcome;
+    probeOutput = result.output;
+    if (outcome === 'answered') return;
+    await throwIfExited(engine, await engine.inspectContainer(container.id));
+    if (outcome === undefined || Date.now() >= deadline) break;
+  }
+  const logs = await engine.logTail(container.id, LOG_LINES_IN_ERRORS).catch(() => '');
+  throw new DevContainerError({
+    kind: 'node-not-answering',
+    node: node.node,
+    waitedMs: Date.now() - started,
+    outcome,
+    lastLines: lastLines(outcome === undefined ? probeOutput : logs, LOG_LINES_IN_ERRORS),
+  });
+}
+
+async function probeOnce(engine: DockerEngine, container: InspectedContainer, node: FoundNode, deadline: number, signal: AbortSignal | undefined): Promise<{ outcome: NodeProbeOutcome | undefined; output: string }> {
+  const options = signal ? { signal } : {};
+  if (node.release !== undefined) {
+    const probe = releaseProbeArgv(node.release);
+    const result = await engine.exec(container.id, [probe.command, ...probe.args], options);
+    if (result.exitCode === 0 && result.output.includes('answered')) return { outcome: 'answered', output: result.output };
+    await sleep(RELEASE_PROBE_INTERVAL_MS, undefined, signal ? { signal } : {});
+    return { outcome: 'unregistered', output: result.output };
+  }
+  const cookie = node.cookie.kind === 'value' ? node.cookie.value : undefined;
+  const waitMs = Math.max(0, Math.min(PROBE_SLICE_MS, deadline - Date.now()));
+  const probe = nodeProbeArgv(node.node, node.mode, `probe_${randomBytes(4).toString('hex')}`, waitMs, cookie !== undefined);
+  const result = await engine.exec(container.id, [probe.command, ...probe.args], {
+    ...options,
+    ...(cookie !== undefined && { env: [`${PROBE_COOKIE_VARIABLE}=${cookie}`] }),
+  });
+  return { outcome: parseNodeProbe(result.output), output: result.output };
+}
+
+/** Fails with the container's last lines when it is no longer running. */
+export async function throwIfExited(engine: DockerEngine, container: InspectedContainer): Promise<void> {
+  if (container.running || container.status === 'restarting') return;
+  const logs = await engine.logTail(container.id, LOG_LINES_IN_ERRORS).catch(() => '');
+  throw new DevContainerError({
+    kind: 'container-exited',
+    service: container.labels['com.docker.compose.service'] ?? container.name,
+    exitCode: container.exitCode,
+    lastLines: lastLines(logs, LOG_LINES_IN_ERRORS),
+  });
+}

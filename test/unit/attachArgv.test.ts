@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { attachingNodeName, containerAttachArgv, discoverNode, hostAttachArgv, terminalName, type NodeDiscovery } from '../../src/core/node';
+import { LABELS } from '../../src/core/scaffold';
+
+type Found = NodeDiscovery & { kind: 'found' };
+
+function node(overrides: Partial<Found>): Found {
+  return { kind: 'found', node: 'app@hello-phoenix', mode: 'sname', cookie: { kind: 'value', value: 'c' }, release: undefined, source: 'labels', ...overrides };
+}
+
+const NASTY_COOKIE = `a'b"c $(rm -rf /) ;|&`;
+
+describe('containerAttachArgv', () => {
+  const attach = (found: Found) => containerAttachArgv({ docker: 'docker', container: 'proj-app-1', node: found, uniqueName: 'iex_1f2e' });
+
+  it('starts a hidden iex with a short name inside the container, the cookie in its environment only', () => {
+    assert.deepEqual(attach(node({})), {
+      command: 'docker',
+      args: ['exec', '-it', '-e', 'PHOENIX_IEX_COOKIE', 'proj-app-1', 'sh', '-c', 'exec iex "$@" --cookie "$PHOENIX_IEX_COOKIE"', 'iex', '--hidden', '--sname', 'iex_1f2e', '--remsh', 'app@hello-phoenix'],
+      env: { PHOENIX_IEX_COOKIE: 'c' },
+    });
+  });
+
+  it('gives a long-name node a long name on the same host part', () => {
+    assert.deepEqual(attach(node({ node: 'hello_phoenix@172.40.0.2', mode: 'name' })).args.slice(9), [
+      '--hidden', '--name', 'iex_1f2e@172.40.0.2', '--remsh', 'hello_phoenix@172.40.0.2',
+    ]);
+    // Erlang completes both bare long names with the container's fully qualified name.
+    assert.deepEqual(attach(node({ node: 'app', mode: 'name' })).args.slice(10, 12), ['--name', 'iex_1f2e']);
+  });
+
+  it('runs iex directly, with no cookie, when the node reads ~/.erlang.cookie, or when it is unknown', () => {
+    for (const cookie of [{ kind: 'home-file' }, { kind: 'unknown' }, { kind: 'value', value: '-x' }] as const) {
+      assert.deepEqual(attach(node({ cookie })), {
+        command: 'docker',
+        args: ['exec', '-it', 'proj-app-1', 'iex', '--hidden', '--sname', 'iex_1f2e', '--remsh', 'app@hello-phoenix'],
+        env: {},
+      });
+    }
+  });
+
+  it('passes names with dots untouched, and a cookie with shell metacharacters only as an environment value', () => {
+    const argv = containerAttachArgv({ docker: '/usr/local/bin/docker', container: 'my.project_app_1', node: node({ node: 'my.app@web.example.com', mode: 'name', cookie: { kind: 'value', value: NASTY_COOKIE } }), uniqueName: 'iex_ab' });
+    assert.deepEqual(argv, {
+      command: '/usr/local/bin/docker',
+      args: ['exec', '-it', '-e', 'PHOENIX_IEX_COOKIE', 'my.project_app_1', 'sh', '-c', 'exec iex "$@" --cookie "$PHOENIX_IEX_COOKIE"', 'iex', '--hidden', '--name', 'iex_ab@web.example.com', '--remsh', 'my.app@web.example.com'],
+      env: { PHOENIX_IEX_COOKIE: NASTY_COOKIE },
+    });
+    assert.ok(!argv.args.some((arg) => arg.includes(NASTY_COOKIE)), 'the cookie is on no command line');
+  });
+
+  it('attaches to a release with its own remote command, which finds the cookie itself', () => {
+    const release = node({ node: 'hello_phoenix@c0ffee123456', release: { name: 'hello_phoenix', root: '/app' }, cookie: { kind: 'value', value: NASTY_COOKIE } });
+    assert.deepEqual(attach(release), { command: 'docker', args: ['exec', '-it', 'proj-app-1', '/app/bin/hello_phoenix', 'remote'], env: {} });
+    assert.deepEqual(attach({ ...release, release: { name: 'hello_phoenix', root: '/' } }).args.slice(3), ['/bin/hello_phoenix', 'remote']);
+  });
+
+  it('attaches to the extension\'s own dev container as discovered', () => {
+    const discovery = discoverNode({
+      labels: { [LABELS.nodeName]: 'hello_phoenix@hello-phoenix', [LABELS.nodeMode]: 'sname' },
+      entrypoint: [],
+      cmd: ['sh', '/app/.devcontainer/entrypoint.sh'],
+      env: ['ERLANG_COOKIE=0123abcd'],
+      hostname: 'hello-phoenix',
+    });
+    if (discovery.kind !== 'found') assert.fail(discovery.advice);
+    const argv = attach(discovery);
+    assert.deepEqual(argv.args.slice(9), ['--hidden', '--sname', 'iex_1f2e', '--remsh', 'hello_phoenix@hello-phoenix']);
+    assert.deepEqual(argv.env, { PHOENIX_IEX_COOKIE: '0123abcd' });
+  });
+});
+
+describe('hostAttachArgv', () => {
+  const host = (found: Found, hostAddress = '172.40.0.1') => hostAttachArgv({ iex: '/usr/bin/iex', node: found, hostAddress, uniqueName: 'iex_1f2e' });
+  const longNode = node({ node: 'hello_phoenix@172.40.0.2', mode: 'name', cookie: { kind: 'value', value: NASTY_COOKIE } });
+
+  it('starts a local iex with a long name on the host\'s address', () => {
+    assert.deepEqual(host(longNode), {
+      command: '/usr/bin/iex',
+      args: ['--hidden', '--name', 'iex_1f2e@172.40.0.1', '--cookie', NASTY_COOKIE, '--remsh', 'hello_phoenix@172.40.0.2'],
+    });
+  });
+
+  it('works for a release too, when its cookie is known', () => {
+    assert.ok(host({ ...longNode, release: { name: 'hello_phoenix', root: '/app' } }));
+  });
+
+  it('is impossible for a short-name node, whatever its host part', () => {
+    assert.equal(host(node({})), undefined);
+    assert.equal(host(node({ node: 'app@172.40.0.2' })), undefined);
+  });
+
+  it('is impossible without the cookie\'s value', () => {
+    for (const cookie of [{ kind: 'home-file' }, { kind: 'unknown' }, { kind: 'value', value: '-x' }] as const) {
+      assert.equal(host({ ...longNode, cookie }), undefined);
+    }
+  });
+
+  it('is impossible unless both ends are IPv4 addresses', () => {
+    assert.equal(host({ ...longNode, node: 'app@web.example.com' }), undefined);
+    assert.equal(host({ ...longNode, node: 'app' }), undefined);
+    assert.equal(host({ ...longNode, node: 'app@172.40.0.256' }), undefined);
+    assert.equal(host(longNode, 'localhost'), undefined);
+    assert.equal(host(longNode, ''), undefined);
+  });
+});
+
+describe('attachingNodeName and terminalName', () => {
+  it('makes a node name part from random hex digits', () => {
+    assert.equal(attachingNodeName('1f2e3d4c'), 'iex_1f2e3d4c');
+    assert.match(attachingNodeName('ABCDEF'), /^[A-Za-z0-9_]+$/);
+  });
+
+  it('refuses anything but hex digits', () => {
+    for (const bad of ['', 'xyz', '12 34', 'ab@host']) assert.throws(() => attachingNodeName(bad), RangeError);
+  });
+
+  it('names the terminal after the node only', () => {
+    assert.equal(terminalName('hello_phoenix@172.40.0.2'), 'IEx: hello_phoenix@172.40.0.2');
+  });
+});
