@@ -83,4 +83,3 @@ export function runProcess(argv: Argv, options: ProcessOptions = {}): Promise<Pr
 function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('cancelled');
 }
-

@@ -56,7 +56,6 @@ describe('Attach Remote IEx (real Docker engine)', function () {
   it('finds the node and its cookie in the running container', async () => {
     const discovery = await discoverContainerNode(engine, app);
     assert.equal(discovery.kind, 'found');
-    assert.ok(discovery.kind === 'found');
     assert.equal(discovery.node, NODE);
     assert.equal(discovery.mode, 'sname');
     assert.deepEqual(discovery.cookie, { kind: 'value', value: cookie });
@@ -105,7 +104,6 @@ describe('Attach Remote IEx (real Docker engine)', function () {
     try {
       const discovery = await discoverContainerNode(engine, await engine.inspectContainer(id));
       assert.equal(discovery.kind, 'not-distributed');
-      assert.ok(discovery.kind === 'not-distributed');
       assert.match(discovery.advice, /elixir --sname \S+ -S mix phx\.server/);
     } finally {
       await docker('rm', '-f', name);
