@@ -18,7 +18,7 @@ const vscodeStub = {
   l10n: { t: (message) => message },
   window: {
     createOutputChannel: () => ({ ...disposable, trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {} }),
-    createTreeView: () => disposable,
+    createTreeView: () => ({ ...disposable, visible: false, onDidChangeVisibility: event }),
     createStatusBarItem: () => ({ ...disposable, show() {}, hide() {} }),
     onDidCloseTerminal: event,
   },

@@ -3,7 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchActivation } from './activation.mjs';
+import { benchAttach } from './attach.mjs';
 import { benchScaffold } from './scaffold.mjs';
+import { benchTreeLatency } from './treeLatency.mjs';
+import { benchStart, median } from './start.mjs';
 import { benchVsix } from './vsix.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +17,7 @@ for (const script of ['compile', 'package']) {
 }
 
 const rows = [];
+const notes = [];
 const report = (name, value, goal, met) => rows.push({ name, value, goal, verdict: met ? 'ok' : 'MISSED' });
 
 const activation = benchActivation();
@@ -29,7 +33,52 @@ const scaffold = benchScaffold();
 report('scaffold, first run (read + render + write)', `${scaffold.first.toFixed(1)} ms`, '<= 100 ms', scaffold.first <= 100);
 report('scaffold, median of 20', `${scaffold.median.toFixed(1)} ms`, '<= 100 ms', scaffold.median <= 100);
 
+const started = await benchStart({ log: (line) => console.error(`[start bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (started.error) {
+  report('start to ready, warm image', 'failed', '', false);
+  notes.push(`start bench failed: ${started.error.message}`);
+} else {
+  const { runs, raw, devcontainer, ours } = started.result;
+  const secs = (values) => `${median(values).toFixed(2)} s`;
+  const times = (a, b) => median(a) / median(b);
+  report(`start, raw: up -d to node answering (median of ${runs})`, secs(raw.node), '', true);
+  report('start, raw: up -d to HTTP answering', secs(raw.http), '', true);
+  report('start, devcontainer up (CLI returns)', secs(devcontainer.up), '', true);
+  report('start, devcontainer up to node answering', secs(devcontainer.node), '', true);
+  report('start, devcontainer up to HTTP answering', secs(devcontainer.http), '', true);
+  const versusRaw = times(ours.ready, raw.http);
+  const versusDevcontainer = times(ours.ready, devcontainer.node);
+  report('start, ours to ready (node and HTTP)', secs(ours.ready), '', true);
+  report('start, ours / raw to HTTP', `${versusRaw.toFixed(2)}x`, '<= 1.10x', versusRaw <= 1.1);
+  report('start, ours / raw to node', `${times(ours.ready, raw.node).toFixed(2)}x`, '', true);
+  report('start, ours / devcontainer to node', `${versusDevcontainer.toFixed(2)}x`, '< 1.00x', versusDevcontainer < 1);
+  report('start, ours / devcontainer to HTTP', `${times(ours.ready, devcontainer.http).toFixed(2)}x`, '', true);
+  report('start, warm starts where ours built', `${ours.builds} of ${runs}`, '0', ours.builds === 0);
+}
+
+const tree = await benchTreeLatency().then((result) => ({ result }), (error) => ({ error }));
+if (tree.error) {
+  report('view shows docker stop (die event to fresh list)', 'failed', '<= 500 ms', false);
+  notes.push(`tree latency bench failed: ${tree.error.message}`);
+} else {
+  const { runs, medianFromDie, medianFromStopReturned } = tree.result;
+  report(`view shows docker stop, from die event (median of ${runs})`, `${medianFromDie.toFixed(0)} ms`, '<= 500 ms', medianFromDie <= 500);
+  report('view shows docker stop, from docker stop returning', `${medianFromStopReturned.toFixed(0)} ms`, '', true);
+}
+
+const attached = await benchAttach({ log: (line) => console.error(`[attach bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (attached.error) {
+  report('attach: command to iex( prompt', 'failed', '<= 2 s', false);
+  notes.push(`attach bench failed: ${attached.error.message}`);
+} else {
+  const { runs, median: promptMedian, max, shellLeftAfterHangUp } = attached.result;
+  report(`attach: command to iex( prompt (median of ${runs})`, `${promptMedian.toFixed(2)} s`, '<= 2 s', promptMedian <= 2);
+  report('attach: command to iex( prompt, max', `${max.toFixed(2)} s`, '', true);
+  if (shellLeftAfterHangUp) notes.push('attach: closing the terminal (pty hang-up) left the remote IEx shell running in the container');
+}
+
 const width = Math.max(...rows.map((row) => row.name.length));
 for (const row of rows) {
   console.log(`${row.name.padEnd(width)}  ${row.value.padStart(10)}  ${row.goal.padEnd(9)} ${row.goal ? row.verdict : ''}`);
 }
+for (const note of notes) console.log(note);

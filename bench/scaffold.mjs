@@ -30,6 +30,7 @@ function scaffold(project) {
   const { project: description } = core.readProject({ files, folderName: 'hello_phoenix' });
   const rendered = core.renderDevContainer(description, {
     host: { uid: process.getuid(), gid: process.getgid(), platform: process.platform },
+    composeProject: 'bench_scaffold_devcontainer',
     randomBytes: randomBytes(32),
   });
   const existing = Object.fromEntries(rendered.files.map((file) => [file.path, readIfExists(join(project, file.path))]));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { ComposeEventsWatcher } from './docker/composeEventsWatcher';
 import { DockerEngine } from './docker/engine';
 import { ComposeSession } from './ui/composeSession';
 import { DevContainerTree } from './ui/devContainerTree';
@@ -12,9 +13,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers', { log: true });
   const docker = new DockerEngine(() => vscode.workspace.getConfiguration('phoenix').get<string>('dockerHost', ''));
   const projects = new PhoenixProjects(log);
-  const tree = new DevContainerTree(projects, docker, log);
+  // Docker's events, followed while the view is visible; the view and the status bar follow them.
+  const events = new ComposeEventsWatcher(docker);
+  const tree = new DevContainerTree(projects, docker, log, events);
   const proposedFiles = new ProposedFiles();
-  const statusBar = new DevContainerStatusBar(projects, docker);
+  const statusBar = new DevContainerStatusBar(projects, docker, events);
+  const view = vscode.window.createTreeView('phoenix.devContainer', { treeDataProvider: tree });
   const terminals = new ContainerTerminals();
   context.subscriptions.push(
     log,
@@ -23,11 +27,12 @@ export function activate(context: vscode.ExtensionContext): void {
     proposedFiles,
     statusBar,
     terminals,
-    vscode.window.createTreeView('phoenix.devContainer', { treeDataProvider: tree }),
+    view,
+    tree.attach(view),
     vscode.workspace.onDidChangeConfiguration((event) => {
+      // The view follows the setting by itself.
       if (event.affectsConfiguration('phoenix.dockerHost')) {
         docker.reset();
-        tree.refresh();
         void statusBar.update();
       }
     }),

@@ -6,7 +6,7 @@ import { DevContainerError } from '../core/devContainerFailure';
 import { attachingNodeName, containerAttachArgv, hostAttachArgv, terminalName, type AttachCommand } from '../core/node';
 import { discoverContainerNode, waitForNode, type FoundNode } from '../docker/containerNode';
 import type { InspectedContainer } from '../docker/engine';
-import { describeFailure } from '../ui/failureMessages';
+import { showFailure } from '../ui/failureMessages';
 import type { PhoenixProject } from '../ui/phoenixProjects';
 import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
 import type { Services } from './services';
@@ -32,7 +32,8 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
     return;
   }
   if (!(await waitUntilAnswering(services, candidate))) return;
-  const command = attachCommand(services, candidate);
+  const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
+  const command = attachCommand(services, candidate, uniqueName);
   services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${command.command} ${command.args.join(' ')})`);
   services.terminals.show(key, {
     name: terminalName(candidate.node.node),
@@ -40,8 +41,19 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
     shellArgs: [...command.args],
     env: { ...services.compose.terminalEnv(), ...command.env },
     iconPath: new vscode.ThemeIcon('terminal'),
+  }, () => {
+    // docker exec does not hang up what it started: the shell's own VM would stay connected to the node.
+    if (command.command === 'docker') {
+      void services.docker.exec(candidate.container.id, ['sh', '-c', END_REMOTE_SHELL, 'sh', uniqueName]).catch(() => undefined);
+    }
   });
 }
+
+/*
+ * Ends the VM of a closed terminal's remote shell, found by its unique node name ($1, passed as an
+ * argument). A fixed script: nothing is interpolated into it.
+ */
+const END_REMOTE_SHELL = 'for d in /proc/[0-9]*; do p="${d#/proc/}"; if [ "$p" != "$$" ] && grep -q -- "$1" "$d/cmdline" 2>/dev/null; then kill "$p"; fi; done';
 
 /** The node from the tree item, else the only running one, else the user's choice. */
 async function chooseNode(services: Services, treeNode: unknown): Promise<Candidate | undefined> {
@@ -116,20 +128,14 @@ async function waitUntilAnswering(services: Services, candidate: Candidate): Pro
   } catch (error) {
     if (controller.signal.aborted) return false;
     if (!(error instanceof DevContainerError)) throw error;
-    const message = describeFailure(error.failure, candidate.project.compose, () => { services.log.show(); });
-    services.log.error(message.text);
-    for (const line of message.details) services.log.error(`  ${line}`);
-    void vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title)).then((choice) => {
-      void message.actions.find((action) => action.title === choice)?.run();
-    });
+    showFailure(services.log, error.failure, candidate.project);
     return false;
   }
 }
 
 /** In the container (works everywhere), or from this machine's iex when asked and possible. */
-function attachCommand(services: Services, candidate: Candidate): AttachCommand {
+function attachCommand(services: Services, candidate: Candidate, uniqueName: string): AttachCommand {
   const mode = vscode.workspace.getConfiguration('phoenix').get<AttachMode>('attachMode', 'container');
-  const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
   if (mode !== 'container') {
     const iex = findOnPath(process.platform === 'win32' ? 'iex.bat' : 'iex');
     const gateway = candidate.container.networks.find((network) => network.gateway !== '')?.gateway;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
-import { describeFailure } from '../ui/failureMessages';
+import { showFailure } from '../ui/failureMessages';
 import { attachRemoteIex } from './attachRemoteIex';
 import { notAvailableYet } from './notAvailableYet';
 import { openShell } from './openShell';
@@ -41,10 +41,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Ser
           await handler(services, ...args);
         } catch (error) {
           if (error instanceof DevContainerError) {
-            const message = describeFailure(error.failure, undefined, () => { services.log.show(); });
-            services.log.error(`${id}: ${message.text}`);
-            const choice = await vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title));
-            await message.actions.find((action) => action.title === choice)?.run();
+            showFailure(services.log, error.failure, undefined);
             return;
           }
           services.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);

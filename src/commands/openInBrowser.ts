@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isRecord } from '../core/isRecord';
 import { runningAppUrl } from '../docker/lifecycle';
 import { projectForCommand } from '../ui/projectForCommand';
 import { openUrl } from '../ui/readyActions';
@@ -6,6 +7,11 @@ import type { Services } from './services';
 
 /** "Phoenix: Open in Browser": the running app's published port, forwarded when VS Code runs remotely. */
 export async function openInBrowser(services: Services, node?: unknown): Promise<void> {
+  // A URL row of the Phoenix view names its URL.
+  if (isRecord(node) && typeof node['url'] === 'string' && /^https?:\/\//.test(node['url'])) {
+    await openUrl(node['url']);
+    return;
+  }
   const project = await projectForCommand(services.projects, node, vscode.l10n.t('Open the app of which folder?'));
   if (project === undefined) return;
   const url = await runningAppUrl(services.docker, project.composeProject);

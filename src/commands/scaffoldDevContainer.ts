@@ -5,9 +5,12 @@ import { pickProjectFolder } from '../ui/pickFolder';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import type { Services } from './services';
 
-/** "Phoenix: Scaffold Dev Container": writes the dev container files for a project. */
-export async function scaffoldDevContainer({ projects, docker, log, proposedFiles }: Services): Promise<void> {
-  const folder = await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?'));
+/**
+ * "Phoenix: Scaffold Dev Container": writes the dev container files for a project (`folder` when
+ * Start asks for it, else the Phoenix project, or the user's choice among several).
+ */
+export async function scaffoldDevContainer({ projects, docker, log, proposedFiles }: Services, target?: unknown): Promise<void> {
+  const folder = isWorkspaceFolder(target) ? target : await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?'));
   if (folder === undefined) return;
   const config = vscode.workspace.getConfiguration('phoenix', folder);
   const result = await writeDevContainer(
@@ -113,4 +116,8 @@ async function offerAdvice(root: vscode.Uri, advice: Advice, log: vscode.LogOutp
   } catch (error) {
     void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
   }
+}
+
+function isWorkspaceFolder(value: unknown): value is vscode.WorkspaceFolder {
+  return value !== undefined && (vscode.workspace.workspaceFolders ?? []).includes(value as vscode.WorkspaceFolder);
 }

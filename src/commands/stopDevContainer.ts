@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
 import { stopDevContainer as stop } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
-import { projectForCommand } from '../ui/projectForCommand';
+import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import type { Services } from './services';
 
-/** "Phoenix: Stop Dev Container": stops the services, keeping containers and volumes. */
+/** "Phoenix: Stop Dev Container": stops the services (or the one it was invoked on in the view), keeping containers and volumes. */
 export async function stopDevContainer(services: Services, node?: unknown): Promise<void> {
   const project = await projectForCommand(services.projects, node, vscode.l10n.t('Stop the dev container of which folder?'));
   if (project === undefined) return;
-  await withLifecycleProgress(services, project, vscode.l10n.t('Stopping the dev container of {0}', project.folder.name), async (options) =>
-    stop(services.docker, await services.compose.cli(), project.compose, options));
+  const service = serviceOfNode(node);
+  const title = service === undefined
+    ? vscode.l10n.t('Stopping the dev container of {0}', project.folder.name)
+    : vscode.l10n.t('Stopping {0} of {1}', service, project.folder.name);
+  await withLifecycleProgress(services, project, title, async (options) =>
+    stop(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]));
 }

@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import type { ComposeTarget } from './compose';
+import { OVERRIDE_FILE } from './scaffold/render';
 import { parseEnvFile } from './scaffold/files';
 
 /**
@@ -28,4 +31,24 @@ export function composeProjectName(folderName: string): string {
 export function adoptedComposeProjectName(rootEnvText: string | undefined, composeFileName: string | undefined, folderName: string): string {
   const fromEnv = rootEnvText === undefined ? undefined : parseEnvFile(rootEnvText)['COMPOSE_PROJECT_NAME']?.trim();
   return composeDefaultName(fromEnv || composeFileName?.trim() || folderName);
+}
+
+/**
+ * The compose files of a project's dev container: the generated compose file in its folder, or
+ * the project's own root compose file with the dev container's override on top (adoption).
+ */
+export function devContainerTarget(input: {
+  readonly root: string;
+  readonly devContainerDir: string;
+  readonly adopted: boolean;
+  readonly projectName: string;
+  readonly rootComposeFile?: string;
+}): ComposeTarget {
+  return input.adopted
+    ? {
+      projectName: input.projectName,
+      projectDirectory: input.root,
+      files: [join(input.root, input.rootComposeFile ?? 'docker-compose.yml'), join(input.devContainerDir, OVERRIDE_FILE)],
+    }
+    : { projectName: input.projectName, projectDirectory: input.devContainerDir, files: [join(input.devContainerDir, 'docker-compose.yml')] };
 }

@@ -18,6 +18,8 @@ export type DevContainerFailure =
     readonly outcome: NodeProbeOutcome | undefined;
     readonly lastLines: readonly string[];
   }
+  /** Phoenix listens inside the container on loopback only, out of the published port's reach. */
+  | { readonly kind: 'http-on-loopback'; readonly url: string; readonly port: number }
   | { readonly kind: 'http-not-answering'; readonly url: string; readonly waitedMs: number; readonly lastLines: readonly string[] };
 
 /** A failure the user can act on; the message is a plain English summary for logs and benchmarks. */

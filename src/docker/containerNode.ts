@@ -64,8 +64,10 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
   for (;;) {
     signal?.throwIfAborted();
     const result = await probeOnce(engine, container, node, deadline, signal).catch(async (error: unknown) => {
-      // The container may have stopped under the probe.
-      await throwIfExited(engine, await engine.inspectContainer(container.id));
+      if (signal?.aborted) throw error;
+      // The container may have stopped under the probe, or be restarting after a crash (no exec then).
+      const now = await engine.inspectContainer(container.id);
+      await throwIfExited(engine, now.status === 'restarting' ? { ...now, running: false, status: 'exited' } : now);
       throw error;
     });
     outcome = result.outcome;

@@ -14,7 +14,7 @@ import {
 } from '../core/dockerEndpoint';
 import type { PortContainer } from '../core/compose';
 import { parseContainerEvent, type ContainerEvent } from '../core/containerEvents';
-import type { ListedContainer } from '../core/containerState';
+import { listedPorts, type ListedContainer } from '../core/containerState';
 import { demultiplexDockerStream } from '../core/dockerStream';
 import { LineSplitter } from '../core/lines';
 import type * as DockerodeBundle from './dockerode';
@@ -25,6 +25,7 @@ const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
 /** The Docker engine the extension talks to, connected lazily on first use. */
 export class DockerEngine {
   private connection: Promise<Dockerode> | undefined;
+  private connectionSetting: string | undefined;
 
   constructor(private readonly dockerHostSetting: () => string) {}
 
@@ -36,17 +37,17 @@ export class DockerEngine {
   /** The containers of a compose project, found by label so compose v1 and v2 naming both work. */
   async listComposeContainers(project: string): Promise<ListedContainer[]> {
     const client = await this.connect();
-    const containers = await client.listContainers({
-      all: true,
-      // One-off `compose run` containers are not the service itself.
-      filters: { label: [`${COMPOSE_PROJECT_LABEL}=${project}`, 'com.docker.compose.oneoff=False'] },
-    });
-    return containers.map((info) => ({
+    const containers = await client.listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT_LABEL}=${project}`] } });
+    // One-off `compose run` containers are not the service itself. Filtered here, not by the
+    // engine: podman-compose sets no oneoff label at all.
+    return containers.filter((info) => info.Labels['com.docker.compose.oneoff'] !== 'True').map((info) => ({
       id: info.Id,
       service: info.Labels[COMPOSE_SERVICE_LABEL] ?? info.Names[0]?.replace(/^\//, '') ?? info.Id.slice(0, 12),
       state: info.State,
       status: info.Status,
       labels: info.Labels,
+      command: info.Command,
+      ports: listedPorts(info.Ports),
     }));
   }
 
@@ -59,11 +60,17 @@ export class DockerEngine {
 
   /**
    * Calls `onEvent` for each container event of compose projects until `signal` aborts; resolves
-   * when the stream ends (the engine went away or `signal` aborted).
+   * when the stream ends (the engine went away or `signal` aborted). `onOpen` is called once the
+   * engine has answered, before any event.
    */
-  async watchComposeEvents(onEvent: (event: ContainerEvent) => void, signal: AbortSignal): Promise<void> {
+  async watchComposeEvents(onEvent: (event: ContainerEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
     const client = await this.connect();
     const stream = await client.getEvents({ filters: { type: ['container'], label: [COMPOSE_PROJECT_LABEL] } });
+    if (signal.aborted) {
+      if (stream instanceof Readable) stream.destroy();
+      return;
+    }
+    onOpen?.();
     await new Promise<void>((resolve) => {
       const lines = new LineSplitter((line) => {
         const event = parseContainerEvent(line);
@@ -142,14 +149,20 @@ export class DockerEngine {
     const container = client.getContainer(id);
     const tty = (await container.inspect()).Config.Tty;
     const stream = await container.logs({ stdout: true, stderr: true, follow: true, since: Math.floor(Date.now() / 1000) });
-    const lines = new LineSplitter(onLine);
-    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(chunk.toString('utf8')); done(); } });
-    if (tty) stream.pipe(sink);
-    else client.modem.demuxStream(stream, sink, sink);
     const stop = (): void => {
       // The engine's response is an http.IncomingMessage, a Readable.
       if (stream instanceof Readable) stream.destroy();
     };
+    // The wait may have ended while the stream was being opened.
+    if (signal.aborted) {
+      stop();
+      return;
+    }
+    const lines = new LineSplitter(onLine);
+    const decoder = new TextDecoder();
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(decoder.decode(chunk, { stream: true })); done(); } });
+    if (tty) stream.pipe(sink);
+    else client.modem.demuxStream(stream, sink, sink);
     signal.addEventListener('abort', stop, { once: true });
     stream.on('close', () => { signal.removeEventListener('abort', stop); });
   }
@@ -168,18 +181,25 @@ export class DockerEngine {
     });
     const stream = await exec.start({ hijack: true, stdin: false });
     const chunks: Buffer[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const abort = (): void => {
-        stream.destroy();
-        reject(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
-      };
-      if (options.signal?.aborted) abort();
-      options.signal?.addEventListener('abort', abort, { once: true });
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', reject);
-    });
+    const signal = options.signal;
+    let abort: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        abort = (): void => {
+          stream.destroy();
+          reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+        };
+        if (signal?.aborted) abort();
+        signal?.addEventListener('abort', abort, { once: true });
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+    } finally {
+      // One probe after another on the same signal must not pile up listeners.
+      if (abort !== undefined) signal?.removeEventListener('abort', abort);
+    }
     const output = demultiplexDockerStream(Buffer.concat(chunks));
     const { ExitCode } = await exec.inspect();
     return { exitCode: ExitCode ?? undefined, output };
@@ -199,8 +219,12 @@ export class DockerEngine {
   }
 
   private connect(): Promise<Dockerode> {
+    // A changed setting takes effect on the next call, whoever holds the engine.
+    const setting = this.dockerHostSetting();
+    if (setting !== this.connectionSetting) this.connection = undefined;
+    this.connectionSetting = setting;
     this.connection ??= (async () => {
-      const choice = await resolveDockerHost(this.dockerHostSetting());
+      const choice = await resolveDockerHost(setting);
       const { createDockerode } = loadDockerodeBundle();
       return createDockerode(parseDockerHost(choice.host));
     })();

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readFile, stat } from 'node:fs/promises';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import {
   COMPOSE_FLAVOURS,
   builtImageName,
   candidateFlavours,
+  listensOnLoopbackOnly,
   classifyComposeFailure,
   composeArgv,
   composeCli,
@@ -19,10 +20,10 @@ import {
   type ComposeSetting,
   type ComposeTarget,
 } from '../core/compose';
-import type { ListedContainer } from '../core/containerState';
+import type { ContainerPorts, ListedContainer } from '../core/containerState';
 import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
-import { LABELS, OVERRIDE_FILE } from '../core/scaffold';
+import { LABELS } from '../core/scaffold';
 import type { DockerEngine, InspectedContainer } from './engine';
 import { LOG_LINES_IN_ERRORS, discoverContainerNode, throwIfExited, waitForNode } from './containerNode';
 import { describePortHolder } from './portHolder';
@@ -79,26 +80,6 @@ export async function detectComposeCli(setting: ComposeSetting, env: NodeJS.Proc
 }
 
 /**
- * The compose files of a project's dev container: the generated compose file in its folder, or
- * the project's own root compose file with the dev container's override on top (adoption).
- */
-export function devContainerTarget(input: {
-  readonly root: string;
-  readonly devContainerDir: string;
-  readonly adopted: boolean;
-  readonly projectName: string;
-  readonly rootComposeFile?: string;
-}): ComposeTarget {
-  return input.adopted
-    ? {
-      projectName: input.projectName,
-      projectDirectory: input.root,
-      files: [join(input.root, input.rootComposeFile ?? 'docker-compose.yml'), join(input.devContainerDir, OVERRIDE_FILE)],
-    }
-    : { projectName: input.projectName, projectDirectory: input.devContainerDir, files: [join(input.devContainerDir, 'docker-compose.yml')] };
-}
-
-/**
  * Takes a dev container to ready: the compose file checked, images built when missing or older
  * than their Dockerfile, the services started detached, then the app's node and Phoenix's port
  * answering.
@@ -131,17 +112,35 @@ export async function rebuildDevContainer(engine: DockerEngine, cli: ComposeCli,
   return waitUntilReady(engine, target, options);
 }
 
-/** Restarts the services' containers as they are, then waits for them. */
-export async function restartDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions = {}): Promise<ReadyDevContainer> {
-  (options.report ?? SILENT).stage('starting');
+/**
+ * Restarts the services' containers as they are (only those of `services` when given), then waits
+ * for the app when it was restarted.
+ */
+export async function restartDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options?: LifecycleOptions): Promise<ReadyDevContainer>;
+export async function restartDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions, services: readonly string[] | undefined): Promise<ReadyDevContainer | undefined>;
+export async function restartDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions = {}, services?: readonly string[]): Promise<ReadyDevContainer | undefined> {
   await ensureDockerAnswers(engine);
-  await compose(engine, cli, target, { kind: 'restart' }, options);
-  return waitUntilReady(engine, target, options);
+  // Nothing created yet (compose would restart nothing and say so as success): the user wants it running.
+  if (services === undefined && (await engine.listComposeContainers(target.projectName)).length === 0) {
+    return startDevContainer(engine, cli, target, options);
+  }
+  (options.report ?? SILENT).stage('starting');
+  await compose(engine, cli, target, { kind: 'restart', ...(services && { services }) }, options);
+  return waitUntilReadyIfApp(engine, target, services, options);
 }
 
-export async function stopDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions = {}): Promise<void> {
+/** Starts the existing containers of `services` (compose start), then waits for the app when it is one of them. */
+export async function startServices(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, services: readonly string[], options: LifecycleOptions = {}): Promise<ReadyDevContainer | undefined> {
+  (options.report ?? SILENT).stage('starting');
   await ensureDockerAnswers(engine);
-  await compose(engine, cli, target, { kind: 'stop' }, options);
+  await compose(engine, cli, target, { kind: 'start', services }, options);
+  return waitUntilReadyIfApp(engine, target, services, options);
+}
+
+/** Stops the services (only those of `services` when given), keeping their containers. */
+export async function stopDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions = {}, services?: readonly string[]): Promise<void> {
+  await ensureDockerAnswers(engine);
+  await compose(engine, cli, target, { kind: 'stop', ...(services && { services }) }, options);
 }
 
 /** Removes the containers and networks; the volumes (database, caches) only when asked to. */
@@ -184,6 +183,15 @@ export async function waitUntilReady(engine: DockerEngine, target: ComposeTarget
   }
 }
 
+/** Waits for the app when all services (`services` undefined) or the app's own were (re)started. */
+async function waitUntilReadyIfApp(engine: DockerEngine, target: ComposeTarget, services: readonly string[] | undefined, options: LifecycleOptions): Promise<ReadyDevContainer | undefined> {
+  if (services !== undefined) {
+    const app = appOf(await engine.listComposeContainers(target.projectName));
+    if (app === undefined || !services.includes(app.service)) return undefined;
+  }
+  return waitUntilReady(engine, target, options);
+}
+
 /** Phoenix's URL on this machine for a project's running app container; undefined when it is not running or not published. */
 export async function runningAppUrl(engine: DockerEngine, projectName: string): Promise<string | undefined> {
   const app = appOf(await engine.listComposeContainers(projectName));
@@ -214,12 +222,26 @@ async function waitForHttp(engine: DockerEngine, app: InspectedContainer, url: s
     if (Date.now() >= deadline) break;
     if (Date.now() - lastStateCheck > 1000) {
       await throwIfExited(engine, await engine.inspectContainer(app.id));
+      await throwIfListeningOnLoopback(engine, app, url);
       lastStateCheck = Date.now();
     }
     await sleep(150, undefined, signal ? { signal } : {});
   }
   const logs = await engine.logTail(app.id, LOG_LINES_IN_ERRORS).catch(() => '');
   throw new DevContainerError({ kind: 'http-not-answering', url, waitedMs: Date.now() - started, lastLines: lastLines(logs, LOG_LINES_IN_ERRORS) });
+}
+
+/*
+ * A fresh Phoenix app binds its endpoint to 127.0.0.1, which the published port cannot reach from
+ * outside the container: seen in the container's socket table, that is known at once instead of
+ * after the whole wait.
+ */
+async function throwIfListeningOnLoopback(engine: DockerEngine, app: InspectedContainer, url: string): Promise<void> {
+  const port = Number(app.labels[LABELS.httpPort]);
+  const sockets = await engine.exec(app.id, ['cat', '/proc/net/tcp', '/proc/net/tcp6']).catch(() => undefined);
+  if (sockets !== undefined && listensOnLoopbackOnly(sockets.output, port)) {
+    throw new DevContainerError({ kind: 'http-on-loopback', url, port });
+  }
 }
 
 /** Any HTTP answer counts: an error page still means Phoenix is up. */
@@ -237,12 +259,18 @@ function httpResponds(url: string, signal: AbortSignal | undefined): Promise<boo
 
 /** Phoenix's port as published on this machine (loopback when published on all addresses). */
 function publishedUrl(app: InspectedContainer): string | undefined {
-  const port = app.labels[LABELS.httpPort];
-  if (port === undefined) return undefined;
-  const binding = app.ports[`${port}/tcp`]?.[0];
-  if (binding === undefined) return undefined;
-  const host = binding.HostIp === '' || binding.HostIp === '0.0.0.0' || binding.HostIp === '::' ? 'localhost' : binding.HostIp;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${binding.HostPort}`;
+  return publishedUrls(app)[0];
+}
+
+/** Phoenix's URLs on this machine, one per address its port is published on (loopback for all addresses). */
+export function publishedUrls(container: { readonly labels: Readonly<Record<string, string>>; readonly ports: ContainerPorts }): string[] {
+  const port = container.labels[LABELS.httpPort];
+  if (port === undefined) return [];
+  const urls = (container.ports[`${port}/tcp`] ?? []).map((binding) => {
+    const host = binding.HostIp === '' || binding.HostIp === '0.0.0.0' || binding.HostIp === '::' ? 'localhost' : binding.HostIp;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${binding.HostPort}`;
+  });
+  return [...new Set(urls)];
 }
 
 async function ensureDockerAnswers(engine: DockerEngine): Promise<void> {
@@ -266,7 +294,7 @@ async function readComposeConfig(cli: ComposeCli, target: ComposeTarget, options
 /** What an image was last built from, so an unchanged Dockerfile is not built again. */
 export interface BuildRecords {
   get(image: string): BuildRecord | undefined;
-  set(image: string, record: BuildRecord): void | Thenable<void>;
+  set(image: string, record: BuildRecord): void | PromiseLike<void>;
 }
 
 export interface BuildRecord {
@@ -291,7 +319,8 @@ async function checkBuilds(engine: DockerEngine, cli: ComposeCli, target: Compos
   const checks = await Promise.all(services.map(async (service): Promise<BuildCheck | undefined> => {
     if (service.build === undefined) return undefined;
     const image = builtImageName(target.projectName, service, cli);
-    const dockerfilePath = join(service.build.context, service.build.dockerfile);
+    // podman-compose prints the context as written: relative to the project directory.
+    const dockerfilePath = resolve(target.projectDirectory, service.build.context, service.build.dockerfile);
     const [info, dockerfile, modified] = await Promise.all([
       engine.imageInfo(image),
       readFile(dockerfilePath).catch(() => undefined),

@@ -24,8 +24,9 @@ async function listeningProcess(port: number): Promise<string | undefined> {
     for (const fd of fds) {
       const inode = socketInodeOfFdLink(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''));
       if (inode !== undefined && inodes.has(inode)) {
-        const commandLine = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean).join(' ');
-        return `process ${pid} (${commandLine || 'unknown'})`;
+        // The program's name only: its arguments may hold secrets (a cookie, a database URL).
+        const program = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+        return `process ${pid} (${program || 'unknown'})`;
       }
     }
   }

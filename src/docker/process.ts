@@ -35,26 +35,29 @@ export function runProcess(argv: Argv, options: ProcessOptions = {}): Promise<Pr
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own, so that stopping it also stops what it started: `docker compose`
+      // runs the compose plugin as a child that the docker CLI does not pass signals on to.
+      detached: process.platform !== 'win32',
     });
     let stdout = '';
     let output = '';
-    const lines = new LineSplitter((line) => options.onLine?.(line));
-    child.stdout.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
+    const stdoutLines = new LineSplitter((line) => options.onLine?.(line));
+    const stderrLines = new LineSplitter((line) => options.onLine?.(line));
+    // Decoded as streams, so a character split across two chunks stays whole.
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
       output += text;
-      lines.push(text);
+      stdoutLines.push(text);
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
       output += text;
-      lines.push(text);
+      stderrLines.push(text);
     });
 
     let killTimer: NodeJS.Timeout | undefined;
     const stop = (): void => {
-      child.kill('SIGINT');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      signalTree(child.pid, 'SIGINT');
+      killTimer = setTimeout(() => { signalTree(child.pid, 'SIGKILL'); }, KILL_GRACE_MS);
     };
     const timeout = options.timeoutMs === undefined ? undefined : setTimeout(stop, options.timeoutMs);
     options.signal?.addEventListener('abort', stop, { once: true });
@@ -73,11 +76,26 @@ export function runProcess(argv: Argv, options: ProcessOptions = {}): Promise<Pr
       clearTimeout(timeout);
       clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', stop);
-      lines.flush();
+      stdoutLines.flush();
+      stderrLines.flush();
       if (options.signal?.aborted) reject(abortReason(options.signal));
       else resolve({ code: code ?? undefined, stdout, output, startError });
     });
   });
+}
+
+/** Signals a program and everything it started: its process group on POSIX, its process tree on Windows. */
+function signalTree(pid: number | undefined, signal: 'SIGINT' | 'SIGKILL'): void {
+  if (pid === undefined) return;
+  try {
+    if (process.platform === 'win32') {
+      spawn('taskkill', ['/pid', String(pid), '/T', ...(signal === 'SIGKILL' ? ['/F'] : [])], { stdio: 'ignore' }).on('error', () => undefined);
+    } else {
+      process.kill(-pid, signal);
+    }
+  } catch {
+    // Already gone.
+  }
 }
 
 function abortReason(signal: AbortSignal): Error {

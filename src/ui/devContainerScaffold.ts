@@ -192,6 +192,14 @@ export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<voi
 }
 
 /** The files readProject looks at, including each umbrella app's, as far as they exist. */
+/** Applies the scaffold's advice to bind the endpoint beyond loopback; false when the project has no such setting. */
+export async function bindEndpointToAllInterfaces(folder: vscode.WorkspaceFolder): Promise<boolean> {
+  const { project } = readProject({ files: await readProjectFiles(folder.uri), folderName: folder.name });
+  if (project.http.loopbackEdit === undefined) return false;
+  await applyAdvice(folder.uri, { ...project.http.loopbackEdit, reason: '' });
+  return true;
+}
+
 async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string>> {
   // The root .env may name the compose project of an adopted compose file.
   const paths: string[] = [...PROJECT_FILES, '.env'];

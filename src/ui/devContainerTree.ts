@@ -1,30 +1,99 @@
 import * as vscode from 'vscode';
-import { serviceState, type ListedContainer, type ServiceState } from '../core/containerState';
+import { parseComposeConfig } from '../core/compose';
+import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
+import { LABELS } from '../core/scaffold';
+import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, serviceContextValue } from '../core/serviceView';
+import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
+import { publishedUrls } from '../docker/lifecycle';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
+import { readText } from './workspaceFiles';
 
 export type DevContainerNode =
   | { readonly kind: 'project'; readonly project: PhoenixProject }
   | { readonly kind: 'service'; readonly project: PhoenixProject; readonly container: ListedContainer }
+  /** A service the compose files define that has no container yet. */
+  | { readonly kind: 'missing'; readonly project: PhoenixProject; readonly service: string }
+  /** A line under the app's service: its node or a URL. */
+  | { readonly kind: 'detail'; readonly project: PhoenixProject; readonly id: string; readonly label: string; readonly tooltip: string; readonly icon: string; readonly contextValue: string; readonly command?: vscode.Command }
   | { readonly kind: 'message'; readonly text: string; readonly tooltip: string; readonly icon: string; readonly command?: vscode.Command };
 
+type ProjectNode = Extract<DevContainerNode, { kind: 'project' }>;
+type ServiceNode = Extract<DevContainerNode, { kind: 'service' }>;
+
+/** What Docker and the compose files said about a project the last time the view looked. */
+interface ProjectState {
+  readonly containers: readonly ListedContainer[];
+  /** The services its compose files define. */
+  readonly defined: readonly string[];
+}
+
+/** The parts of the tree view that decide when Docker's events are followed (a TreeView, or a stand-in in tests). */
+export type WatchedView = Pick<vscode.TreeView<unknown>, 'visible' | 'onDidChangeVisibility'>;
+
 /**
- * The "Dev Container" view: each Phoenix project that has a dev container, and under it the
- * containers of its compose project as the Docker engine reports them.
+ * The "Dev Container" view: each Phoenix project that has a dev container, and under it its
+ * services as the Docker engine reports them right now. While the view is visible it follows
+ * Docker's events and refreshes the project whose containers changed; hidden, it asks nothing.
  */
 export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DevContainerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly disposables: { dispose(): unknown }[];
+  /** The project items last shown, by folder, so that one can be refreshed alone. */
+  private projectNodes = new Map<string, ProjectNode>();
+  private readonly states = new Map<string, ProjectState>();
+  /** The latest load of each project, so that an older one finishing late does not win. */
+  private readonly loads = new Map<string, number>();
+  private unreachable = false;
+  private view: WatchedView | undefined;
 
   constructor(
     private readonly projects: PhoenixProjects,
     private readonly docker: DockerEngine,
     private readonly log: vscode.LogOutputChannel,
+    private readonly events: ComposeEventsWatcher,
   ) {
-    this.subscription = projects.onDidChange(() => {
-      this.refresh();
-    });
+    this.disposables = [
+      this.changed,
+      projects.onDidChange(() => {
+        // Also the view's Retry: Docker is tried again at once rather than at the end of its wait.
+        this.events.retryNow();
+        this.followEvents();
+        this.refresh();
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!event.affectsConfiguration('phoenix.dockerHost')) return;
+        // The events of the engine the setting names now.
+        if (this.events.started) {
+          this.events.stop();
+          this.followEvents();
+        }
+        this.refresh();
+      }),
+      events.onChange((change) => { void this.apply(change); }),
+      events.onConnectionChange((connected, error) => {
+        if (connected) this.log.info('Following Docker events');
+        else this.log.warn(`Docker is not reachable, trying again shortly: ${String(error)}`);
+      }),
+    ];
+  }
+
+  /**
+   * Follows Docker's events while `view` is visible (and a project has a dev container), so the
+   * view stays current without polling. Dispose to stop.
+   */
+  attach(view: WatchedView): { dispose(): void } {
+    this.view = view;
+    const visibility = view.onDidChangeVisibility(() => { this.followEvents(); });
+    this.followEvents();
+    return {
+      dispose: () => {
+        visibility.dispose();
+        this.view = undefined;
+        this.events.stop();
+      },
+    };
   }
 
   refresh(): void {
@@ -32,31 +101,65 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
   }
 
   getChildren(node?: DevContainerNode): Promise<DevContainerNode[]> | DevContainerNode[] {
-    if (node === undefined) {
-      return this.projects.all.filter((project) => project.hasDevContainer).map((project) => ({ kind: 'project', project }));
+    if (node === undefined) return this.roots();
+    switch (node.kind) {
+      case 'project': return this.servicesOf(node.project);
+      case 'service': return detailsOf(node);
+      default: return [];
     }
-    return node.kind === 'project' ? this.servicesOf(node.project) : [];
   }
 
   getTreeItem(node: DevContainerNode): vscode.TreeItem {
     switch (node.kind) {
       case 'project': {
+        const state = this.states.get(keyOf(node.project));
+        const statuses = state === undefined ? [] : mergeServices(state.containers, state.defined).map((entry) => serviceStatus(entry.container));
+        const contextValue = projectContextValue(statuses);
         const item = new vscode.TreeItem(node.project.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `project:${node.project.folder.uri.toString()}`;
+        item.id = `project:${keyOf(node.project)}`;
         item.description = node.project.composeProject;
         item.tooltip = vscode.l10n.t('Compose project {0} in {1}', node.project.composeProject, node.project.devContainerDir.fsPath);
-        item.iconPath = new vscode.ThemeIcon('folder');
-        item.contextValue = 'project';
+        item.iconPath = new vscode.ThemeIcon(contextValue === 'project running' ? 'vm-running' : 'vm-outline');
+        item.contextValue = contextValue;
         return item;
       }
       case 'service': {
-        const state = serviceState(node.container);
-        const item = new vscode.TreeItem(node.container.service, vscode.TreeItemCollapsibleState.None);
-        item.id = `container:${node.container.id}`;
-        item.description = describeState(state);
-        item.tooltip = node.container.status;
-        item.iconPath = stateIcon(state);
-        item.contextValue = `service ${state.kind}`;
+        const { container } = node;
+        const status = serviceStatus(container);
+        const nodeName = erlangNodeName(container);
+        const urls = urlsOf(container);
+        const ports = publishedPorts(container.ports);
+        const expandable = detailsOf(node).length > 0;
+        const item = new vscode.TreeItem(container.service, expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.id = `container:${container.id}`;
+        item.description = [describeStatus(status), ...ports].join(' · ');
+        item.tooltip = [
+          `${container.service}: ${container.status}`,
+          ...(nodeName === undefined ? [] : [vscode.l10n.t('Erlang node: {0}', nodeName)]),
+          ...(ports.length === 0 ? [] : [vscode.l10n.t('Ports: {0}', ports.join(', '))]),
+          ...urls,
+        ].join('\n');
+        item.iconPath = statusIcon(status);
+        item.contextValue = serviceContextValue(status, { node: nodeName !== undefined, web: urls.length > 0 });
+        return item;
+      }
+      case 'missing': {
+        const status: ServiceStatus = { kind: 'missing' };
+        const item = new vscode.TreeItem(node.service, vscode.TreeItemCollapsibleState.None);
+        item.id = `missing:${keyOf(node.project)}:${node.service}`;
+        item.description = describeStatus(status);
+        item.tooltip = vscode.l10n.t('{0} is defined in the compose file but has no container yet: Start creates it.', node.service);
+        item.iconPath = statusIcon(status);
+        item.contextValue = serviceContextValue(status, { node: false, web: false });
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = node.contextValue;
+        if (node.command) item.command = node.command;
         return item;
       }
       case 'message': {
@@ -70,21 +173,57 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     }
   }
 
-  private async servicesOf(project: PhoenixProject): Promise<DevContainerNode[]> {
-    let containers: ListedContainer[];
-    try {
-      containers = await this.docker.listComposeContainers(project.composeProject);
-    } catch (error) {
-      this.log.warn(`Docker is not reachable: ${String(error)}`);
-      return [{
-        kind: 'message',
-        text: vscode.l10n.t('Docker is not reachable. Is it running?'),
-        tooltip: vscode.l10n.t('Start Docker (or set "phoenix.dockerHost"), then click to retry.\n{0}', String(error)),
-        icon: 'warning',
-        command: { title: vscode.l10n.t('Retry'), command: 'phoenix.refreshView' },
-      }];
+  /** Watches while someone looks: the view is visible and there is a dev container to show. */
+  private followEvents(): void {
+    if (this.view?.visible === true && this.projects.all.some((project) => project.hasDevContainer)) this.events.start();
+    else this.events.stop();
+  }
+
+  /** Refreshes the projects whose containers changed, or everything when any may have. */
+  private async apply(change: ComposeChange): Promise<void> {
+    if (change === undefined || this.unreachable) {
+      this.refresh();
+      return;
     }
-    if (containers.length === 0) {
+    const affected = [...this.projectNodes.values()].filter((node) => change.has(node.project.composeProject));
+    try {
+      await Promise.all(affected.map((node) => this.load(node.project)));
+    } catch {
+      this.refresh();
+      return;
+    }
+    for (const node of affected) this.changed.fire(node);
+  }
+
+  private async roots(): Promise<DevContainerNode[]> {
+    const shown = this.projects.all.filter((project) => project.hasDevContainer);
+    try {
+      await Promise.all(shown.map((project) => this.load(project)));
+    } catch (error) {
+      this.unreachable = true;
+      this.projectNodes.clear();
+      return [this.unreachableMessage(error)];
+    }
+    this.unreachable = false;
+    const previous = this.projectNodes;
+    this.projectNodes = new Map(shown.map((project) => {
+      const node = previous.get(keyOf(project));
+      return [keyOf(project), node?.project === project ? node : { kind: 'project', project }];
+    }));
+    return [...this.projectNodes.values()];
+  }
+
+  private async servicesOf(project: PhoenixProject): Promise<DevContainerNode[]> {
+    let state = this.states.get(keyOf(project));
+    if (state === undefined) {
+      try {
+        state = await this.load(project);
+      } catch (error) {
+        return [this.unreachableMessage(error)];
+      }
+    }
+    const entries = mergeServices(state.containers, state.defined);
+    if (entries.length === 0) {
       return [{
         kind: 'message',
         text: vscode.l10n.t('Not created yet'),
@@ -92,36 +231,105 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         icon: 'circle-outline',
       }];
     }
-    return containers
-      .sort((a, b) => a.service.localeCompare(b.service))
-      .map((container) => ({ kind: 'service', project, container }));
+    return entries.map((entry): DevContainerNode => entry.container === undefined
+      ? { kind: 'missing', project, service: entry.name }
+      : { kind: 'service', project, container: entry.container });
+  }
+
+  /** Asks Docker for the project's containers and reads its compose files; fails when Docker does not answer. */
+  private async load(project: PhoenixProject): Promise<ProjectState> {
+    const key = keyOf(project);
+    const generation = (this.loads.get(key) ?? 0) + 1;
+    this.loads.set(key, generation);
+    const [containers, defined] = await Promise.all([this.docker.listComposeContainers(project.composeProject), this.definedServices(project)]);
+    const state = { containers, defined };
+    if (this.loads.get(key) === generation) this.states.set(key, state);
+    return state;
+  }
+
+  /** The services the project's compose files define, as written (an unreadable file defines none). */
+  private async definedServices(project: PhoenixProject): Promise<string[]> {
+    const texts = await Promise.all(project.compose.files.map((file) => readText(vscode.Uri.file(file))));
+    return texts.flatMap((text, index) => {
+      if (text === undefined) return [];
+      try {
+        return parseComposeConfig(text).map((service) => service.name);
+      } catch (error) {
+        this.log.debug(`${project.compose.files[index] ?? ''}: no services read (${String(error)})`);
+        return [];
+      }
+    });
+  }
+
+  private unreachableMessage(error: unknown): DevContainerNode {
+    this.log.warn(`Docker is not reachable: ${String(error)}`);
+    return {
+      kind: 'message',
+      text: vscode.l10n.t('Docker is not reachable. Is it running?'),
+      tooltip: vscode.l10n.t('Start Docker (or set "phoenix.dockerHost"), then click to retry.\n{0}', String(error)),
+      icon: 'warning',
+      command: { title: vscode.l10n.t('Retry'), command: 'phoenix.refreshView' },
+    };
   }
 
   dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
   }
 }
 
-function describeState(state: ServiceState): string {
-  if (state.kind === 'exited') {
-    return state.exitCode === undefined ? vscode.l10n.t('exited') : vscode.l10n.t('exited ({0})', state.exitCode);
-  }
-  const labels: Record<Exclude<ServiceState['kind'], 'exited'>, string> = {
-    running: vscode.l10n.t('running'),
-    healthy: vscode.l10n.t('healthy'),
-    starting: vscode.l10n.t('starting'),
-    unhealthy: vscode.l10n.t('unhealthy'),
-    restarting: vscode.l10n.t('restarting'),
-    paused: vscode.l10n.t('paused'),
-    created: vscode.l10n.t('created'),
-    dead: vscode.l10n.t('dead'),
-  };
-  return labels[state.kind];
+function keyOf(project: PhoenixProject): string {
+  return project.folder.uri.toString();
 }
 
-function stateIcon(state: ServiceState): vscode.ThemeIcon {
-  switch (state.kind) {
+function urlsOf(container: ListedContainer): string[] {
+  return container.ports === undefined ? [] : publishedUrls({ labels: container.labels, ports: container.ports });
+}
+
+/** Under the app's service: its Erlang node and the URLs Phoenix answers on. */
+function detailsOf({ project, container }: ServiceNode): DevContainerNode[] {
+  if (container.labels[LABELS.role] !== 'app') return [];
+  const nodeName = erlangNodeName(container);
+  return [
+    ...(nodeName === undefined ? [] : [{
+      kind: 'detail' as const,
+      project,
+      id: `node:${container.id}`,
+      label: nodeName,
+      tooltip: vscode.l10n.t('Erlang node {0}', nodeName),
+      icon: 'server-process',
+      contextValue: 'detail node',
+    }]),
+    ...urlsOf(container).map((url) => ({
+      kind: 'detail' as const,
+      project,
+      id: `url:${container.id}:${url}`,
+      label: url,
+      tooltip: vscode.l10n.t('Open {0} in the browser', url),
+      icon: 'globe',
+      contextValue: 'detail url',
+      command: { title: vscode.l10n.t('Open in Browser'), command: 'phoenix.openInBrowser', arguments: [{ url }] },
+    })),
+  ];
+}
+
+function describeStatus(status: ServiceStatus): string {
+  switch (status.kind) {
+    case 'running': return vscode.l10n.t('running');
+    case 'healthy': return vscode.l10n.t('healthy');
+    case 'starting': return vscode.l10n.t('starting');
+    case 'unhealthy': return vscode.l10n.t('unhealthy');
+    case 'restarting': return vscode.l10n.t('restarting');
+    case 'paused': return vscode.l10n.t('paused');
+    case 'created': return vscode.l10n.t('created');
+    case 'stopped': return vscode.l10n.t('stopped');
+    case 'exited': return vscode.l10n.t('exited ({0})', status.exitCode);
+    case 'dead': return vscode.l10n.t('dead');
+    case 'missing': return vscode.l10n.t('not created');
+  }
+}
+
+function statusIcon(status: ServiceStatus): vscode.ThemeIcon {
+  switch (status.kind) {
     case 'running':
     case 'healthy':
       return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
@@ -129,15 +337,15 @@ function stateIcon(state: ServiceState): vscode.ThemeIcon {
     case 'restarting':
       return new vscode.ThemeIcon('loading~spin');
     case 'unhealthy':
+    case 'exited':
     case 'dead':
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'exited':
-      return state.exitCode === 0
-        ? new vscode.ThemeIcon('circle-outline')
-        : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     case 'paused':
       return new vscode.ThemeIcon('debug-pause');
+    case 'stopped':
     case 'created':
       return new vscode.ThemeIcon('circle-outline');
+    case 'missing':
+      return new vscode.ThemeIcon('dash');
   }
 }

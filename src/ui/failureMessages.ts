@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ComposeTarget } from '../core/compose';
+import { bindEndpointToAllInterfaces } from './devContainerScaffold';
+import type { PhoenixProject } from './phoenixProjects';
 import type { DevContainerFailure } from '../core/devContainerFailure';
 
 export interface FailureMessage {
@@ -16,7 +17,8 @@ export interface FailureAction {
 }
 
 /** Words a failure for the user: what happened, and what to do next. */
-export function describeFailure(failure: DevContainerFailure, target: ComposeTarget | undefined, showLog: () => void): FailureMessage {
+export function describeFailure(failure: DevContainerFailure, project: PhoenixProject | undefined, showLog: () => void): FailureMessage {
+  const target = project?.compose;
   const logAction = { title: vscode.l10n.t('Show Log'), run: showLog };
   const settingsAction = (setting: string): FailureAction => ({
     title: vscode.l10n.t('Open Settings'),
@@ -39,7 +41,10 @@ export function describeFailure(failure: DevContainerFailure, target: ComposeTar
       };
     case 'docker-unreachable':
       return {
-        text: vscode.l10n.t('Docker is not running: nothing answers at {0}. Start Docker, then try again.', failure.host),
+        // On Linux, a user outside the docker group is refused, which is not fixed by starting Docker.
+        text: /permission denied|EACCES/i.test(failure.detail)
+          ? vscode.l10n.t('Docker refused access at {0}: your user may not use the Docker engine. Add it to the "docker" group and log in again, or use rootless Docker.', failure.host)
+          : vscode.l10n.t('Docker is not running: nothing answers at {0}. Start Docker, then try again.', failure.host),
         details: [failure.detail],
         actions: [settingsAction('phoenix.dockerHost'), logAction],
       };
@@ -62,12 +67,18 @@ export function describeFailure(failure: DevContainerFailure, target: ComposeTar
         details: [failure.detail],
         actions: [logAction],
       };
-    case 'image-pull-failed':
+    case 'image-pull-failed': {
+      // The Dockerfile's base image is the extension's choice (a setting); a service's image is the compose file's.
+      const base = failure.image === undefined || /(^|\/)(elixir|erlang)[:@]|hexpm\//.test(failure.image);
+      const which = failure.image ?? vscode.l10n.t('an image of the dev container');
       return {
-        text: vscode.l10n.t('The image {0} could not be pulled. When you are offline or the tag does not exist, set "phoenix.baseImage" to an image you have and scaffold again.', failure.image ?? ''),
+        text: base
+          ? vscode.l10n.t('{0} could not be pulled. When you are offline or the tag does not exist, set "phoenix.baseImage" to an image you have and scaffold again.', which)
+          : vscode.l10n.t('{0} could not be pulled. Check your network or the image name in the compose file.', which),
         details: [failure.detail],
-        actions: [settingsAction('phoenix.baseImage'), logAction],
+        actions: base ? [settingsAction('phoenix.baseImage'), logAction] : [logAction],
       };
+    }
     case 'port-in-use':
       return {
         text: failure.port === undefined
@@ -99,6 +110,12 @@ export function describeFailure(failure: DevContainerFailure, target: ComposeTar
           : vscode.l10n.t('The node {0} could not be probed: the probe, a short-lived elixir run inside the container, failed. Its output is in the log.', failure.node);
       return { text, details: failure.lastLines, actions: [logAction] };
     }
+    case 'http-on-loopback':
+      return {
+        text: vscode.l10n.t('Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. In config/dev.exs set the endpoint\'s {2}, then restart the dev container.', failure.port, failure.url, 'http: [ip: {0, 0, 0, 0}]'),
+        details: [],
+        actions: project === undefined ? [logAction] : [{ title: vscode.l10n.t('Listen on All Interfaces and Restart'), run: () => listenEverywhereAndRestart(project) }, logAction],
+      };
     case 'http-not-answering':
       return {
         text: vscode.l10n.t('The node answers, but Phoenix does not respond on {0} after {1} s. Check that the endpoint listens on all interfaces ({2} in config/dev.exs), and see the last lines in the log.', failure.url, Math.round(failure.waitedMs / 1000), 'http: [ip: {0, 0, 0, 0}]'),
@@ -108,7 +125,26 @@ export function describeFailure(failure: DevContainerFailure, target: ComposeTar
   }
 }
 
+/** The scaffold's own edit of config/dev.exs, then a restart; the file opens when it cannot be edited safely. */
+async function listenEverywhereAndRestart(project: PhoenixProject): Promise<void> {
+  if (await bindEndpointToAllInterfaces(project.folder)) {
+    await vscode.commands.executeCommand('phoenix.restartDevContainer', { kind: 'project', project });
+  } else {
+    await openAt(join(project.folder.uri.fsPath, 'config', 'dev.exs'), undefined, undefined);
+  }
+}
+
 async function openAt(file: string, line: number | undefined, column: number | undefined): Promise<void> {
   const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), Math.max(0, (column ?? 1) - 1));
   await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position) });
+}
+
+/** Shows a failure as an error notification with its actions; its details go to the log. */
+export function showFailure(log: vscode.LogOutputChannel, failure: DevContainerFailure, project: PhoenixProject | undefined): void {
+  const message = describeFailure(failure, project, () => { log.show(); });
+  log.error(message.text);
+  for (const line of message.details) log.error(`  ${line}`);
+  void vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title)).then((choice) => {
+    void message.actions.find((action) => action.title === choice)?.run();
+  });
 }

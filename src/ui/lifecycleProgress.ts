@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import type { LifecycleOptions, StartStage } from '../docker/lifecycle';
 import type { Services } from '../commands/services';
-import { describeFailure } from './failureMessages';
+import { showFailure } from './failureMessages';
 import type { PhoenixProject } from './phoenixProjects';
 
 const STAGE_TITLES: Record<StartStage, () => string> = {
@@ -13,6 +13,9 @@ const STAGE_TITLES: Record<StartStage, () => string> = {
   'waiting-for-http': () => vscode.l10n.t('Waiting for Phoenix to answer'),
   ready: () => vscode.l10n.t('Ready'),
 };
+
+/** Projects with lifecycle work under way: a second Start (a double click) must not run compose twice. */
+const busyProjects = new Set<string>();
 
 /** How often the notification may show a new output line (the log gets every line). */
 const LINE_INTERVAL_MS = 250;
@@ -29,6 +32,12 @@ export async function withLifecycleProgress<T>(
   work: (options: LifecycleOptions) => Promise<T>,
 ): Promise<T | undefined> {
   const { log, compose, statusBar } = services;
+  const key = project.folder.uri.toString();
+  if (busyProjects.has(key)) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('The dev container of {0} is busy with another command; try again when it is done.', project.folder.name));
+    return undefined;
+  }
+  busyProjects.add(key);
   statusBar.showBusy(project, title);
   const controller = new AbortController();
   try {
@@ -56,7 +65,8 @@ export async function withLifecycleProgress<T>(
                 log.info(text);
                 if (Date.now() - lastLineShown < LINE_INTERVAL_MS || text.trim() === '') return;
                 lastLineShown = Date.now();
-                progress.report({ message: `${stage}: ${text.trim().slice(0, 100)}` });
+                const latest = text.trim().slice(0, 100);
+                progress.report({ message: stage === '' ? latest : `${stage}: ${latest}` });
               },
             },
           });
@@ -73,14 +83,10 @@ export async function withLifecycleProgress<T>(
       return undefined;
     }
     if (!(error instanceof DevContainerError)) throw error;
-    const message = describeFailure(error.failure, project.compose, () => { log.show(); });
-    log.error(`${project.folder.name}: ${message.text}`);
-    for (const line of message.details) log.error(`  ${line}`);
-    void vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title)).then((choice) => {
-      void message.actions.find((action) => action.title === choice)?.run();
-    });
+    showFailure(log, error.failure, project);
     return undefined;
   } finally {
+    busyProjects.delete(key);
     services.tree.refresh();
     void statusBar.update();
   }

@@ -1,10 +1,9 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ComposeTarget } from '../core/compose';
-import { adoptedComposeProjectName, composeProjectName } from '../core/composeProject';
+import { adoptedComposeProjectName, composeProjectName, devContainerTarget } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import { OVERRIDE_FILE, ROOT_COMPOSE_FILES, parseEnvFile, readRootCompose } from '../core/scaffold';
-import { devContainerTarget } from '../docker/lifecycle';
 import { exists, readText, subfolders } from './workspaceFiles';
 
 /** A workspace folder that holds a Phoenix project (plain or umbrella). */
@@ -13,6 +12,8 @@ export interface PhoenixProject {
   readonly composeProject: string;
   readonly devContainerDir: vscode.Uri;
   readonly hasDevContainer: boolean;
+  /** Whether compose can run it: a generated compose file, or an adopted one with its override. */
+  readonly hasComposeFile: boolean;
   /** The compose files, directory and project name that compose runs the dev container with. */
   readonly compose: ComposeTarget;
 }
@@ -89,6 +90,7 @@ export class PhoenixProjects implements vscode.Disposable {
       composeProject,
       devContainerDir,
       hasDevContainer: hasOwnComposeFile || adopted || (await exists(vscode.Uri.joinPath(devContainerDir, 'devcontainer.json'))),
+      hasComposeFile: hasOwnComposeFile || adopted,
       compose: devContainerTarget({
         root: folder.uri.fsPath,
         devContainerDir: devContainerDir.fsPath,

@@ -1,33 +1,46 @@
 import * as vscode from 'vscode';
 import { serviceState } from '../core/containerState';
 import { LABELS } from '../core/scaffold';
+import type { ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 
 /**
  * The dev container's state in the status bar ("Phoenix: running"), for the first project that
- * has one; clicking it opens the Phoenix view. Asked of Docker only when something changed.
+ * has one; clicking it opens the Phoenix view. Asked of Docker only when something changed: the
+ * projects, a command, or Docker's events (followed while the Phoenix view is visible).
  */
 export class DevContainerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('phoenix.devContainerState', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: { dispose(): void }[];
   /** Counts renders, so an update that finishes after a newer render does not overwrite it. */
   private renders = 0;
+  private busy = false;
 
-  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine) {
+  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine, events: ComposeEventsWatcher) {
     this.item.name = vscode.l10n.t('Phoenix Dev Container');
     this.item.command = 'workbench.view.extension.phoenix';
-    this.subscription = projects.onDidChange(() => void this.update());
+    this.subscriptions = [
+      projects.onDidChange(() => void this.update()),
+      events.onChange((changed) => {
+        const project = this.projects.all.find((candidate) => candidate.hasDevContainer);
+        // A command's progress stays until the command ends (it updates the item then).
+        if (this.busy || project === undefined) return;
+        if (changed === undefined || changed.has(project.composeProject)) void this.update();
+      }),
+    ];
   }
 
   /** Shows work in progress (starting, stopping) until the next update. */
   showBusy(project: PhoenixProject, title: string): void {
     this.renders += 1;
+    this.busy = true;
     this.render(project, `$(sync~spin) ${vscode.l10n.t('Phoenix: {0}…', title)}`, title);
   }
 
   async update(): Promise<void> {
     const render = ++this.renders;
+    this.busy = false;
     const project = this.projects.all.find((candidate) => candidate.hasDevContainer);
     if (project === undefined) {
       this.item.hide();
@@ -56,7 +69,7 @@ export class DevContainerStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
 }

@@ -27,9 +27,10 @@ async function toastMatching(workbench, pattern, timeout = 240_000) {
   }, { timeout, interval: 500 });
 }
 
-for (const { flavour, journey } of [
-  { flavour: 'docker compose', journey: 'run-compose-v2' },
-  { flavour: 'docker-compose', journey: 'run-compose-v1' },
+for (const { flavour, journey, listensEverywhere } of [
+  // A freshly generated project: its endpoint listens on 127.0.0.1 until the user accepts the advice.
+  { flavour: 'docker compose', journey: 'run-compose-v2', listensEverywhere: false },
+  { flavour: 'docker-compose', journey: 'run-compose-v1', listensEverywhere: true },
 ]) {
   describe(`running the dev container with ${flavour}`, { timeout: 600_000 }, () => {
     let workspace;
@@ -37,9 +38,11 @@ for (const { flavour, journey } of [
 
     before(async () => {
       workspace = await prepareWorkspace('hello_phoenix');
-      // This project already listens on all interfaces in development, as many do.
-      const devExs = join(workspace.folder, 'config', 'dev.exs');
-      writeFileSync(devExs, readFileSync(devExs, 'utf8').replace('ip: {127, 0, 0, 1}', 'ip: {0, 0, 0, 0}'));
+      if (listensEverywhere) {
+        // This project already listens on all interfaces in development, as many do.
+        const devExs = join(workspace.folder, 'config', 'dev.exs');
+        writeFileSync(devExs, readFileSync(devExs, 'utf8').replace('ip: {127, 0, 0, 1}', 'ip: {0, 0, 0, 0}'));
+      }
       await tagImagesForProject(workspace.folder);
       workbench = await openWorkbench(workspace.folder, { journey, settings: { 'phoenix.composeCommand': flavour } });
       await workbench.openPhoenixView();
@@ -55,7 +58,7 @@ for (const { flavour, journey } of [
       await workspace?.dispose();
     });
 
-    it('scaffolds after asking, then starts to ready with progress, from the command palette', async () => {
+    it(`scaffolds after asking, then starts to ready with progress, from the command palette${listensEverywhere ? '' : ', after the loopback advice'}`, async () => {
       await eventually(async () => {
         const listed = await workbench.paletteEntries('Phoenix: Start');
         assert.ok(listed.includes('Phoenix: Start Dev Container'), `palette lists: ${listed.join(' | ')}`);
@@ -66,6 +69,14 @@ for (const { flavour, journey } of [
       // The progress notification names its stage while the image builds and the node boots.
       await toastMatching(workbench, /Starting the dev container of hello_phoenix/, 60_000);
       await workbench.screenshot('starting');
+      if (!listensEverywhere) {
+        // Start sees at once that Phoenix listens on loopback only, says what to change, and
+        // offers to make the change and restart.
+        await toastMatching(workbench, /Phoenix listens on 127\.0\.0\.1:4000 inside the container, which http:\/\/127\.0\.0\.1:4000 cannot reach/, 120_000);
+        await workbench.screenshot('listens-on-loopback');
+        await workbench.clickToastButton(/Phoenix listens on 127\.0\.0\.1:4000/, 'Listen on All Interfaces and Restart');
+        await eventually(() => assert.match(readFileSync(join(workspace.folder, 'config', 'dev.exs'), 'utf8'), /ip: \{0, 0, 0, 0\}/));
+      }
       const ready = await toastMatching(workbench, /The dev container of hello_phoenix is ready: http:\/\/127\.0\.0\.1:4000, hello_phoenix@hello-phoenix/);
       assert.match(ready, /Open in Browser/);
       await workbench.screenshot('ready');
@@ -132,7 +143,7 @@ for (const { flavour, journey } of [
       await eventually(async () => {
         assert.equal(await appState(), '');
         const rows = await workbench.treeRows();
-        assert.ok(rows.some((row) => /Not created yet/.test(row)), `tree rows: ${rows.join(' | ')}`);
+        assert.ok(rows.some((row) => row.startsWith('app') && row.includes('not created')), `tree rows: ${rows.join(' | ')}`);
       }, { timeout: 60_000 });
       await workbench.screenshot('torn-down');
     });

@@ -226,6 +226,12 @@ class Workbench {
     return (await this.page.locator(`.part.statusbar [aria-label^="${label}"]`).first().innerText()).trim();
   }
 
+  /** Clicks the button labelled `label` on the notification toast whose text matches `pattern`. */
+  async clickToastButton(pattern, label) {
+    const toast = this.page.locator(SELECTORS.toasts).filter({ hasText: pattern }).first();
+    await toast.locator('a.monaco-button', { hasText: label }).first().click();
+  }
+
   /** The text of each notification toast on screen. */
   async toasts() {
     return this.page.locator(SELECTORS.toasts).allInnerTexts();

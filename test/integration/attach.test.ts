@@ -32,13 +32,16 @@ describe('Attach Remote IEx (real Docker engine)', function () {
     assert.ok(project?.hasDevContainer);
     return project.compose;
   };
-  const message = (failure: DevContainerFailure): string => describeFailure(failure, target(), () => undefined).text;
+  const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
   let cookie = '';
+  let restoreFixture = (): Promise<void> => Promise.resolve();
   let app: InspectedContainer;
 
   before(async function () {
     await requireDocker(this);
-    cookie = await scaffoldFixture(folder, engine);
+    const scaffolded = await scaffoldFixture(folder, engine);
+    cookie = scaffolded.cookie;
+    restoreFixture = scaffolded.restore;
     await projects.refresh();
     // The extension reads the same files: its own project list must know the dev container too.
     await vscode.commands.executeCommand('phoenix.refreshView');
@@ -49,6 +52,7 @@ describe('Attach Remote IEx (real Docker engine)', function () {
   after(async () => {
     for (const terminal of vscode.window.terminals) terminal.dispose();
     await tearDownDevContainer(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
+    await restoreFixture();
     projects.dispose();
     log.dispose();
   });
@@ -80,6 +84,14 @@ describe('Attach Remote IEx (real Docker engine)', function () {
   it('shows the live terminal when attaching to the same node again', async () => {
     await vscode.commands.executeCommand('phoenix.attachRemoteIex');
     assert.equal(vscode.window.terminals.filter((terminal) => terminal.name === `IEx: ${NODE}`).length, 1);
+  });
+
+  it('ends the remote shell in the container when its terminal is closed', async () => {
+    // "--rems[h]" so that the grep's own command line does not match.
+    const remoteShells = (): Promise<string> => docker('exec', app.id, 'sh', '-c', 'grep -l -- "--rems[h]" /proc/[0-9]*/cmdline 2>/dev/null || true');
+    assert.notEqual(await remoteShells(), '', 'the attached shell runs in the container');
+    for (const terminal of vscode.window.terminals.filter((candidate) => candidate.name === `IEx: ${NODE}`)) terminal.dispose();
+    await waitFor(async () => (await remoteShells()) === '', 'the remote shell to end', 10_000);
   });
 
   it('says the node refuses the connection when the cookie differs', async () => {

@@ -48,13 +48,14 @@ describe('Run the dev container (real Docker engine)', function () {
   const engine = new DockerEngine(() => '');
   const log = vscode.window.createOutputChannel('lifecycle test', { log: true });
   const projects = new PhoenixProjects(log);
-  const message = (failure: DevContainerFailure): string => describeFailure(failure, target(), () => undefined).text;
+  const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
   const target = () => {
     const project = projects.all[0];
     assert.ok(project?.hasDevContainer, 'the fixture has a dev container');
     return project.compose;
   };
   let cookie = '';
+  let restoreFixture = (): Promise<void> => Promise.resolve();
 
   /** The app container's id, state and exit code, as the engine reports them. */
   const appContainer = async (): Promise<{ id: string; state: string }> => {
@@ -69,13 +70,16 @@ describe('Run the dev container (real Docker engine)', function () {
 
   before(async function () {
     await requireDocker(this);
-    cookie = await scaffoldFixture(folder, engine);
+    const scaffolded = await scaffoldFixture(folder, engine);
+    cookie = scaffolded.cookie;
+    restoreFixture = scaffolded.restore;
     await projects.refresh();
   });
 
   after(async () => {
     const cli = await detectComposeCli('docker compose');
     await tearDownDevContainer(engine, cli, target(), true).catch(() => undefined);
+    await restoreFixture();
     projects.dispose();
     log.dispose();
   });
@@ -161,7 +165,7 @@ describe('Run the dev container (real Docker engine)', function () {
           await waitFor(() => fetch('http://127.0.0.1:4000/').then(() => true, () => false), 'the squatting server');
           const failure = await failureOf(startDevContainer(engine, cli, target(), options()));
           assert.equal(failure.kind, 'port-in-use');
-          assert.match(message(failure), new RegExp(`^Port 4000 is already in use by process ${String(server.pid)} \\(\\S*python3 -m http\\.server --bind 127\\.0\\.0\\.1 4000\\)\\. Stop it`));
+          assert.match(message(failure), new RegExp(`^Port 4000 is already in use by process ${String(server.pid)} \\(python3[.\\d]*\\)\\. Stop it`));
         } finally {
           server.kill();
           await tearDownDevContainer(engine, cli, target(), false);

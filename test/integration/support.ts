@@ -1,7 +1,7 @@
 // Helpers shared by the integration suites: waiting, and driving the real Docker engine through
 // its CLI (argv arrays only) to set up the situations the extension must show.
 import { execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -73,10 +73,13 @@ export async function compose(flavor: ComposeFlavor, { files, project, env }: Co
 /**
  * Scaffolds the workspace folder's dev container afresh (keeping the user's files, applying the
  * advice such as binding the endpoint beyond loopback) and makes its FROM images available
- * offline. Returns the generated cookie.
+ * offline. Returns the generated cookie, and `restore` to put the fixture back as it was for the
+ * suites after this one.
  */
-export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: DockerEngine): Promise<string> {
+export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: DockerEngine): Promise<{ cookie: string; restore: () => Promise<void> }> {
   const file = (path: string): string => join(folder.uri.fsPath, path);
+  const touched = ['.gitignore', '.gitattributes', 'config/dev.exs'];
+  const before = new Map(await Promise.all(touched.map(async (path) => [path, await readFile(file(path), 'utf8').catch(() => undefined)] as const)));
   await rm(file('.devcontainer'), { recursive: true, force: true });
   const result = await scaffoldDevContainer(folder.uri, folder.name, { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' }, {
     scaffoldWithoutPhoenix: () => Promise.resolve(false),
@@ -86,7 +89,16 @@ export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: Do
   if (result === undefined) throw new Error('the scaffold was cancelled');
   for (const advice of result.advice) await applyAdvice(folder.uri, advice);
   await tagImagesFor(await readFile(file('.devcontainer/Dockerfile'), 'utf8'));
-  return parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '';
+  return {
+    cookie: parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '',
+    restore: async () => {
+      await rm(file('.devcontainer'), { recursive: true, force: true });
+      for (const [path, text] of before) {
+        if (text === undefined) await rm(file(path), { force: true });
+        else await writeFile(file(path), text);
+      }
+    },
+  };
 }
 
 /** Starts the engine again after a test stopped it, the way the bench started it (test/stack/provision.mjs). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyComposeFailure, containerPublishing, listeningSocketInodes, socketInodeOfFdLink, type ComposeFailure, type PortContainer } from '../../src/core/compose';
+import { classifyComposeFailure, containerPublishing, listeningSocketInodes, listensOnLoopbackOnly, socketInodeOfFdLink, type ComposeFailure, type PortContainer } from '../../src/core/compose';
 import { readFixture } from './fixtures/compose/readFixture';
 
 function classify(fixture: string): ComposeFailure {
@@ -219,6 +219,16 @@ describe('who holds a port', () => {
     // 4369 also has established and TIME_WAIT rows.
     assert.deepEqual(listeningSocketInodes(tcp, 4369), ['632761']);
     assert.deepEqual(listeningSocketInodes(tcp6, 4369), ['632762']);
+  });
+
+  it('tells a server listening on loopback only from one listening on every address', () => {
+    // docker-proxy holds 127.0.0.1:47831; python's server 0.0.0.0:47830 and [::]:47832.
+    assert.equal(listensOnLoopbackOnly(tcp, 47831), true);
+    assert.equal(listensOnLoopbackOnly(tcp, 47830), false);
+    assert.equal(listensOnLoopbackOnly(tcp6, 47832), false);
+    assert.equal(listensOnLoopbackOnly(tcp, 47832), false, 'nothing listens: not "loopback only"');
+    const ipv6Loopback = '   0: 00000000000000000000000001000000:0FA0 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4242 1';
+    assert.equal(listensOnLoopbackOnly(ipv6Loopback, 4000), true);
   });
 
   it('copes with text that is not a /proc table', () => {

@@ -1,4 +1,4 @@
-import type * as Yaml from 'yaml';
+import { readComposeServices } from '../composeYaml';
 import { isRecord } from '../isRecord';
 import { versionAtLeast, type ComposeCli, type ComposeFlavour } from './cli';
 
@@ -31,18 +31,13 @@ export interface ComposeService {
  * Throws when the text is not a compose configuration.
  */
 export function parseComposeConfig(text: string): ComposeService[] {
-  let document: unknown;
-  try {
-    // Loaded on first use (from a file of its own in the bundle), so activation never pays for it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { parse } = require('yaml') as typeof Yaml;
-    document = parse(text);
-  } catch (error) {
-    throw new Error(`compose config printed no valid YAML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`);
+  const read = readComposeServices(text);
+  if ('error' in read) {
+    throw new Error(read.error === 'yaml'
+      ? `compose config printed no valid YAML (${read.detail})`
+      : 'compose config printed no "services:" section, so it is not a compose configuration');
   }
-  const services = isRecord(document) ? document['services'] : undefined;
-  if (!isRecord(services)) throw new Error('compose config printed no "services:" section, so it is not a compose configuration');
-  return Object.entries(services).map(([name, service]) => readService(name, isRecord(service) ? service : {}));
+  return Object.entries(read.services).map(([name, service]) => readService(name, isRecord(service) ? service : {}));
 }
 
 function readService(name: string, service: Record<string, unknown>): ComposeService {

@@ -15,4 +15,4 @@ export {
 } from './cli';
 export { builtImageName, parseComposeConfig, type ComposeService, type PublishedPort } from './config';
 export { classifyComposeFailure, type ComposeFailure } from './failure';
-export { containerPublishing, listeningSocketInodes, socketInodeOfFdLink, type PortContainer } from './portHolder';
+export { containerPublishing, listeningSocketInodes, listensOnLoopbackOnly, socketInodeOfFdLink, type PortContainer } from './portHolder';

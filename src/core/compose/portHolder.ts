@@ -6,13 +6,30 @@ const LISTEN = '0A';
  * (rows of `sl local_address rem_address st ... inode`, addresses and ports in hex).
  */
 export function listeningSocketInodes(procNetTcp: string, port: number): string[] {
-  const inodes: string[] = [];
+  return listeningSockets(procNetTcp, port).map((socket) => socket.inode);
+}
+
+/**
+ * Whether something listens on the port only on loopback addresses (127.x, ::1): a server inside
+ * a container bound like that cannot be reached through a published port.
+ */
+export function listensOnLoopbackOnly(procNetTcp: string, port: number): boolean {
+  const sockets = listeningSockets(procNetTcp, port);
+  // The kernel prints each address as 32-bit words in host (little-endian) order: 127.0.0.1 is 0100007F.
+  const loopback = (address: string): boolean =>
+    /^[0-9A-F]{6}7F$/i.test(address) || /^0{16}FFFF0000[0-9A-F]{6}7F$/i.test(address) || /^0{24}01000000$/i.test(address);
+  return sockets.length > 0 && sockets.every((socket) => loopback(socket.address));
+}
+
+function listeningSockets(procNetTcp: string, port: number): { readonly address: string; readonly inode: string }[] {
+  const sockets: { address: string; inode: string }[] = [];
   for (const row of procNetTcp.split('\n')) {
     const [, localAddress, , state, , , , , , inode] = row.trim().split(/\s+/);
     if (state !== LISTEN || localAddress === undefined || inode === undefined || inode === '0') continue;
-    if (Number.parseInt(localAddress.slice(localAddress.lastIndexOf(':') + 1), 16) === port) inodes.push(inode);
+    const separator = localAddress.lastIndexOf(':');
+    if (Number.parseInt(localAddress.slice(separator + 1), 16) === port) sockets.push({ address: localAddress.slice(0, separator), inode });
   }
-  return inodes;
+  return sockets;
 }
 
 /** The socket inode a /proc/<pid>/fd link points to ("socket:[12345]"); undefined for files, pipes and the like. */

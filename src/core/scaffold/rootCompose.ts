@@ -1,4 +1,4 @@
-import type * as Yaml from 'yaml';
+import { readComposeServices } from '../composeYaml';
 import { isRecord } from '../isRecord';
 
 /** A service of the user's own compose file that runs the project, so it can be adopted. */
@@ -20,18 +20,9 @@ export interface RootCompose {
 
 /** Reads a compose file at the project root; throws with compose-like wording when it is not one. */
 export function readRootCompose(text: string): RootCompose {
-  let document: unknown;
-  try {
-    // Loaded on first use (from a file of its own in the bundle), so activation never pays for it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { parse } = require('yaml') as typeof Yaml;
-    // Merge keys (`<<: *defaults`) are how compose files commonly share volumes between services.
-    document = parse(text, { merge: true });
-  } catch (error) {
-    throw new Error(`it is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`);
-  }
-  const services = isRecord(document) ? document['services'] : undefined;
-  if (!isRecord(services)) throw new Error('it has no "services:" section');
+  const read = readComposeServices(text);
+  if ('error' in read) throw new Error(read.error === 'yaml' ? `it is not valid YAML (${read.detail})` : 'it has no "services:" section');
+  const services = read.services;
 
   const candidates: (AdoptableService & { builds: boolean })[] = [];
   let databaseService: string | undefined;
@@ -45,8 +36,7 @@ export function readRootCompose(text: string): RootCompose {
     }
   }
   candidates.sort((a, b) => Number(b.builds) - Number(a.builds));
-  const name = isRecord(document) && typeof document['name'] === 'string' ? document['name'] : undefined;
-  return { name, candidates: candidates.map(({ name, projectMount, hasWorkingDir }) => ({ name, projectMount, hasWorkingDir })), databaseService };
+  return { name: read.name, candidates: candidates.map(({ name, projectMount, hasWorkingDir }) => ({ name, projectMount, hasWorkingDir })), databaseService };
 }
 
 /** The container path of a bind mount of `.` (short `.:/app[:mode]` or long `{ source: ., target }`). */

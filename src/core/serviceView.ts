@@ -1,0 +1,89 @@
+import { isUp, type ContainerPorts, type ListedContainer, type ServiceStatus } from './containerState';
+import { LABELS } from './scaffold';
+
+/** A row of the view under a project: a container of a service, or a service the compose files define without one. */
+export interface ServiceEntry {
+  readonly name: string;
+  readonly container: ListedContainer | undefined;
+}
+
+/**
+ * The services to show, by name: every container of the compose project, and each service the
+ * compose files define that has no container.
+ */
+export function mergeServices(containers: readonly ListedContainer[], defined: readonly string[]): ServiceEntry[] {
+  const entries: ServiceEntry[] = containers.map((container) => ({ name: container.service, container }));
+  for (const name of new Set(defined)) {
+    if (!containers.some((container) => container.service === name)) entries.push({ name, container: undefined });
+  }
+  return entries.sort((a, b) => a.name.localeCompare(b.name) || (a.container?.id ?? '').localeCompare(b.container?.id ?? ''));
+}
+
+const ERLANG_PROGRAM = /(^|\/)(elixir|iex|erl|mix)$/;
+const NODE_FLAG = /^--?s?name$/;
+
+/**
+ * The Erlang node a container runs: its `dev.phoenix.node.name` label, else the name given to
+ * `--sname`/`--name` (`-sname`/`-name` for erl) after an Erlang program in its command.
+ */
+export function erlangNodeName(container: Pick<ListedContainer, 'labels' | 'command'>): string | undefined {
+  const label = container.labels[LABELS.nodeName];
+  if (label !== undefined && label !== '') return label;
+  const words = (container.command ?? '').split(/\s+/);
+  const program = words.findIndex((word) => ERLANG_PROGRAM.test(word));
+  if (program < 0) return undefined;
+  const flag = words.findIndex((word, index) => index > program && NODE_FLAG.test(word));
+  const name = flag < 0 ? undefined : words[flag + 1];
+  return name === undefined || name === '' || name.startsWith('-') ? undefined : name;
+}
+
+/**
+ * Published ports as `published→target` (with the host address when it is a single one, and the
+ * protocol when not tcp), one per port whatever the number of addresses: "4000→4000",
+ * "127.0.0.1:5432→5432", "5353→53/udp".
+ */
+export function publishedPorts(ports: ContainerPorts | undefined): string[] {
+  const texts = Object.entries(ports ?? {})
+    .map(([key, bindings]) => ({ key, bindings: bindings ?? [], target: Number.parseInt(key, 10) }))
+    .sort((a, b) => a.target - b.target)
+    .flatMap(({ key, bindings }) => {
+      const [target = key, protocol = 'tcp'] = key.split('/');
+      const suffix = protocol === 'tcp' ? '' : `/${protocol}`;
+      return bindings.map((binding) => {
+        const everywhere = binding.HostIp === '' || binding.HostIp === '0.0.0.0' || binding.HostIp === '::';
+        const host = everywhere ? '' : `${binding.HostIp.includes(':') ? `[${binding.HostIp}]` : binding.HostIp}:`;
+        return `${host}${binding.HostPort}→${target}${suffix}`;
+      });
+    });
+  return [...new Set(texts)];
+}
+
+/** The words a state puts in a context value: `running` for every running container, then its health. */
+const STATE_WORDS: Readonly<Record<ServiceStatus['kind'], string>> = {
+  running: 'running',
+  healthy: 'running healthy',
+  starting: 'running starting',
+  unhealthy: 'running unhealthy',
+  restarting: 'restarting',
+  paused: 'paused',
+  created: 'created',
+  stopped: 'stopped',
+  exited: 'exited',
+  dead: 'dead',
+  missing: 'missing',
+};
+
+/**
+ * A service item's context value, space-separated words the menus match: `service`, its state
+ * (running [healthy|starting|unhealthy], restarting, paused, created, stopped, exited (failed),
+ * dead or missing (not created)), then `node` when it runs an Erlang node and `web` when Phoenix's
+ * port is published. E.g. "service running node web", "service exited", "service missing".
+ */
+export function serviceContextValue(status: ServiceStatus, traits: { readonly node: boolean; readonly web: boolean }): string {
+  return ['service', STATE_WORDS[status.kind], ...(traits.node ? ['node'] : []), ...(traits.web ? ['web'] : [])].join(' ');
+}
+
+/** A project item's context value: "project running" when any of its containers is up, else "project stopped". */
+export function projectContextValue(statuses: readonly ServiceStatus[]): string {
+  return statuses.some(isUp) ? 'project running' : 'project stopped';
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runProcess } from '../../src/docker/process';
+
+describe('runProcess', { skip: process.platform === 'win32' }, () => {
+  it('passes arguments untouched and collects stdout apart from the whole output', async () => {
+    const result = await runProcess({ command: 'sh', args: ['-c', 'printf "%s|" "$@"; echo oops >&2', 'sh', 'a b', '$(x)', 'é'] });
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, 'a b|$(x)|é|');
+    assert.match(result.output, /oops/);
+  });
+
+  it('streams whole lines', async () => {
+    const lines: string[] = [];
+    await runProcess({ command: 'sh', args: ['-c', 'printf "one\\ntw"; sleep 0.1; printf "o\\nthree"'] }, { onLine: (line) => lines.push(line) });
+    assert.deepEqual(lines, ['one', 'two', 'three']);
+  });
+
+  it('says a program is missing instead of failing', async () => {
+    const result = await runProcess({ command: 'no-such-program-here', args: [] });
+    assert.equal(result.code, undefined);
+    assert.equal(result.startError?.code, 'ENOENT');
+  });
+
+  it('stops the program and what it started when cancelled, even what ignores the interrupt', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    // The background sleep ignores SIGINT (as background jobs of sh do) and holds stdout open:
+    // only killing the whole group after the grace period ends the run.
+    const run = runProcess({ command: 'sh', args: ['-c', 'sleep 31 & sleep 32'] }, { signal: controller.signal });
+    setTimeout(() => { controller.abort(); }, 200);
+    await assert.rejects(run);
+    assert.ok(Date.now() - started < 8000, `settled after ${Date.now() - started} ms`);
+    const left = await runProcess({ command: 'pgrep', args: ['-f', 'sleep 3[12]'] });
+    assert.equal(left.stdout, '', 'no process of the group is left');
+  });
+});
