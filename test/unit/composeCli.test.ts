@@ -89,7 +89,7 @@ describe('composeArgv', () => {
     });
   });
 
-  it('gives v1 the same options: 1.29 has --project-directory, --env-file and --ansi', () => {
+  it('gives v1 the same options: 1.29 has --project-directory and --ansi', () => {
     assert.deepEqual(composeArgv(v1, target, { kind: 'config' }), { command: 'docker-compose', args: [...GLOBAL, '--ansi', 'never', 'config'] });
   });
 
@@ -125,24 +125,17 @@ describe('composeArgv', () => {
     assert.deepEqual(composeArgv(composeCli('podman compose', '2.26.1'), target, { kind: 'up', build: 'missing' }).args, ['compose', ...GLOBAL, '--ansi', 'never', '--progress', 'plain', 'up', '-d']);
   });
 
-  it('passes the env file after the compose files', () => {
-    const withEnv = { ...target, envFile: '/home/me/My Projects/my app/.devcontainer/.env' };
-    assert.deepEqual(composeArgv(v1, withEnv, { kind: 'config' }).args, [...GLOBAL, '--env-file', '/home/me/My Projects/my app/.devcontainer/.env', '--ansi', 'never', 'config']);
-  });
-
   it('passes paths and names untouched, one argument each, never through a shell', () => {
     const awkward: ComposeTarget = {
       projectName: 'shop-2_devcontainer',
       projectDirectory: `/tmp/it's "quoted" $HOME; rm -rf ~`,
       files: [String.raw`C:\Users\Ann Lee\app\docker-compose.yml`],
-      envFile: '/tmp/a b/.env',
     };
     assert.deepEqual(composeArgv(v2, awkward, { kind: 'config' }).args, [
       'compose',
       '-p', 'shop-2_devcontainer',
       '--project-directory', `/tmp/it's "quoted" $HOME; rm -rf ~`,
       '-f', String.raw`C:\Users\Ann Lee\app\docker-compose.yml`,
-      '--env-file', '/tmp/a b/.env',
       '--ansi', 'never',
       'config',
     ]);

@@ -19,44 +19,28 @@ describe('parseComposeConfig', () => {
     assert.deepEqual(v1.map((s) => s.name), ['db', 'tools', 'web']);
   });
 
-  it('reads a built service: absolute context (with its space), Dockerfile, build arguments, published ports, labels (v2)', () => {
+  it('reads a built service: absolute context (with its space), Dockerfile, build arguments (v2)', () => {
     assert.deepEqual(service(v2, 'web'), {
       name: 'web',
       image: undefined,
       // FROM_ENV has no value: v2 leaves it out.
       build: { context: '/tmp/pdc-cap/my app/web', dockerfile: 'Dockerfile', args: { MIX_ENV: 'dev', USER_UID: '1000' } },
-      ports: [
-        { hostIp: undefined, published: 47801, target: 4000, protocol: 'tcp' },
-        { hostIp: '127.0.0.1', published: 47802, target: 4001, protocol: 'tcp' },
-        { hostIp: undefined, published: 47803, target: 4002, protocol: 'udp' },
-        // "4003" and "127.0.0.1::4004" let the engine pick the host port: left out.
-        { hostIp: undefined, published: 47805, target: 4005, protocol: 'tcp' },
-        { hostIp: undefined, published: 47806, target: 4006, protocol: 'tcp' },
-      ],
-      labels: { 'phoenix.http-port': '4000', 'phoenix.role': 'app' },
     });
   });
 
-  it('reads the same from v1, which omits the default Dockerfile, keeps empty build arguments and mixes short and long port syntax', () => {
+  it('reads the same from v1, which omits the default Dockerfile and keeps empty build arguments', () => {
     const web = service(v2, 'web');
     assert.deepEqual(service(v1, 'web'), { ...web, build: { context: '/tmp/pdc-cap/my app/web', dockerfile: 'Dockerfile', args: { FROM_ENV: '', MIX_ENV: 'dev', USER_UID: '1000' } } });
   });
 
-  it('reads an image service with a list of labels and an IPv6 host address', () => {
-    const expected: ComposeService = {
-      name: 'db',
-      image: 'phoenix-dev-containers-bench/elixir:bookworm',
-      build: undefined,
-      ports: [{ hostIp: '::1', published: 47804, target: 5432, protocol: 'tcp' }],
-      labels: { 'com.example.kind': 'database' },
-    };
-    // v2 prints host_ip: ::1, v1 the short form ::1:47804:5432/tcp.
+  it('reads an image service', () => {
+    const expected: ComposeService = { name: 'db', image: 'phoenix-dev-containers-bench/elixir:bookworm', build: undefined };
     assert.deepEqual(service(v2, 'db'), expected);
     assert.deepEqual(service(v1, 'db'), expected);
   });
 
   it('keeps both the image name and the build of a service that has both', () => {
-    const expected = { image: 'my-tools:dev', build: { context: '/tmp/pdc-cap/my app', dockerfile: 'web/Dockerfile' }, ports: [], labels: {} };
+    const expected = { image: 'my-tools:dev', build: { context: '/tmp/pdc-cap/my app', dockerfile: 'web/Dockerfile' } };
     assert.deepEqual(service(v2, 'tools'), { name: 'tools', ...expected });
     assert.deepEqual(service(v1, 'tools'), { name: 'tools', ...expected });
   });
@@ -84,23 +68,12 @@ describe('parseComposeConfig', () => {
       name: 'web',
       image: undefined,
       build: { context: '.', dockerfile: 'Dockerfile' },
-      ports: [
-        { hostIp: undefined, published: 4000, target: 4000, protocol: 'tcp' },
-        { hostIp: '::1', published: 5000, target: 6000, protocol: 'udp' },
-        { hostIp: '::1', published: 5001, target: 6001, protocol: 'udp' },
-      ],
-      labels: { 'phoenix.role': 'app', url: 'http://x/?a=b', flag: '' },
     });
     assert.deepEqual(tool?.build, { context: '.', dockerfile: 'Dockerfile', args: { MIX_ENV: 'dev', UID: '' } });
   });
 
-  it('skips ports it cannot pin to one host port', () => {
-    const [app] = parseComposeConfig('services:\n  app:\n    ports:\n      - "8000-8001:80"\n      - "70000:80"\n      - published: "x"\n        target: 80\n      - published: 0\n        target: 80\n');
-    assert.deepEqual(app?.ports, []);
-  });
-
   it('reads a service with nothing in it', () => {
-    assert.deepEqual(parseComposeConfig('services:\n  app:\n'), [{ name: 'app', image: undefined, build: undefined, ports: [], labels: {} }]);
+    assert.deepEqual(parseComposeConfig('services:\n  app:\n'), [{ name: 'app', image: undefined, build: undefined }]);
     assert.deepEqual(parseComposeConfig('services: {}\n'), []);
   });
 

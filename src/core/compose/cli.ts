@@ -26,7 +26,6 @@ export interface ComposeTarget {
   readonly projectName: string;
   readonly projectDirectory: string;
   readonly files: readonly string[];
-  readonly envFile?: string;
 }
 
 export type ComposeAction =
@@ -116,7 +115,7 @@ const BUILD_POLICY: Readonly<Record<'never' | 'always' | 'missing', readonly str
 
 /**
  * The compose command for an action, as data: global options (-p, --project-directory, -f for
- * each file, --env-file, --ansi never and --progress plain where the CLI has them), then the
+ * each file, --ansi never and --progress plain where the CLI has them), then the
  * subcommand. Paths are passed untouched, each as one argument.
  */
 export function composeArgv(cli: ComposeCli, target: ComposeTarget, action: ComposeAction): Argv {
@@ -124,7 +123,6 @@ export function composeArgv(cli: ComposeCli, target: ComposeTarget, action: Comp
   const args = [...cli.baseArgs, '-p', target.projectName];
   if (options.projectDirectory) args.push('--project-directory', target.projectDirectory);
   for (const file of target.files) args.push('-f', file);
-  if (target.envFile !== undefined) args.push('--env-file', target.envFile);
   if (options.ansiNever) args.push('--ansi', 'never');
   if (options.plainProgress && (action.kind === 'build' || action.kind === 'up')) args.push('--progress', 'plain');
   return { command: cli.command, args: [...args, ...subcommand(action)] };

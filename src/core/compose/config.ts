@@ -2,15 +2,6 @@ import { readComposeServices } from '../composeYaml';
 import { isRecord } from '../isRecord';
 import { versionAtLeast, type ComposeCli, type ComposeFlavour } from './cli';
 
-/** A container port published on the host. */
-export interface PublishedPort {
-  /** The host address it is published on; undefined for all addresses. */
-  readonly hostIp: string | undefined;
-  readonly published: number;
-  readonly target: number;
-  readonly protocol: string;
-}
-
 export interface ComposeService {
   readonly name: string;
   readonly image: string | undefined;
@@ -20,9 +11,6 @@ export interface ComposeService {
     /** Build arguments, when it sets any (v2 leaves out those without a value, v1 keeps them empty). */
     readonly args?: Readonly<Record<string, string>>;
   } | undefined;
-  /** Only ports with a fixed host port; those the engine picks are left out. */
-  readonly ports: readonly PublishedPort[];
-  readonly labels: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,8 +34,6 @@ function readService(name: string, service: Record<string, unknown>): ComposeSer
     name,
     image: typeof image === 'string' && image !== '' ? image : undefined,
     build: readBuild(service['build']),
-    ports: Array.isArray(service['ports']) ? service['ports'].flatMap(readPort) : [],
-    labels: readStringMap(service['labels']),
   };
 }
 
@@ -64,61 +50,7 @@ function readBuild(build: unknown): ComposeService['build'] {
   };
 }
 
-function readPort(port: unknown): PublishedPort[] {
-  if (typeof port === 'string') return shortSyntaxPorts(port);
-  if (!isRecord(port)) return [];
-  const published = portNumber(port['published']);
-  const target = portNumber(port['target']);
-  if (published === undefined || target === undefined) return [];
-  const hostIp = port['host_ip'];
-  const protocol = port['protocol'];
-  return [{
-    hostIp: typeof hostIp === 'string' && hostIp !== '' ? hostIp : undefined,
-    published,
-    target,
-    protocol: typeof protocol === 'string' ? protocol : 'tcp',
-  }];
-}
-
-/**
- * `[HOST_IP:]PUBLISHED:TARGET[/PROTOCOL]`, with ranges. compose v1 prints this form whenever a
- * host address is set, IPv6 unbracketed (`::1:5432:5432/tcp`), so the fields are cut from the right.
- */
-function shortSyntaxPorts(spec: string): PublishedPort[] {
-  const [mapping = '', protocol = 'tcp'] = spec.split('/');
-  const targetAt = mapping.lastIndexOf(':');
-  if (targetAt < 0) return [];
-  const host = mapping.slice(0, targetAt);
-  const publishedAt = host.lastIndexOf(':');
-  const hostIp = publishedAt < 0 ? '' : host.slice(0, publishedAt).replace(/^\[(.*)\]$/, '$1');
-  const published = portRange(host.slice(publishedAt + 1));
-  const targets = portRange(mapping.slice(targetAt + 1));
-  if (published === undefined || targets === undefined || published.count !== targets.count) return [];
-  return Array.from({ length: targets.count }, (_, index) => ({
-    hostIp: hostIp === '' ? undefined : hostIp,
-    published: published.first + index,
-    target: targets.first + index,
-    protocol,
-  }));
-}
-
-/** A port (`4000`) or range (`4000-4005`); undefined when empty, as in `127.0.0.1::4000` where the engine picks. */
-function portRange(text: string): { readonly first: number; readonly count: number } | undefined {
-  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (match === null) return undefined;
-  const first = portNumber(match[1]);
-  const last = match[2] === undefined ? first : portNumber(match[2]);
-  if (first === undefined || last === undefined || last < first) return undefined;
-  return { first, count: last - first + 1 };
-}
-
-/** compose v2 prints published ports as strings, v1 as numbers. */
-function portNumber(value: unknown): number | undefined {
-  const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  return typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65535 ? port : undefined;
-}
-
-/** Labels and build arguments: a mapping, or a list of KEY=VALUE as written in a compose file. */
+/** Build arguments: a mapping, or a list of KEY=VALUE as written in a compose file. */
 function readStringMap(entries: unknown): Record<string, string> {
   if (Array.isArray(entries)) {
     return Object.fromEntries(entries.filter((entry) => typeof entry === 'string').map((entry) => {

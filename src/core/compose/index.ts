@@ -13,6 +13,6 @@ export {
   type ComposeSetting,
   type ComposeTarget,
 } from './cli';
-export { builtImageName, parseComposeConfig, type ComposeService, type PublishedPort } from './config';
+export { builtImageName, parseComposeConfig, type ComposeService } from './config';
 export { classifyComposeFailure, type ComposeFailure } from './failure';
 export { containerPublishing, listeningSocketInodes, listensOnLoopbackOnly, socketInodeOfFdLink, type PortContainer } from './portHolder';
