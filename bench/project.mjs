@@ -138,12 +138,12 @@ function freePort() {
 }
 
 /**
- * Scaffolds the project with the compiled core, as the Scaffold command does, and applies the
- * loopback advice; returns the node's cookie.
+ * Scaffolds the dev container with the compiled core as the Scaffold command does (read the
+ * project's files, render, plan the writes and write them, with Node's fs instead of VS Code's);
+ * returns what was rendered.
  */
-function scaffold(project, folder) {
+export function scaffoldDevContainerFiles(project, folder, composeProject) {
   const core = requireCompiled('core', 'scaffold', 'index.js');
-  const { composeProjectName } = requireCompiled('core', 'composeProject.js');
   const files = {};
   for (const path of core.PROJECT_FILES) {
     const text = readIfExists(join(project, path));
@@ -152,7 +152,7 @@ function scaffold(project, folder) {
   const { project: description } = core.readProject({ files, folderName: folder });
   const rendered = core.renderDevContainer(description, {
     host: { uid: process.getuid(), gid: process.getgid(), platform: process.platform },
-    composeProject: composeProjectName(folder),
+    composeProject,
     randomBytes: randomBytes(32),
   });
   const existing = Object.fromEntries(rendered.files.map((file) => [file.path, readIfExists(join(project, file.path))]));
@@ -162,6 +162,14 @@ function scaffold(project, folder) {
       writeFileSync(join(project, plan.path), plan.content, plan.action === 'create' && plan.mode ? { mode: plan.mode } : {});
     }
   }
+  return rendered;
+}
+
+/** Scaffolds the project and applies the loopback advice; returns the node's cookie. */
+function scaffold(project, folder) {
+  const core = requireCompiled('core', 'scaffold', 'index.js');
+  const { composeProjectName } = requireCompiled('core', 'composeProject.js');
+  const rendered = scaffoldDevContainerFiles(project, folder, composeProjectName(folder));
   // What the user accepts when the scaffold offers it: dev.exs binds all interfaces, so the
   // published port answers (test/integration/scaffold.test.ts does the same through applyAdvice).
   const loopback = rendered.advice.find((advice) => advice.file === 'config/dev.exs' && advice.find.includes('127, 0, 0, 1'));

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchActivation } from './activation.mjs';
 import { benchAttach } from './attach.mjs';
+import { benchImageSizes, megabytes } from './imageSizes.mjs';
 import { benchScaffold } from './scaffold.mjs';
 import { benchTreeLatency } from './treeLatency.mjs';
 import { benchStart, median } from './start.mjs';
@@ -75,6 +76,16 @@ if (attached.error) {
   report(`attach: command to iex( prompt (median of ${runs})`, `${promptMedian.toFixed(2)} s`, '<= 2 s', promptMedian <= 2);
   report('attach: command to iex( prompt, max', `${max.toFixed(2)} s`, '', true);
   if (shellLeftAfterHangUp) notes.push('attach: closing the terminal (pty hang-up) left the remote IEx shell running in the container');
+}
+
+const sizes = await benchImageSizes({ log: (line) => console.error(`[image sizes bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (sizes.error) {
+  report('dev image size', 'failed', '', false);
+  report('release image size', 'failed', '', false);
+  notes.push(`image sizes bench failed: ${sizes.error.message}`);
+} else {
+  report('dev image size', megabytes(sizes.result.dev.bytes), '', true);
+  report('release image size', megabytes(sizes.result.release.bytes), '', true);
 }
 
 const width = Math.max(...rows.map((row) => row.name.length));

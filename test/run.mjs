@@ -119,13 +119,18 @@ async function prepareStack() {
   await Promise.all([
     (async () => {
       if (!stack.docker) return;
-      // The suites run containers from the offline Elixir image; no registry can supply it.
-      const { ensureBaseImage } = await import('./stack/baseImage.mjs');
-      try {
-        await ensureBaseImage({ log: log('base image') });
-      } catch (error) {
-        stack.docker = false;
-        stack.reasons.docker = `docker: the offline Elixir base image could not be built: ${error.message}`;
+      // The suites run containers from the offline Elixir image, and build release images on the
+      // offline runner image (about 20 s cold, then no time); no registry can supply either. One
+      // after the other: both debootstrap from the same package cache.
+      const { ensureBaseImage, ensureRunnerImage } = await import('./stack/baseImage.mjs');
+      for (const [ensure, what] of [[ensureBaseImage, 'Elixir base image'], [ensureRunnerImage, 'release runner image']]) {
+        try {
+          await ensure({ log: log(what) });
+        } catch (error) {
+          stack.docker = false;
+          stack.reasons.docker = `docker: the offline ${what} could not be built: ${error.message}`;
+          break;
+        }
       }
     })(),
     (async () => {

@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import { showFailure } from '../ui/failureMessages';
 import { attachRemoteIex } from './attachRemoteIex';
-import { notAvailableYet } from './notAvailableYet';
 import { openShell } from './openShell';
 import { openInBrowser } from './openInBrowser';
 import { rebuildDevContainer } from './rebuildDevContainer';
 import { refreshView } from './refreshView';
 import { restartDevContainer } from './restartDevContainer';
+import { runReleaseLocally } from './runReleaseLocally';
 import { scaffoldDevContainer } from './scaffoldDevContainer';
+import { scaffoldReleaseImage } from './scaffoldReleaseImage';
 import type { Services } from './services';
 import { showLogs } from './showLogs';
 import { startDevContainer } from './startDevContainer';
@@ -30,7 +31,8 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   'phoenix.openShell': openShell,
   'phoenix.showLogs': showLogs,
   'phoenix.openInBrowser': openInBrowser,
-  'phoenix.scaffoldReleaseImage': () => notAvailableYet(vscode.l10n.t('Scaffold Release Image')),
+  'phoenix.scaffoldReleaseImage': scaffoldReleaseImage,
+  'phoenix.runReleaseLocally': runReleaseLocally,
 };
 
 export function registerCommands(context: vscode.ExtensionContext, services: Services): void {
@@ -44,6 +46,12 @@ export function registerCommands(context: vscode.ExtensionContext, services: Ser
             showFailure(services.log, error.failure, undefined);
             return;
           }
+          // Docker going away under any command (a socket that refuses) gets the same words as everywhere.
+          if (isConnectionError(error)) {
+            const host = await services.docker.host().catch(() => 'the Docker engine');
+            showFailure(services.log, { kind: 'docker-unreachable', host, detail: error.message }, undefined);
+            return;
+          }
           services.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
           const showLog = vscode.l10n.t('Show Log');
           const choice = await vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error), showLog);
@@ -52,4 +60,8 @@ export function registerCommands(context: vscode.ExtensionContext, services: Ser
       }),
     );
   }
+}
+
+function isConnectionError(error: unknown): error is Error {
+  return error instanceof Error && 'syscall' in error && error.syscall === 'connect';
 }

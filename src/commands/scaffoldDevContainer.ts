@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { applyAdvice, scaffoldDevContainer as writeDevContainer, type ConflictChoice, type ScaffoldDecisions } from '../ui/devContainerScaffold';
-import type { Advice } from '../core/scaffold';
+import { scaffoldDevContainer as writeDevContainer, type ScaffoldDecisions } from '../ui/devContainerScaffold';
 import { pickProjectFolder } from '../ui/pickFolder';
 import type { ProposedFiles } from '../ui/proposedFiles';
+import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
 import type { Services } from './services';
 
 /**
@@ -28,24 +28,10 @@ export async function scaffoldDevContainer({ projects, docker, log, proposedFile
   );
   if (result === undefined) return;
 
-  for (const note of result.notes) log.info(`Scaffold ${folder.name}: ${note}`);
-  log.info(`Scaffold ${folder.name}: wrote ${result.written.join(', ') || 'nothing'}; kept ${result.kept.join(', ') || 'nothing'}; backups ${result.backups.join(', ') || 'none'}; alongside ${result.alongside.join(', ') || 'none'}.`);
   await projects.refresh();
-
-  for (const advice of result.advice) void offerAdvice(folder.uri, advice, log);
-  const summary = [
-    result.written.length > 0 ? vscode.l10n.t('Dev container for {0} written: {1}.', folder.name, result.written.join(', ')) : '',
-    result.kept.length > 0 ? vscode.l10n.t('Kept your {0}.', result.kept.join(', ')) : '',
-    result.alongside.length > 0 ? vscode.l10n.t('Generated files written alongside yours: {0}.', result.alongside.join(', ')) : '',
-    result.backups.length > 0 ? vscode.l10n.t('Your previous files are in {0}.', result.backups.join(', ')) : '',
-  ].filter((part) => part !== '').join(' ') || vscode.l10n.t('The dev container for {0} is up to date; nothing was written.', folder.name);
-  const showNotes = vscode.l10n.t('Show Notes');
-  // Not awaited: Start runs this command first and goes on while the summary stays up.
-  void vscode.window.showInformationMessage(
-    result.notes.length > 0 ? `${summary} ${vscode.l10n.t('{0} note(s) in the log.', result.notes.length)}` : summary,
-    ...(result.notes.length > 0 ? [showNotes] : []),
-  ).then((choice) => {
-    if (choice === showNotes) log.show();
+  reportScaffold(log, folder, result, {
+    written: (files) => vscode.l10n.t('Dev container for {0} written: {1}.', folder.name, files),
+    upToDate: vscode.l10n.t('The dev container for {0} is up to date; nothing was written.', folder.name),
   });
 }
 
@@ -84,38 +70,8 @@ function askTheUser(root: vscode.Uri, proposedFiles: ProposedFiles): ScaffoldDec
       return picked?.service;
     },
 
-    async resolveConflict(conflict) {
-      // Show what would change, so the choice is an informed one.
-      await proposedFiles.showDiff(
-        vscode.Uri.joinPath(root, conflict.path),
-        conflict.content,
-        vscode.l10n.t('{0}: yours ↔ generated', conflict.path),
-      );
-      const choices: Record<string, ConflictChoice> = {
-        [vscode.l10n.t('Keep Mine')]: 'keep',
-        [vscode.l10n.t('Overwrite (Keep a Backup)')]: 'overwrite',
-        [vscode.l10n.t('Write Alongside')]: 'alongside',
-      };
-      const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} already exists and differs from the generated file.', conflict.path),
-        { modal: true, detail: vscode.l10n.t('Keep yours, overwrite it (yours is saved as a .bak file), or write the generated one next to it as a .new file. The difference is open in the editor.') },
-        ...Object.keys(choices),
-      );
-      return (choice === undefined ? undefined : choices[choice]) ?? 'keep';
-    },
+    resolveConflict: askAboutConflict(root, proposedFiles),
   };
-}
-
-async function offerAdvice(root: vscode.Uri, advice: Advice, log: vscode.LogOutputChannel): Promise<void> {
-  const apply = vscode.l10n.t('Apply Change');
-  const choice = await vscode.window.showInformationMessage(advice.reason, apply);
-  if (choice !== apply) return;
-  try {
-    await applyAdvice(root, advice);
-    log.info(`Applied to ${advice.file}: ${advice.find} → ${advice.replace.trim()}`);
-  } catch (error) {
-    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
-  }
 }
 
 function isWorkspaceFolder(value: unknown): value is vscode.WorkspaceFolder {

@@ -22,6 +22,17 @@ export function mergeServices(containers: readonly ListedContainer[], defined: r
 const ERLANG_PROGRAM = /(^|\/)(elixir|iex|erl|mix)$/;
 const NODE_FLAG = /^--?s?name$/;
 
+/** Whether a container runs the Phoenix app: the dev server or the release, as the scaffolds label them. */
+export function runsPhoenix(container: Pick<ListedContainer, 'labels'>): boolean {
+  const role = container.labels[LABELS.role];
+  return role === 'app' || role === 'release';
+}
+
+/** The project's Phoenix container: the labelled one, or the only one. */
+export function phoenixContainer<T extends Pick<ListedContainer, 'labels'>>(containers: readonly T[]): T | undefined {
+  return containers.find(runsPhoenix) ?? (containers.length === 1 ? containers[0] : undefined);
+}
+
 /**
  * The Erlang node a container runs: its `dev.phoenix.node.name` label, else the name given to
  * `--sname`/`--name` (`-sname`/`-name` for erl) after an Erlang program in its command.

@@ -20,10 +20,11 @@ import {
   type ComposeSetting,
   type ComposeTarget,
 } from '../core/compose';
-import type { ContainerPorts, ListedContainer } from '../core/containerState';
+import type { ContainerPorts } from '../core/containerState';
 import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
 import { LABELS } from '../core/scaffold';
+import { phoenixContainer } from '../core/serviceView';
 import type { DockerEngine, InspectedContainer } from './engine';
 import { LOG_LINES_IN_ERRORS, discoverContainerNode, throwIfExited, waitForNode } from './containerNode';
 import { describePortHolder } from './portHolder';
@@ -186,7 +187,7 @@ export async function waitUntilReady(engine: DockerEngine, target: ComposeTarget
 /** Waits for the app when all services (`services` undefined) or the app's own were (re)started. */
 async function waitUntilReadyIfApp(engine: DockerEngine, target: ComposeTarget, services: readonly string[] | undefined, options: LifecycleOptions): Promise<ReadyDevContainer | undefined> {
   if (services !== undefined) {
-    const app = appOf(await engine.listComposeContainers(target.projectName));
+    const app = phoenixContainer(await engine.listComposeContainers(target.projectName));
     if (app === undefined || !services.includes(app.service)) return undefined;
   }
   return waitUntilReady(engine, target, options);
@@ -194,17 +195,12 @@ async function waitUntilReadyIfApp(engine: DockerEngine, target: ComposeTarget, 
 
 /** Phoenix's URL on this machine for a project's running app container; undefined when it is not running or not published. */
 export async function runningAppUrl(engine: DockerEngine, projectName: string): Promise<string | undefined> {
-  const app = appOf(await engine.listComposeContainers(projectName));
+  const app = phoenixContainer(await engine.listComposeContainers(projectName));
   return app?.state === 'running' ? publishedUrl(await engine.inspectContainer(app.id)) : undefined;
 }
 
-/** The service running Phoenix: the one the scaffold labelled, or the only one. */
-function appOf(containers: readonly ListedContainer[]): ListedContainer | undefined {
-  return containers.find((container) => container.labels[LABELS.role] === 'app') ?? (containers.length === 1 ? containers[0] : undefined);
-}
-
 async function findAppContainer(engine: DockerEngine, projectName: string): Promise<InspectedContainer> {
-  const app = appOf(await engine.listComposeContainers(projectName));
+  const app = phoenixContainer(await engine.listComposeContainers(projectName));
   if (app === undefined) {
     throw new DevContainerError({ kind: 'compose-failed', command: 'up', detail: `compose started no app container in the project ${projectName}` });
   }

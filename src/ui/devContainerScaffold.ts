@@ -15,6 +15,7 @@ import {
   type AdoptableService,
   type AdoptedCompose,
   type Advice,
+  type RenderedFile,
   type WritePlan,
 } from '../core/scaffold';
 import { exists, readText, subfolders } from './workspaceFiles';
@@ -44,13 +45,7 @@ export interface ScaffoldSettings {
   readonly fixedSubnet: string;
 }
 
-export interface ScaffoldResult {
-  /** Paths relative to the project root, as written, kept or saved aside. */
-  readonly written: string[];
-  readonly unchanged: string[];
-  readonly kept: string[];
-  readonly backups: string[];
-  readonly alongside: string[];
+export interface ScaffoldResult extends WriteOutcome {
   readonly notes: string[];
   /** Edits of the user's own files that the scaffold recommends; offered, never applied by itself. */
   readonly advice: Advice[];
@@ -108,11 +103,29 @@ export async function scaffoldDevContainer(
   });
   allNotes.push(...rendered.notes);
 
-  const existing: Record<string, string | undefined> = {};
-  for (const file of rendered.files) existing[file.path] = await readText(vscode.Uri.joinPath(root, file.path));
+  const outcome = await writePlannedFiles(root, rendered.files, (conflict) => decisions.resolveConflict(conflict));
+  return { ...outcome, notes: allNotes, advice: rendered.advice };
+}
 
-  const result: ScaffoldResult = { written: [], unchanged: [], kept: [], backups: [], alongside: [], notes: allNotes, advice: rendered.advice };
-  for (const plan of planWrites(rendered.files, existing)) {
+/** What happened to each rendered file: paths relative to the project root, as written, kept or saved aside. */
+export interface WriteOutcome {
+  readonly written: string[];
+  readonly unchanged: string[];
+  readonly kept: string[];
+  readonly backups: string[];
+  readonly alongside: string[];
+}
+
+/**
+ * Writes rendered files into the project, never losing one of the user's: a file that exists and
+ * differs goes to `resolveConflict` (keep it, overwrite it after a byte copy to .bak, or write the
+ * new one alongside); merged files (.env, .gitignore) keep every line of theirs.
+ */
+export async function writePlannedFiles(root: vscode.Uri, files: readonly RenderedFile[], resolveConflict: (conflict: Conflict) => Promise<ConflictChoice>): Promise<WriteOutcome> {
+  const existing: Record<string, string | undefined> = {};
+  for (const file of files) existing[file.path] = await readText(vscode.Uri.joinPath(root, file.path));
+  const result: WriteOutcome = { written: [], unchanged: [], kept: [], backups: [], alongside: [] };
+  for (const plan of planWrites(files, existing)) {
     switch (plan.action) {
       case 'unchanged':
         result.unchanged.push(plan.path);
@@ -122,11 +135,11 @@ export async function scaffoldDevContainer(
         result.written.push(plan.path);
         break;
       case 'update':
-        await writeText(root, plan.path, plan.content, rendered.files.find((file) => file.path === plan.path)?.mode);
+        await writeText(root, plan.path, plan.content, files.find((file) => file.path === plan.path)?.mode);
         result.written.push(plan.path);
         break;
       case 'conflict': {
-        const choice = await decisions.resolveConflict(plan);
+        const choice = await resolveConflict(plan);
         if (choice === 'keep') {
           result.kept.push(plan.path);
         } else if (choice === 'alongside') {
@@ -200,7 +213,8 @@ export async function bindEndpointToAllInterfaces(folder: vscode.WorkspaceFolder
   return true;
 }
 
-async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string>> {
+/** The files readProject reads, as they are in the project (missing ones left out). */
+export async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string>> {
   // The root .env may name the compose project of an adopted compose file.
   const paths: string[] = [...PROJECT_FILES, '.env'];
   const mixfile = await readText(vscode.Uri.joinPath(root, 'mix.exs'));

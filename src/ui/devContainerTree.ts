@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { parseComposeConfig } from '../core/compose';
 import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
-import { LABELS } from '../core/scaffold';
-import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, serviceContextValue } from '../core/serviceView';
+import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import { publishedUrls } from '../docker/lifecycle';
@@ -115,7 +114,8 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         const state = this.states.get(keyOf(node.project));
         const statuses = state === undefined ? [] : mergeServices(state.containers, state.defined).map((entry) => serviceStatus(entry.container));
         const contextValue = projectContextValue(statuses);
-        const item = new vscode.TreeItem(node.project.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        const label = node.project.role === 'release' ? vscode.l10n.t('{0} (release)', node.project.folder.name) : node.project.folder.name;
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `project:${keyOf(node.project)}`;
         item.description = node.project.composeProject;
         item.tooltip = vscode.l10n.t('Compose project {0} in {1}', node.project.composeProject, node.project.devContainerDir.fsPath);
@@ -278,7 +278,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
 }
 
 function keyOf(project: PhoenixProject): string {
-  return project.folder.uri.toString();
+  return `${project.role}:${project.folder.uri.toString()}`;
 }
 
 function urlsOf(container: ListedContainer): string[] {
@@ -287,7 +287,7 @@ function urlsOf(container: ListedContainer): string[] {
 
 /** Under the app's service: its Erlang node and the URLs Phoenix answers on. */
 function detailsOf({ project, container }: ServiceNode): DevContainerNode[] {
-  if (container.labels[LABELS.role] !== 'app') return [];
+  if (!runsPhoenix(container)) return [];
   const nodeName = erlangNodeName(container);
   return [
     ...(nodeName === undefined ? [] : [{

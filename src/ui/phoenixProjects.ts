@@ -3,12 +3,17 @@ import * as vscode from 'vscode';
 import type { ComposeTarget } from '../core/compose';
 import { adoptedComposeProjectName, composeProjectName, devContainerTarget } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
+import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
 import { OVERRIDE_FILE, ROOT_COMPOSE_FILES, parseEnvFile, readRootCompose } from '../core/scaffold';
 import { exists, readText, subfolders } from './workspaceFiles';
 
-/** A workspace folder that holds a Phoenix project (plain or umbrella). */
+/**
+ * A workspace folder that holds a Phoenix project (plain or umbrella), as one compose project:
+ * its dev container, or its release run locally (a second entry for the same folder).
+ */
 export interface PhoenixProject {
   readonly folder: vscode.WorkspaceFolder;
+  readonly role: 'dev' | 'release';
   readonly composeProject: string;
   readonly devContainerDir: vscode.Uri;
   readonly hasDevContainer: boolean;
@@ -66,7 +71,7 @@ export class PhoenixProjects implements vscode.Disposable {
   async refresh(): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const found = await Promise.all(folders.map((folder) => this.inspect(folder)));
-    this.current = found.filter((project): project is PhoenixProject => project !== undefined);
+    this.current = found.flat();
     this.log.debug(`Phoenix projects: ${this.current.map((p) => p.folder.name).join(', ') || 'none'}`);
     await Promise.all([
       vscode.commands.executeCommand('setContext', 'phoenix.projectDetected', this.current.length > 0),
@@ -75,8 +80,8 @@ export class PhoenixProjects implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private async inspect(folder: vscode.WorkspaceFolder): Promise<PhoenixProject | undefined> {
-    if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri))) return undefined;
+  private async inspect(folder: vscode.WorkspaceFolder): Promise<PhoenixProject[]> {
+    if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri))) return [];
     const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', '.devcontainer');
     const devContainerDir = vscode.Uri.joinPath(folder.uri, setting);
     const hasOwnComposeFile = await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE));
@@ -85,8 +90,9 @@ export class PhoenixProjects implements vscode.Disposable {
     const composeProject = rootCompose
       ? adoptedComposeProjectName(await readText(vscode.Uri.joinPath(folder.uri, '.env')), rootCompose.name, basename(folder.uri.fsPath))
       : await generatedProjectName(folder.uri, devContainerDir);
-    return {
+    const dev: PhoenixProject = {
       folder,
+      role: 'dev',
       composeProject,
       devContainerDir,
       hasDevContainer: hasOwnComposeFile || adopted || (await exists(vscode.Uri.joinPath(devContainerDir, 'devcontainer.json'))),
@@ -99,11 +105,30 @@ export class PhoenixProjects implements vscode.Disposable {
         ...(rootCompose && { rootComposeFile: rootCompose.file }),
       }),
     };
+    const release = await releaseOf(folder, devContainerDir);
+    return release === undefined ? [dev] : [dev, release];
   }
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** The release run locally, when "Scaffold Release Image" wrote its compose file. */
+async function releaseOf(folder: vscode.WorkspaceFolder, devContainerDir: vscode.Uri): Promise<PhoenixProject | undefined> {
+  const dir = vscode.Uri.joinPath(devContainerDir, RELEASE_FOLDER);
+  if (!(await exists(vscode.Uri.joinPath(dir, COMPOSE_FILE)))) return undefined;
+  const env = await readText(vscode.Uri.joinPath(dir, '.env'));
+  const composeProject = (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) || releaseComposeProjectName(basename(folder.uri.fsPath));
+  return {
+    folder,
+    role: 'release',
+    composeProject,
+    devContainerDir: dir,
+    hasDevContainer: true,
+    hasComposeFile: true,
+    compose: { projectName: composeProject, projectDirectory: dir.fsPath, files: [vscode.Uri.joinPath(dir, COMPOSE_FILE).fsPath] },
+  };
 }
 
 /** A generated dev container's compose file reads the name the scaffold pinned in its .env. */

@@ -6,7 +6,8 @@ import type { PhoenixProjects } from './phoenixProjects';
  * several; otherwise any open folder (the command then warns that it is not a Phoenix project).
  */
 export async function pickProjectFolder(projects: PhoenixProjects, placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
-  const phoenixFolders = projects.all.map((project) => project.folder);
+  // A folder's dev container and its release are the same folder.
+  const phoenixFolders = [...new Set(projects.all.map((project) => project.folder))];
   const candidates = phoenixFolders.length > 0
     ? phoenixFolders
     : (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { serviceState } from '../core/containerState';
-import { LABELS } from '../core/scaffold';
+import { phoenixContainer } from '../core/serviceView';
 import type { ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
@@ -35,7 +35,7 @@ export class DevContainerStatusBar implements vscode.Disposable {
   showBusy(project: PhoenixProject, title: string): void {
     this.renders += 1;
     this.busy = true;
-    this.render(project, `$(sync~spin) ${vscode.l10n.t('Phoenix: {0}…', title)}`, title);
+    this.render(`$(sync~spin) ${vscode.l10n.t('Phoenix: {0}…', title)}`, vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, title));
   }
 
   async update(): Promise<void> {
@@ -49,7 +49,7 @@ export class DevContainerStatusBar implements vscode.Disposable {
     let kind: string;
     try {
       const containers = await this.docker.listComposeContainers(project.composeProject);
-      const app = containers.find((container) => container.labels[LABELS.role] === 'app') ?? containers[0];
+      const app = phoenixContainer(containers) ?? containers[0];
       kind = app === undefined ? 'missing' : serviceState(app).kind;
     } catch {
       kind = 'unreachable';
@@ -58,13 +58,14 @@ export class DevContainerStatusBar implements vscode.Disposable {
     if (render !== this.renders) return;
     const state = describe(kind);
     const icon = kind === 'running' || kind === 'healthy' ? '$(vm-running)' : '$(vm-outline)';
-    this.render(project, `${icon} ${vscode.l10n.t('Phoenix: {0}', state)}`, vscode.l10n.t('Dev container of {0}: {1}', project.folder.name, state));
+    this.render(`${icon} ${vscode.l10n.t('Phoenix: {0}', state)}`, vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, state));
   }
 
-  private render(project: PhoenixProject, text: string, tooltip: string): void {
+  /** `description` names the project and its state: the tooltip, and what a screen reader says. */
+  private render(text: string, description: string): void {
     this.item.text = text;
-    this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, tooltip) };
+    this.item.tooltip = description;
+    this.item.accessibilityInformation = { label: description };
     this.item.show();
   }
 

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DevContainerError, type DevContainerFailure } from '../../src/core/devContainerFailure';
+import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
 import { DockerEngine, type InspectedContainer } from '../../src/docker/engine';
 import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { BENCH_IMAGE, docker, requireDocker, scaffoldFixture, waitFor } from './support';
+import { BENCH_IMAGE, docker, failureOf, requireDocker, scaffoldFixture, waitFor } from './support';
 
 const NODE = 'hello_phoenix@hello-phoenix';
 
-async function failureOf(work: Promise<unknown>): Promise<DevContainerFailure> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DevContainerError) return error.failure;
-    throw error;
-  }
-  assert.fail('expected the attach to fail');
-}
 
 describe('Attach Remote IEx (real Docker engine)', function () {
   this.timeout(300_000);

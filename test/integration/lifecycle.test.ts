@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ComposeCli } from '../../src/core/compose';
-import { DevContainerError, type DevContainerFailure } from '../../src/core/devContainerFailure';
+import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { DockerEngine } from '../../src/docker/engine';
 import {
   detectComposeCli,
@@ -19,7 +19,7 @@ import {
 } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { BENCH_IMAGE, docker, requireDocker, scaffoldFixture, startDockerAgain, waitFor } from './support';
+import { BENCH_IMAGE, docker, failureOf, requireDocker, scaffoldFixture, startDockerAgain, waitFor } from './support';
 
 const execFileAsync = promisify(execFile);
 const NODE = 'hello_phoenix@hello-phoenix';
@@ -28,16 +28,6 @@ const FLAVOURS = [
   { flavour: 'docker-compose', label: 'v1' },
 ] as const;
 
-/** The failure a lifecycle call ended with, or a test failure when it succeeded. */
-async function failureOf(work: Promise<unknown>): Promise<DevContainerFailure> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DevContainerError) return error.failure;
-    throw error;
-  }
-  assert.fail('expected the dev container to fail');
-}
 
 describe('Run the dev container (real Docker engine)', function () {
   this.timeout(600_000);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type * as vscode from 'vscode';
+import { DevContainerError, type DevContainerFailure } from '../../src/core/devContainerFailure';
 import { parseEnvFile } from '../../src/core/scaffold';
 import type { DockerEngine } from '../../src/docker/engine';
 import { applyAdvice, scaffoldDevContainer } from '../../src/ui/devContainerScaffold';
@@ -25,6 +26,17 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
 export async function docker(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, { encoding: 'utf8' });
   return stdout.trim();
+}
+
+/** The failure a lifecycle or attach call ended with; fails the test when it succeeded. */
+export async function failureOf(work: Promise<unknown>): Promise<DevContainerFailure> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof DevContainerError) return error.failure;
+    throw error;
+  }
+  throw new Error('expected the dev container to fail, and it did not');
 }
 
 /** The offline Elixir image the bench builds before the suites run (BASE_IMAGE in test/stack/baseImage.mjs). */

@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { startDevContainer as start } from '../docker/lifecycle';
+import { withLifecycleProgress } from '../ui/lifecycleProgress';
+import { pickProjectFolder } from '../ui/pickFolder';
+import { offerReadyActions } from '../ui/readyActions';
+import type { Services } from './services';
+
+/**
+ * "Phoenix: Run Release Locally": builds the release image and runs it through its own compose
+ * project, beside the dev container, until its node and Phoenix's port answer.
+ */
+export async function runReleaseLocally(services: Services): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    throw new Error(vscode.l10n.t('Trust this workspace first: running its release runs the compose file and Dockerfile it contains.'));
+  }
+  const folder = await pickProjectFolder(services.projects, vscode.l10n.t('Run the release of which folder?'));
+  if (folder === undefined) return;
+  const release = services.projects.all.find((project) => project.role === 'release' && project.folder.uri.toString() === folder.uri.toString());
+  if (release === undefined) {
+    const scaffold = vscode.l10n.t('Scaffold Release Image');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('{0} has no release image yet. Scaffold one first?', folder.name),
+      scaffold,
+    );
+    if (choice === scaffold) await vscode.commands.executeCommand('phoenix.scaffoldReleaseImage');
+    return;
+  }
+  const ready = await withLifecycleProgress(services, release, vscode.l10n.t('Running the release of {0}', folder.name), async (options) =>
+    start(services.docker, await services.compose.cli(), release.compose, options));
+  if (ready !== undefined) offerReadyActions(services, release, ready);
+}

@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import { pickProjectFolder } from '../ui/pickFolder';
+import { scaffoldReleaseImage as writeReleaseImage } from '../ui/releaseScaffold';
+import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
+import type { Services } from './services';
+
+/**
+ * "Phoenix: Scaffold Release Image": the production path from the same project, a multi-stage
+ * release image whose node can be reached (and attached to) like the dev container's.
+ */
+export async function scaffoldReleaseImage({ projects, log, proposedFiles }: Services): Promise<void> {
+  const folder = await pickProjectFolder(projects, vscode.l10n.t('Scaffold a release image for which folder?'));
+  if (folder === undefined) return;
+  const config = vscode.workspace.getConfiguration('phoenix', folder);
+  const result = await writeReleaseImage(
+    folder,
+    { folder: config.get<string>('devContainerFolder', '.devcontainer'), debian: config.get<string>('debianRelease', '') },
+    askAboutConflict(folder.uri, proposedFiles),
+  );
+  await projects.refresh();
+  reportScaffold(log, folder, result, {
+    written: (files) => vscode.l10n.t('Release image for {0} written: {1}. "Phoenix: Run Release Locally" builds and runs it.', folder.name, files),
+    upToDate: vscode.l10n.t('The release image files of {0} are up to date; nothing was written.', folder.name),
+  });
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import {
+  RELEASE_FILES,
+  readReleaseProject,
+  releaseComposeProjectName,
+  releaseFolders,
+  releaseProjectFiles,
+  renderReleaseImage,
+  type ReleaseCompose,
+} from '../core/release';
+import { readProject, type Advice } from '../core/scaffold';
+import { readProjectFiles, writePlannedFiles, type Conflict, type ConflictChoice, type WriteOutcome } from './devContainerScaffold';
+import { exists, readText } from './workspaceFiles';
+
+export interface ReleaseScaffoldResult extends WriteOutcome {
+  readonly notes: string[];
+  readonly advice: Advice[];
+  readonly compose: ReleaseCompose;
+}
+
+/**
+ * Writes what the project's release image needs (Dockerfile, .dockerignore, rel/ files, a release
+ * module when it uses Ecto, the compose file that runs it locally), with the dev scaffold's rules:
+ * the user's differing files go to `resolveConflict`, .env and ignore files are merged.
+ */
+export async function scaffoldReleaseImage(
+  folder: vscode.WorkspaceFolder,
+  settings: { readonly folder: string; readonly debian: string },
+  resolveConflict: (conflict: Conflict) => Promise<ConflictChoice>,
+): Promise<ReleaseScaffoldResult> {
+  const files = await readProjectFiles(folder.uri);
+  // What else to read depends on the project (its umbrella apps, what config.exs imports).
+  const { project: first } = readProject({ files, folderName: folder.name });
+  for (const path of new Set([...RELEASE_FILES, ...releaseProjectFiles(first, files['config/config.exs'])])) {
+    const text = await readText(vscode.Uri.joinPath(folder.uri, path));
+    if (text !== undefined) files[path] = text;
+  }
+  const folders: string[] = [];
+  for (const path of releaseFolders(first)) if (await exists(vscode.Uri.joinPath(folder.uri, path))) folders.push(path);
+
+  const reading = readReleaseProject({ files, folderName: folder.name, folders });
+  const rendered = renderReleaseImage(reading.project, {
+    folder: settings.folder,
+    ...(settings.debian.trim() !== '' && { debian: settings.debian.trim() }),
+    composeProject: releaseComposeProjectName(folder.name),
+    randomBytes: randomBytes(96),
+  });
+  const outcome = await writePlannedFiles(folder.uri, rendered.files, resolveConflict);
+  return { ...outcome, notes: [...reading.notes, ...rendered.notes], advice: rendered.advice, compose: rendered.compose };
+}

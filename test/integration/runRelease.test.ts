@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ListedContainer } from '../../src/core/containerState';
+import { DockerEngine } from '../../src/docker/engine';
+import { detectComposeCli, tearDownDevContainer } from '../../src/docker/lifecycle';
+import type { DevContainerNode } from '../../src/ui/devContainerTree';
+import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
+import { docker, requireDocker, tagImagesFor, waitFor } from './support';
+
+/** Every file below `root` (build output left out) and its content, to put the fixture back afterwards. */
+async function snapshot(root: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || /[/\\](_build|deps)[/\\]/.test(path)) continue;
+    files.set(path, await readFile(path));
+  }
+  return files;
+}
+
+async function restore(root: string, before: Map<string, Buffer>): Promise<void> {
+  const now = await snapshot(root);
+  for (const path of now.keys()) if (!before.has(path)) await rm(path, { force: true });
+  for (const [path, content] of before) if (!now.get(path)?.equals(content)) await writeFile(path, content);
+  await rm(join(root, 'rel'), { recursive: true, force: true });
+  await rm(join(root, '.devcontainer', 'release'), { recursive: true, force: true });
+}
+
+describe('Release image through the commands (real Docker engine)', function () {
+  this.timeout(900_000);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  const root = folder.uri.fsPath;
+  const engine = new DockerEngine(() => '');
+  const log = vscode.window.createOutputChannel('release test', { log: true });
+  const projects = new PhoenixProjects(log);
+  let original = new Map<string, Buffer>();
+  let release: PhoenixProject | undefined;
+
+  before(async function () {
+    await requireDocker(this);
+    original = await snapshot(root);
+  });
+
+  after(async () => {
+    for (const terminal of vscode.window.terminals) terminal.dispose();
+    if (release !== undefined) await tearDownDevContainer(engine, await detectComposeCli('auto'), release.compose, true).catch(() => undefined);
+    await restore(root, original);
+    await vscode.commands.executeCommand('phoenix.refreshView');
+    projects.dispose();
+    log.dispose();
+  });
+
+  it('writes the release files and shows the release as a project of its own', async () => {
+    await vscode.commands.executeCommand('phoenix.scaffoldReleaseImage');
+    for (const path of ['Dockerfile', '.dockerignore', 'rel/env.sh.eex', 'rel/overlays/bin/server', '.devcontainer/release/docker-compose.yml']) {
+      assert.ok(await stat(join(root, path)).catch(() => undefined), `${path} was written`);
+    }
+    assert.equal((await stat(join(root, '.devcontainer/release/.env'))).mode & 0o777, 0o600, 'the release .env is private');
+    await projects.refresh();
+    release = projects.all.find((project) => project.role === 'release');
+    assert.ok(release, 'the release is a project of the view');
+    assert.equal(release.composeProject, 'hello_phoenix_release');
+  });
+
+  it('runs the release locally until its node and Phoenix answer', async () => {
+    assert.ok(release);
+    await tagImagesFor(await readFile(join(root, 'Dockerfile'), 'utf8'));
+    await vscode.commands.executeCommand('phoenix.runReleaseLocally');
+    const running = await docker('ps', '--filter', `label=com.docker.compose.project=${release.composeProject}`, '--filter', 'label=dev.phoenix.role=release', '--format', '{{.ID}}');
+    assert.notEqual(running, '', 'the release container runs');
+    const page = await waitFor(() => fetch('http://127.0.0.1:4001/').then((response) => response.text(), () => undefined), 'HTTP on 127.0.0.1:4001', 30_000);
+    assert.match(page, /hello_phoenix/);
+  });
+
+  it('attaches with the release\'s own remote command', async () => {
+    assert.ok(release);
+    const [listed] = (await engine.listComposeContainers(release.composeProject)).filter((container: ListedContainer) => container.state === 'running');
+    assert.ok(listed);
+    const node: DevContainerNode = { kind: 'service', project: release, container: listed };
+    await vscode.commands.executeCommand('phoenix.attachRemoteIex', node);
+    const terminal = await waitFor(() => vscode.window.terminals.find((candidate) => candidate.name.startsWith('IEx: hello_phoenix@')), 'the IEx terminal', 60_000);
+    const args = (terminal.creationOptions as vscode.TerminalOptions).shellArgs as string[];
+    assert.deepEqual(args.slice(-2), ['/app/bin/hello_phoenix', 'remote']);
+    // A remote shell that could not connect would end at once.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.equal(terminal.exitStatus, undefined, 'the remote shell is still running');
+  });
+});
