@@ -6,6 +6,7 @@ import { DevContainerError } from '../core/devContainerFailure';
 import { attachingNodeName, containerAttachArgv, hostAttachArgv, terminalName, type AttachCommand } from '../core/node';
 import { discoverContainerNode, waitForNode, type FoundNode } from '../docker/containerNode';
 import type { InspectedContainer } from '../docker/engine';
+import { runsPhoenix } from '../core/serviceView';
 import { showFailure } from '../ui/failureMessages';
 import type { PhoenixProject } from '../ui/phoenixProjects';
 import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
@@ -34,13 +35,15 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
   if (!(await waitUntilAnswering(services, candidate))) return;
   const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
   const command = attachCommand(services, candidate, uniqueName);
-  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${command.command} ${command.args.join(' ')})`);
+  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${command.command === 'docker' ? 'inside the container' : 'from this machine'})`);
   services.terminals.show(key, {
     name: terminalName(candidate.node.node),
     shellPath: command.command,
     shellArgs: [...command.args],
     env: { ...services.compose.terminalEnv(), ...command.env },
     iconPath: new vscode.ThemeIcon('terminal'),
+    // Not revived after a reload: its environment holds the cookie, and its node would be another.
+    isTransient: true,
   }, () => {
     // docker exec does not hang up what it started: the shell's own VM would stay connected to the node.
     if (command.command === 'docker') {
@@ -50,10 +53,11 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
 }
 
 /*
- * Ends the VM of a closed terminal's remote shell, found by its unique node name ($1, passed as an
- * argument). A fixed script: nothing is interpolated into it.
+ * Ends the VM of a closed terminal's remote shell, found by its unique name ($1, passed as an
+ * argument) in its command line (iex's node name) or environment (a release's `remote`), and
+ * removes its private cookie folder. A fixed script: nothing is interpolated into it.
  */
-const END_REMOTE_SHELL = 'for d in /proc/[0-9]*; do p="${d#/proc/}"; if [ "$p" != "$$" ] && grep -q -- "$1" "$d/cmdline" 2>/dev/null; then kill "$p"; fi; done';
+const END_REMOTE_SHELL = 'for d in /proc/[0-9]*; do p="${d#/proc/}"; if [ "$p" != "$$" ] && grep -q -- "$1" "$d/cmdline" "$d/environ" 2>/dev/null; then kill "$p"; fi; done; rm -rf "/tmp/$1"';
 
 /** The node from the tree item, else the only running one, else the user's choice. */
 async function chooseNode(services: Services, treeNode: unknown): Promise<Candidate | undefined> {
@@ -66,15 +70,21 @@ async function chooseNode(services: Services, treeNode: unknown): Promise<Candid
   if (!vscode.workspace.isTrusted) {
     throw new Error(vscode.l10n.t('Trust this workspace first: attaching runs programs in its dev container.'));
   }
-  const running = (await Promise.all(services.projects.all.filter((project) => project.hasDevContainer).map(async (project) => {
+  const inspected = (await Promise.all(services.projects.all.filter((project) => project.hasDevContainer).map(async (project) => {
     const containers = await services.docker.listComposeContainers(project.composeProject);
     return Promise.all(containers.filter((container) => container.state === 'running').map(async (container) => {
-      const inspected = await services.docker.inspectContainer(container.id);
-      const discovery = await discoverContainerNode(services.docker, inspected);
-      return discovery.kind === 'found' ? { project, container: inspected, node: discovery } : undefined;
+      const details = await services.docker.inspectContainer(container.id);
+      return { project, container: details, discovery: await discoverContainerNode(services.docker, details) };
     }));
-  }))).flat().filter((candidate): candidate is Candidate => candidate !== undefined);
+  }))).flat();
+  const running = inspected.flatMap(({ project, container, discovery }) => (discovery.kind === 'found' ? [{ project, container, node: discovery }] : []));
   if (running.length === 0) {
+    // The app runs, but as no distributed node: say what to change rather than "start it".
+    const plain = inspected.find(({ container, discovery }) => runsPhoenix(container) && discovery.kind === 'not-distributed');
+    if (plain !== undefined && plain.discovery.kind === 'not-distributed') {
+      void vscode.window.showErrorMessage(notDistributedMessage(plain.container, plain.discovery.advice));
+      return undefined;
+    }
     const start = vscode.l10n.t('Start Dev Container');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('No Erlang node is running in a dev container of this workspace. Start the dev container first.'), start);
     if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer');
@@ -102,10 +112,15 @@ async function candidateIn(services: Services, project: PhoenixProject, containe
   }
   const discovery = await discoverContainerNode(services.docker, container);
   if (discovery.kind === 'not-distributed') {
-    void vscode.window.showErrorMessage(vscode.l10n.t('The {0} container runs no distributed Erlang node, so there is nothing to attach to. {1}', service, discovery.advice));
+    void vscode.window.showErrorMessage(notDistributedMessage(container, discovery.advice));
     return undefined;
   }
   return { project, container, node: discovery };
+}
+
+function notDistributedMessage(container: InspectedContainer, advice: string): string {
+  const service = container.labels['com.docker.compose.service'] ?? container.name;
+  return vscode.l10n.t('The {0} container runs no distributed Erlang node, so there is nothing to attach to. {1}', service, advice);
 }
 
 /** Waits (cancellably) until the node answers; says why when it does not. */

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { attachingNodeName, containerAttachArgv, discoverNode, hostAttachArgv, terminalName, type NodeDiscovery } from '../../src/core/node';
 import { LABELS } from '../../src/core/scaffold';
@@ -11,23 +14,54 @@ function node(overrides: Partial<Found>): Found {
 
 const NASTY_COOKIE = `a'b"c $(rm -rf /) ;|&`;
 
+/** The fixed script that puts the cookie in a private ~/.erlang.cookie, then runs the rest of its arguments. */
+function privateCookieScript(args: readonly string[]): string {
+  const script = args[args.indexOf('-c') + 1];
+  assert.ok(script !== undefined);
+  return script;
+}
+
 describe('containerAttachArgv', () => {
   const attach = (found: Found) => containerAttachArgv({ docker: 'docker', container: 'proj-app-1', node: found, uniqueName: 'iex_1f2e' });
 
   it('starts a hidden iex with a short name inside the container, the cookie in its environment only', () => {
-    assert.deepEqual(attach(node({})), {
+    const argv = attach(node({}));
+    assert.deepEqual(argv, {
       command: 'docker',
-      args: ['exec', '-it', '-e', 'PHOENIX_IEX_COOKIE', 'proj-app-1', 'sh', '-c', 'exec iex "$@" --cookie "$PHOENIX_IEX_COOKIE"', 'iex', '--hidden', '--sname', 'iex_1f2e', '--remsh', 'app@hello-phoenix'],
+      args: ['exec', '-it', '-e', 'PHOENIX_IEX_COOKIE', 'proj-app-1', 'sh', '-c', privateCookieScript(argv.args), 'sh', 'iex_1f2e', 'iex', '--hidden', '--sname', 'iex_1f2e', '--remsh', 'app@hello-phoenix'],
       env: { PHOENIX_IEX_COOKIE: 'c' },
     });
+    assert.ok(!argv.args.includes('--cookie'), 'iex gets no --cookie, which would put it on the VM\'s command line');
+  });
+
+  it('hands the cookie over in a private home folder, with no value of its own in the script', () => {
+    const script = privateCookieScript(attach(node({})).args);
+    assert.match(script, /umask 077; printf '%s' "\$PHOENIX_IEX_COOKIE" > "\$home\/\.erlang\.cookie"/);
+    assert.match(script, /mkdir -m 700 "\$home"/);
+    assert.match(script, /HOME="\$home" exec "\$@"$/);
+    assert.equal(privateCookieScript(attach(node({ cookie: { kind: 'value', value: NASTY_COOKIE } })).args), script);
+  });
+
+  it('runs the program with the cookie only in its private ~/.erlang.cookie, as sh really runs the script', { skip: process.platform === 'win32' }, () => {
+    const session = attachingNodeName(randomBytes(4).toString('hex'));
+    const argv = containerAttachArgv({ docker: 'docker', container: 'c', node: node({ cookie: { kind: 'value', value: NASTY_COOKIE } }), uniqueName: session });
+    const script = privateCookieScript(argv.args);
+    // In place of iex: what the program sees.
+    const program = ['sh', '-c', 'printf "%s|%s|%s" "$HOME" "$(cat "$HOME/.erlang.cookie")" "${PHOENIX_IEX_COOKIE-unset} "; stat -c %a "$HOME" "$HOME/.erlang.cookie" | tr "\\n" " "'];
+    try {
+      const seen = execFileSync('sh', ['-c', script, 'sh', session, ...program], { env: { ...process.env, ...argv.env }, encoding: 'utf8' });
+      assert.equal(seen, `/tmp/${session}|${NASTY_COOKIE}|unset 700 600 `);
+    } finally {
+      rmSync(`/tmp/${session}`, { recursive: true, force: true });
+    }
   });
 
   it('gives a long-name node a long name on the same host part', () => {
-    assert.deepEqual(attach(node({ node: 'hello_phoenix@172.40.0.2', mode: 'name' })).args.slice(9), [
+    assert.deepEqual(attach(node({ node: 'hello_phoenix@172.40.0.2', mode: 'name' })).args.slice(11), [
       '--hidden', '--name', 'iex_1f2e@172.40.0.2', '--remsh', 'hello_phoenix@172.40.0.2',
     ]);
     // Erlang completes both bare long names with the container's fully qualified name.
-    assert.deepEqual(attach(node({ node: 'app', mode: 'name' })).args.slice(10, 12), ['--name', 'iex_1f2e']);
+    assert.deepEqual(attach(node({ node: 'app', mode: 'name' })).args.slice(12, 14), ['--name', 'iex_1f2e']);
   });
 
   it('runs iex directly, with no cookie, when the node reads ~/.erlang.cookie, or when it is unknown', () => {
@@ -44,16 +78,16 @@ describe('containerAttachArgv', () => {
     const argv = containerAttachArgv({ docker: '/usr/local/bin/docker', container: 'my.project_app_1', node: node({ node: 'my.app@web.example.com', mode: 'name', cookie: { kind: 'value', value: NASTY_COOKIE } }), uniqueName: 'iex_ab' });
     assert.deepEqual(argv, {
       command: '/usr/local/bin/docker',
-      args: ['exec', '-it', '-e', 'PHOENIX_IEX_COOKIE', 'my.project_app_1', 'sh', '-c', 'exec iex "$@" --cookie "$PHOENIX_IEX_COOKIE"', 'iex', '--hidden', '--name', 'iex_ab@web.example.com', '--remsh', 'my.app@web.example.com'],
+      args: ['exec', '-it', '-e', 'PHOENIX_IEX_COOKIE', 'my.project_app_1', 'sh', '-c', privateCookieScript(argv.args), 'sh', 'iex_ab', 'iex', '--hidden', '--name', 'iex_ab@web.example.com', '--remsh', 'my.app@web.example.com'],
       env: { PHOENIX_IEX_COOKIE: NASTY_COOKIE },
     });
     assert.ok(!argv.args.some((arg) => arg.includes(NASTY_COOKIE)), 'the cookie is on no command line');
   });
 
-  it('attaches to a release with its own remote command, which finds the cookie itself', () => {
+  it('attaches to a release with its own remote command, which finds the cookie itself, marked with the session\'s name', () => {
     const release = node({ node: 'hello_phoenix@c0ffee123456', release: { name: 'hello_phoenix', root: '/app' }, cookie: { kind: 'value', value: NASTY_COOKIE } });
-    assert.deepEqual(attach(release), { command: 'docker', args: ['exec', '-it', 'proj-app-1', '/app/bin/hello_phoenix', 'remote'], env: {} });
-    assert.deepEqual(attach({ ...release, release: { name: 'hello_phoenix', root: '/' } }).args.slice(3), ['/bin/hello_phoenix', 'remote']);
+    assert.deepEqual(attach(release), { command: 'docker', args: ['exec', '-it', '-e', 'PHOENIX_IEX_SESSION=iex_1f2e', 'proj-app-1', '/app/bin/hello_phoenix', 'remote'], env: {} });
+    assert.deepEqual(attach({ ...release, release: { name: 'hello_phoenix', root: '/' } }).args.slice(5), ['/bin/hello_phoenix', 'remote']);
   });
 
   it('attaches to the extension\'s own dev container as discovered', () => {
@@ -66,7 +100,7 @@ describe('containerAttachArgv', () => {
     });
     if (discovery.kind !== 'found') assert.fail(discovery.advice);
     const argv = attach(discovery);
-    assert.deepEqual(argv.args.slice(9), ['--hidden', '--sname', 'iex_1f2e', '--remsh', 'hello_phoenix@hello-phoenix']);
+    assert.deepEqual(argv.args.slice(11), ['--hidden', '--sname', 'iex_1f2e', '--remsh', 'hello_phoenix@hello-phoenix']);
     assert.deepEqual(argv.env, { PHOENIX_IEX_COOKIE: '0123abcd' });
   });
 });
@@ -74,12 +108,17 @@ describe('containerAttachArgv', () => {
 describe('hostAttachArgv', () => {
   const host = (found: Found, hostAddress = '172.40.0.1') => hostAttachArgv({ iex: '/usr/bin/iex', node: found, hostAddress, uniqueName: 'iex_1f2e' });
   const longNode = node({ node: 'hello_phoenix@172.40.0.2', mode: 'name', cookie: { kind: 'value', value: NASTY_COOKIE } });
+  const attachInContainer = containerAttachArgv({ docker: 'docker', container: 'proj-app-1', node: longNode, uniqueName: 'iex_1f2e' });
 
-  it('starts a local iex with a long name on the host\'s address', () => {
-    assert.deepEqual(host(longNode), {
-      command: '/usr/bin/iex',
-      args: ['--hidden', '--name', 'iex_1f2e@172.40.0.1', '--cookie', NASTY_COOKIE, '--remsh', 'hello_phoenix@172.40.0.2'],
+  it('starts a local iex with a long name on the host\'s address, the cookie in a private home as in the container', () => {
+    const argv = host(longNode);
+    assert.ok(argv);
+    assert.deepEqual(argv, {
+      command: '/bin/sh',
+      args: ['-c', privateCookieScript(attachInContainer.args), 'sh', 'iex_1f2e', '/usr/bin/iex', '--hidden', '--name', 'iex_1f2e@172.40.0.1', '--remsh', 'hello_phoenix@172.40.0.2'],
+      env: { PHOENIX_IEX_COOKIE: NASTY_COOKIE },
     });
+    assert.ok(!argv.args.some((arg) => arg.includes(NASTY_COOKIE)), 'the cookie is on no command line');
   });
 
   it('works for a release too, when its cookie is known', () => {

@@ -12,46 +12,70 @@ export interface AttachCommand extends Argv {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** Carries the cookie from this machine into the container without putting it on any command line. */
-export const ATTACH_COOKIE_VARIABLE = 'PHOENIX_IEX_COOKIE';
+/** Carries the cookie into the attaching shell without putting it on any command line. */
+const ATTACH_COOKIE_VARIABLE = 'PHOENIX_IEX_COOKIE';
+/** Marks the processes of one attached shell (a release's `remote` names its own node), so that they can be ended. */
+const ATTACH_SESSION_VARIABLE = 'PHOENIX_IEX_SESSION';
+
+/*
+ * Runs a program ("$@" after the session name $1) with the cookie in $HOME/.erlang.cookie, where
+ * Erlang reads it when no --cookie is given: iex --cookie would put it on the VM's command line,
+ * which every user of the machine can read. The private home is removed once the VM has read the
+ * cookie (and by the terminal's cleanup). printf is the shell's builtin, so the cookie is on no
+ * command line here either. A fixed script: nothing is interpolated into it.
+ */
+const WITH_PRIVATE_COOKIE = [
+  'set -eu',
+  'home="/tmp/$1"; shift',
+  'mkdir -m 700 "$home"',
+  `(umask 077; printf '%s' "$${ATTACH_COOKIE_VARIABLE}" > "$home/.erlang.cookie")`,
+  `unset ${ATTACH_COOKIE_VARIABLE}`,
+  '(trap "" HUP; sleep 30; rm -rf "$home") </dev/null >/dev/null 2>&1 &',
+  'HOME="$home" exec "$@"',
+].join('\n');
 
 /**
  * A remote IEx shell started inside the node's container, which works wherever Docker runs
  * (container IPs are unreachable from a Docker Desktop host): `docker exec -it <container> iex
- * --sname|--name <unique> --cookie <cookie> --remsh <node>`. The cookie travels in the
- * environment (`docker exec -e NAME` copies the variable from docker's own environment) and a
- * fixed `sh -c` line hands it to iex, so it is in neither the host's process list nor the
- * engine's event log. A release attaches with its own `<root>/bin/<name> remote`, since its image
- * has no iex; that script finds the cookie itself. Without a known cookie value, iex reads the
- * container user's ~/.erlang.cookie, as a node started without one does.
+ * --sname|--name <unique> --remsh <node>`, the cookie in a private ~/.erlang.cookie. The cookie
+ * travels in the environment (`docker exec -e NAME` copies the variable from docker's own
+ * environment), so it is in neither the host's process list nor the engine's event log. A release
+ * attaches with its own `<root>/bin/<name> remote`, since its image has no iex; that script finds
+ * the cookie itself. Without a known cookie value, iex reads the container user's
+ * ~/.erlang.cookie, as a node started without one does.
  */
 export function containerAttachArgv(input: { readonly docker: string; readonly container: string; readonly node: FoundNode; readonly uniqueName: string }): AttachCommand {
-  const { node } = input;
+  const { node, uniqueName } = input;
   if (node.release !== undefined) {
-    return { command: input.docker, args: ['exec', '-it', input.container, releaseScript(node.release), 'remote'], env: {} };
+    return { command: input.docker, args: ['exec', '-it', '-e', `${ATTACH_SESSION_VARIABLE}=${uniqueName}`, input.container, releaseScript(node.release), 'remote'], env: {} };
   }
-  const shell = remoteShellArgs(node.mode, ownName(node, input.uniqueName), { kind: 'unknown' }, node.node);
-  const cookie = cookieArgs(node.cookie)[1];
+  const shell = remoteShellArgs(node.mode, ownName(node, uniqueName), node.node);
+  const cookie = cookieValue(node.cookie);
   if (cookie === undefined) return { command: input.docker, args: ['exec', '-it', input.container, 'iex', ...shell], env: {} };
   return {
     command: input.docker,
-    args: ['exec', '-it', '-e', ATTACH_COOKIE_VARIABLE, input.container, 'sh', '-c', `exec iex "$@" --cookie "$${ATTACH_COOKIE_VARIABLE}"`, 'iex', ...shell],
+    args: ['exec', '-it', '-e', ATTACH_COOKIE_VARIABLE, input.container, 'sh', '-c', WITH_PRIVATE_COOKIE, 'sh', uniqueName, 'iex', ...shell],
     env: { [ATTACH_COOKIE_VARIABLE]: cookie },
   };
 }
 
 /**
  * A remote IEx shell started on this machine, reaching the node at its container's IP address:
- * `iex --name <unique>@<hostAddress> --cookie <cookie> --remsh <node>`. Undefined when that is
- * impossible: a short-name node (short and long names cannot connect), a host part that is not an
- * IPv4 address, or a cookie that only a file in the container holds.
+ * `iex --name <unique>@<hostAddress> --remsh <node>` under `sh`, the cookie in a private
+ * ~/.erlang.cookie as in the container. Undefined when that is impossible: a short-name node
+ * (short and long names cannot connect), a host part that is not an IPv4 address, or a cookie
+ * that only a file in the container holds.
  */
-export function hostAttachArgv(input: { readonly iex: string; readonly node: FoundNode; readonly hostAddress: string; readonly uniqueName: string }): Argv | undefined {
-  const { node } = input;
+export function hostAttachArgv(input: { readonly iex: string; readonly node: FoundNode; readonly hostAddress: string; readonly uniqueName: string }): AttachCommand | undefined {
+  const { node, uniqueName } = input;
   const host = node.node.slice(node.node.indexOf('@') + 1);
-  const cookie = cookieArgs(node.cookie);
-  if (node.mode !== 'name' || !node.node.includes('@') || !IPV4.test(host) || !IPV4.test(input.hostAddress) || cookie.length === 0) return undefined;
-  return { command: input.iex, args: remoteShellArgs('name', `${input.uniqueName}@${input.hostAddress}`, node.cookie, node.node) };
+  const cookie = cookieValue(node.cookie);
+  if (node.mode !== 'name' || !node.node.includes('@') || !IPV4.test(host) || !IPV4.test(input.hostAddress) || cookie === undefined) return undefined;
+  return {
+    command: '/bin/sh',
+    args: ['-c', WITH_PRIVATE_COOKIE, 'sh', uniqueName, input.iex, ...remoteShellArgs('name', `${uniqueName}@${input.hostAddress}`, node.node)],
+    env: { [ATTACH_COOKIE_VARIABLE]: cookie },
+  };
 }
 
 /** A unique, valid node name part for the attaching shell, e.g. `iex_1f2e3d4c` from random hex digits. */
@@ -66,8 +90,8 @@ export function terminalName(node: string): string {
 }
 
 /** --hidden, like a release's `remote`: the shell stays out of the node's Node.list() and its cluster. */
-function remoteShellArgs(mode: FoundNode['mode'], self: string, cookie: CookieSource, node: string): string[] {
-  return ['--hidden', `--${mode}`, self, ...cookieArgs(cookie), '--remsh', node];
+function remoteShellArgs(mode: FoundNode['mode'], self: string, node: string): string[] {
+  return ['--hidden', `--${mode}`, self, '--remsh', node];
 }
 
 /**
@@ -80,9 +104,12 @@ function ownName(node: FoundNode, uniqueName: string): string {
   return node.mode === 'name' && at !== -1 ? `${uniqueName}${node.node.slice(at)}` : uniqueName;
 }
 
-/** erl ignores a -setcookie value that starts with "-", so such a cookie can only come from ~/.erlang.cookie. */
-function cookieArgs(cookie: CookieSource): string[] {
-  return cookie.kind === 'value' && !cookie.value.startsWith('-') ? ['--cookie', cookie.value] : [];
+/**
+ * The cookie to hand to the shell. One that starts with "-" is left to the container user's
+ * ~/.erlang.cookie: erl ignores such a -setcookie value, so the node must have read it from there.
+ */
+function cookieValue(cookie: CookieSource): string | undefined {
+  return cookie.kind === 'value' && !cookie.value.startsWith('-') ? cookie.value : undefined;
 }
 
 function releaseScript(release: ReleaseInfo): string {
