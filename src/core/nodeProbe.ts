@@ -24,8 +24,13 @@ export const PROBE_COOKIE_VARIABLE = 'PHOENIX_PROBE_COOKIE';
  */
 const PROBE_CODE = `
 [node, wait_ms] = System.argv()
-target = String.to_atom(node)
-[name, host] = String.split(node, "@", parts: 2)
+{name, host} =
+  case String.split(node, "@", parts: 2) do
+    [name, host] -> {name, host}
+    # A bare long name: Erlang gives it the host part it gave this probe's own name.
+    [name] -> {name, Node.self() |> Atom.to_string() |> String.split("@") |> List.last()}
+  end
+target = String.to_atom("#{name}@#{host}")
 case System.get_env("${PROBE_COOKIE_VARIABLE}") do
   nil -> :ok
   cookie -> Node.set_cookie(target, String.to_atom(cookie))

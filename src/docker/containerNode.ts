@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
 import { discoverNode, type ContainerFacts, type NodeDiscovery } from '../core/node';
+import { LABELS } from '../core/scaffold';
 import { PROBE_COOKIE_VARIABLE, nodeProbeArgv, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
 import type { DockerEngine, InspectedContainer } from './engine';
 
@@ -10,14 +11,27 @@ export type FoundNode = Extract<NodeDiscovery, { kind: 'found' }>;
 
 /** Each probe run waits this long inside the container before the container's state is checked again. */
 const PROBE_SLICE_MS = 10_000;
+/** A node that still refuses after this many whole probe runs has another cookie: waiting longer changes nothing. */
+const REFUSED_RUNS_BEFORE_GIVING_UP = 2;
 const RELEASE_PROBE_INTERVAL_MS = 500;
 export const LOG_LINES_IN_ERRORS = 20;
 
 /*
- * Prints the argv of the container's first BEAM process, NUL-separated as /proc keeps it. A fixed
- * script: nothing from the container or the user is put into it.
+ * Prints the argv of the container's main BEAM, NUL-separated as /proc keeps it: the process
+ * with the lowest PID whose program is beam.smp and that is not a hidden VM (a probe, an
+ * attached shell). A fixed script: nothing from the container or the user is put into it.
  */
-const BEAM_ARGS_SCRIPT = 'for d in /proc/[0-9]*; do if grep -q beam.smp "$d/cmdline" 2>/dev/null; then cat "$d/cmdline"; exit 0; fi; done; exit 1';
+const BEAM_ARGS_SCRIPT = [
+  'best=""',
+  'for d in /proc/[0-9]*; do',
+  '  p="${d#/proc/}"',
+  '  program="$(tr "\\0" "\\n" < "$d/cmdline" 2>/dev/null | head -n 1)"',
+  '  case "$program" in beam.smp|*/beam.smp) ;; *) continue ;; esac',
+  '  tr "\\0" "\\n" < "$d/cmdline" | grep -qx -- -hidden && continue',
+  '  if [ -z "$best" ] || [ "$p" -lt "$best" ]; then best="$p"; fi',
+  'done',
+  '[ -n "$best" ] && cat "/proc/$best/cmdline"',
+].join('\n');
 
 /**
  * The Erlang node a container runs, found from the container itself: its labels, command and
@@ -43,7 +57,10 @@ export async function discoverContainerNode(engine: DockerEngine, container: Ins
       discovery = discoverNode(facts);
     }
   }
-  if (discovery.kind === 'not-distributed' || discovery.cookie.kind === 'unknown') {
+  // A release started by a script of the image's own names no root in its command: its VM's arguments do.
+  const releaseWithoutRoot = discovery.kind === 'found' && discovery.release === undefined
+    && (container.labels[LABELS.role] === 'release' || container.env.some((variable) => /^RELEASE_(NODE|DISTRIBUTION)=/.test(variable)));
+  if (discovery.kind === 'not-distributed' || discovery.cookie.kind === 'unknown' || releaseWithoutRoot) {
     const beam = await engine.exec(container.id, ['sh', '-c', BEAM_ARGS_SCRIPT]).catch(() => undefined);
     if (beam?.exitCode === 0) {
       const withProcess = discoverNode({ ...facts, beamArgs: beam.output.split('\0').filter((arg) => arg !== '') });
@@ -61,6 +78,7 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
   const started = Date.now();
   let outcome: NodeProbeOutcome | undefined;
   let probeOutput = '';
+  let refusedRuns = 0;
   for (;;) {
     signal?.throwIfAborted();
     const result = await probeOnce(engine, container, node, deadline, signal).catch(async (error: unknown) => {
@@ -74,7 +92,8 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
     probeOutput = result.output;
     if (outcome === 'answered') return;
     await throwIfExited(engine, await engine.inspectContainer(container.id));
-    if (outcome === undefined || Date.now() >= deadline) break;
+    refusedRuns = outcome === 'refused' ? refusedRuns + 1 : 0;
+    if (outcome === undefined || refusedRuns >= REFUSED_RUNS_BEFORE_GIVING_UP || Date.now() >= deadline) break;
   }
   const logs = await engine.logTail(container.id, LOG_LINES_IN_ERRORS).catch(() => '');
   throw new DevContainerError({

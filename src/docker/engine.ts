@@ -165,6 +165,8 @@ export class DockerEngine {
     else client.modem.demuxStream(stream, sink, sink);
     signal.addEventListener('abort', stop, { once: true });
     stream.on('close', () => { signal.removeEventListener('abort', stop); });
+    // The engine going away ends the stream with an error: the logs simply stop, as on abort.
+    stream.on('error', stop);
   }
 
   /**
