@@ -204,7 +204,6 @@ export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<voi
   if (!hadUnsavedChanges) await document.save();
 }
 
-/** The files readProject looks at, including each umbrella app's, as far as they exist. */
 /** Applies the scaffold's advice to bind the endpoint beyond loopback; false when the project has no such setting. */
 export async function bindEndpointToAllInterfaces(folder: vscode.WorkspaceFolder): Promise<boolean> {
   const { project } = readProject({ files: await readProjectFiles(folder.uri), folderName: folder.name });
@@ -213,7 +212,7 @@ export async function bindEndpointToAllInterfaces(folder: vscode.WorkspaceFolder
   return true;
 }
 
-/** The files readProject reads, as they are in the project (missing ones left out). */
+/** The files readProject reads, each umbrella app's included, as they are in the project (missing ones left out). */
 export async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string>> {
   // The root .env may name the compose project of an adopted compose file.
   const paths: string[] = [...PROJECT_FILES, '.env'];

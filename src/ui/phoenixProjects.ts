@@ -4,7 +4,7 @@ import type { ComposeTarget } from '../core/compose';
 import { adoptedComposeProjectName, composeProjectName, devContainerTarget } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
-import { OVERRIDE_FILE, ROOT_COMPOSE_FILES, parseEnvFile, readRootCompose } from '../core/scaffold';
+import { DEFAULT_FOLDER, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, parseEnvFile, readRootCompose } from '../core/scaffold';
 import { exists, readText, subfolders } from './workspaceFiles';
 
 /**
@@ -82,8 +82,9 @@ export class PhoenixProjects implements vscode.Disposable {
 
   private async inspect(folder: vscode.WorkspaceFolder): Promise<PhoenixProject[]> {
     if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri))) return [];
-    const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', '.devcontainer');
-    const devContainerDir = vscode.Uri.joinPath(folder.uri, setting);
+    const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', DEFAULT_FOLDER);
+    // Where the scaffolds wrote the files for this setting.
+    const devContainerDir = vscode.Uri.joinPath(folder.uri, devContainerFolder(setting) ?? DEFAULT_FOLDER);
     const hasOwnComposeFile = await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE));
     const adopted = !hasOwnComposeFile && (await exists(vscode.Uri.joinPath(devContainerDir, OVERRIDE_FILE)));
     const rootCompose = adopted ? await readAdoptedCompose(folder.uri) : undefined;

@@ -7,7 +7,6 @@ import {
   releaseFolders,
   releaseProjectFiles,
   renderReleaseImage,
-  type ReleaseCompose,
 } from '../core/release';
 import { readProject, type Advice } from '../core/scaffold';
 import { readProjectFiles, writePlannedFiles, type Conflict, type ConflictChoice, type WriteOutcome } from './devContainerScaffold';
@@ -16,7 +15,6 @@ import { exists, readText } from './workspaceFiles';
 export interface ReleaseScaffoldResult extends WriteOutcome {
   readonly notes: string[];
   readonly advice: Advice[];
-  readonly compose: ReleaseCompose;
 }
 
 /**
@@ -47,5 +45,5 @@ export async function scaffoldReleaseImage(
     randomBytes: randomBytes(96),
   });
   const outcome = await writePlannedFiles(folder.uri, rendered.files, resolveConflict);
-  return { ...outcome, notes: [...reading.notes, ...rendered.notes], advice: rendered.advice, compose: rendered.compose };
+  return { ...outcome, notes: [...reading.notes, ...rendered.notes], advice: rendered.advice };
 }

@@ -222,21 +222,28 @@ describe('Release image (real Docker engine)', function () {
     const dockerignore = await readFile(file('.dockerignore'), 'utf8');
 
     const { rendered, notes, plan } = await renderNow();
-    // The Dockerfile now builds a release of the user's: adopted as it is, and the rel/ files are theirs.
-    assert.equal(rendered.files.some((rendition) => rendition.path === 'Dockerfile' || rendition.path.startsWith('rel/')), false);
+    // The Dockerfile is still the scaffold's own, edited: rendered again for the user to choose, never adopted. The rel/ files it wrote are the user's now.
+    assert.equal(rendered.files.some((rendition) => rendition.path === 'Dockerfile'), true);
+    assert.equal(rendered.files.some((rendition) => rendition.path.startsWith('rel/')), false);
     assert.deepEqual(notes.map((note) => note.replace(/[,;].*/, '')), [
-      'The project\'s Dockerfile already builds a release',
       'The project already has rel/env.sh.eex',
     ]);
     const actions = Object.fromEntries(plan.map((step) => [step.path, step.action]));
     assert.deepEqual(actions, {
+      'Dockerfile': 'conflict',
       '.dockerignore': 'unchanged',
       '.devcontainer/release/docker-compose.yml': 'conflict',
       '.devcontainer/release/.env': 'unchanged',
       '.gitignore': 'unchanged',
     });
-    const conflict = plan.find((step) => step.action === 'conflict');
-    assert.equal(conflict?.action === 'conflict' ? conflict.oldContent : undefined, composeText);
+    const conflictOf = (path: string): { oldContent: string; content: string } | undefined => {
+      const step = plan.find((candidate) => candidate.path === path);
+      return step?.action === 'conflict' ? step : undefined;
+    };
+    assert.equal(conflictOf('Dockerfile')?.oldContent, dockerfile);
+    // What is offered instead is the same Dockerfile as before, without the user's edit: the project did not change.
+    assert.equal(conflictOf('Dockerfile')?.content.replace('ENV LANGUAGE=en_US:en', 'ENV LANGUAGE=en_GB:en'), dockerfile);
+    assert.equal(conflictOf('.devcontainer/release/docker-compose.yml')?.oldContent, composeText);
 
     await write(plan);
     assert.equal(await readFile(file('Dockerfile'), 'utf8'), dockerfile);

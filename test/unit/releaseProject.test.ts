@@ -52,6 +52,15 @@ describe('readReleaseProject', () => {
     assert.deepEqual(release.existing, { envSh: false, server: true, migrate: false, releaseModule: { path: 'lib/shipyard/release.ex', module: 'Shipyard.Release' } });
   });
 
+  it('does not adopt the release Dockerfile a scaffold rendered, even edited or with CRLF line endings', () => {
+    const base = loadProject('release_dockerfile');
+    const own = '# Production image of shipyard: the Mix release is built in the first stage and copied\n# alone into a slim Debian image.\nFROM elixir AS builder\nRUN mix release && rm -f "_build/$MIX_ENV/rel/shipyard/releases/COOKIE"\n';
+    for (const dockerfile of [own, own.replace(/\n/g, '\r\n'), own.replace('FROM elixir', 'FROM elixir:1.18')]) {
+      const { release } = readReleaseProject({ ...base, files: { ...base.files, Dockerfile: dockerfile }, folders: [] }).project;
+      assert.equal(release.releaseDockerfile, undefined);
+    }
+  });
+
   it('notes a releases: setting it cannot read, and keeps the app as the release name', () => {
     const base = loadProject('no_ecto');
     const mixfile = (base.files['mix.exs'] ?? '').replace('deps: deps()', 'deps: deps(),\n      releases: releases()');

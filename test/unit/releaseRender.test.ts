@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { readReleaseProject, releaseComposeProjectName, renderReleaseImage, type ReleaseInput, type ReleaseRenderOptions, type RenderedReleaseImage } from '../../src/core/release';
-import { LABELS, planWrites, readProject } from '../../src/core/scaffold';
+import { LABELS, parseEnvFile, planWrites, readProject } from '../../src/core/scaffold';
 import { chooseBaseImage, parseReleaseDockerfile } from '../../src/core/scaffold/versions';
 import { loadProject } from './fixtures/loadProject';
 
@@ -80,7 +80,7 @@ describe('renderReleaseImage', () => {
     assert.equal(file(rendered, '.gitattributes'), '# Release scripts run in Linux: LF line endings in every checkout\n/rel/env.sh.eex text eol=lf\n/rel/overlays/bin/server text eol=lf\n/rel/overlays/bin/migrate text eol=lf\n');
   });
 
-  it('orders the layers for caching: deps, compile-time config, deps.compile, code, assets, compile, runtime config, rel, release', () => {
+  it('orders the layers for caching: deps, compile-time config, deps.compile, code, compile, assets, runtime config, rel, release', () => {
     const lines = instructions(file(render('phoenix_postgres'), 'Dockerfile'));
     const order = [
       /^FROM \$\{BUILDER_IMAGE\} AS builder$/,
@@ -93,9 +93,10 @@ describe('renderReleaseImage', () => {
       /^RUN mix deps\.compile$/,
       /^COPY priv priv$/,
       /^COPY lib lib$/,
+      // Compiled first, as phx.gen.release does: the assets build reads what compiling writes (phoenix-colocated's hooks).
+      /^RUN mix compile$/,
       /^COPY assets assets$/,
       /^RUN mix assets\.deploy$/,
-      /^RUN mix compile$/,
       /^COPY config\/runtime\.exs config\/$/,
       /^COPY rel rel$/,
       /^RUN mix release && rm -f "_build\/\$MIX_ENV\/rel\/blog\/releases\/COOKIE"$/,
@@ -188,6 +189,30 @@ describe('renderReleaseImage', () => {
     assert.match(bare.notes.join('\n'), /no config\/runtime\.exs/);
   });
 
+  it('copies each imported config file into its own folder: a nested one keeps its path', () => {
+    const configText = (loadProject('api_only').files['config/config.exs'] ?? '').replace('import_config "appsignal.exs"', 'import_config "appsignal.exs"\nimport_config "providers/aws.exs"\nimport_config "providers/deep/gcp.exs"');
+    const rendered = render('api_only', ['lib'], {
+      'config/config.exs': configText,
+      'config/providers/aws.exs': 'import Config\n',
+      'config/providers/deep/gcp.exs': 'import Config\n',
+    });
+    const lines = instructions(file(rendered, 'Dockerfile'));
+    const copies = lines.filter((line) => /^COPY \S*config\//.test(line) && !line.includes('runtime.exs'));
+    assert.deepEqual(copies, [
+      'COPY config/config.exs config/${MIX_ENV}.exs config/appsignal.exs config/',
+      'COPY config/providers/aws.exs config/providers/',
+      'COPY config/providers/deep/gcp.exs config/providers/deep/',
+    ]);
+    assert.ok(indexOf(lines, /^COPY config\/providers\/deep\/gcp\.exs /) < indexOf(lines, /^RUN mix deps\.compile$/));
+
+    // A folder with a space: the JSON form, still into its own folder.
+    const spaced = render('api_only', ['lib'], {
+      'config/config.exs': configText.replace('providers/aws.exs', 'my providers/aws.exs'),
+      'config/my providers/aws.exs': 'import Config\n',
+    });
+    assert.ok(instructions(file(spaced, 'Dockerfile')).includes('COPY ["config/my providers/aws.exs", "config/my providers/"]'));
+  });
+
   it('writes the migration pieces only for a project that uses Ecto', () => {
     const plain = render('no_ecto');
     assert.deepEqual(plain.files.map((f) => f.path).filter((p) => /migrate|release\.ex/.test(p)), []);
@@ -250,6 +275,31 @@ describe('renderReleaseImage', () => {
     assert.equal(plan.find((p) => p.path === 'Dockerfile')?.action, 'conflict');
   });
 
+  it('renders its own Dockerfile again on a second scaffold, rather than adopting it as the project\'s', () => {
+    const first = render('no_ecto');
+    const own = file(first, 'Dockerfile');
+    const existing = Object.fromEntries(first.files.map((f) => [f.path, f.content]));
+    const again = render('no_ecto', undefined, existing);
+    assert.equal(file(again, 'Dockerfile'), own);
+    assert.doesNotMatch(again.notes.join('\n'), /already builds a release/);
+    assert.equal(planWrites(again.files, { Dockerfile: own }).find((p) => p.path === 'Dockerfile')?.action, 'unchanged');
+
+    // The project gained a path dependency: the new Dockerfile is offered, the user's choice (planWrites' conflict).
+    const mixfile = (loadProject('no_ecto').files['mix.exs'] ?? '').replace('defp deps do\n    [\n', 'defp deps do\n    [\n      {:icons, path: "vendor/icons"},\n');
+    const grown = render('no_ecto', undefined, { ...existing, 'mix.exs': mixfile });
+    assert.match(file(grown, 'Dockerfile'), /^COPY vendor\/icons vendor\/icons$/m);
+    const plan = planWrites(grown.files, { Dockerfile: own }).find((p) => p.path === 'Dockerfile');
+    assert.ok(plan?.action === 'conflict');
+    assert.equal(plan.oldContent, own);
+
+    // Edited by the user, with its first line kept: still the scaffold's own, so never adopted.
+    const edited = own.replace('ENV LANG=en_US.UTF-8', 'ENV LANG=en_GB.UTF-8');
+    const reread = render('no_ecto', undefined, { ...existing, Dockerfile: edited });
+    assert.equal(planWrites(reread.files, { Dockerfile: edited }).find((p) => p.path === 'Dockerfile')?.action, 'conflict');
+    // A phx.gen.release Dockerfile is the project's: adopted as before.
+    assert.equal(render('release_dockerfile').files.some((f) => f.path === 'Dockerfile'), false);
+  });
+
   it('warns about an adopted Dockerfile that bakes a cookie or leaves out rel/', () => {
     const baked = 'FROM elixir AS builder\nENV RELEASE_COOKIE=fixed\nRUN mix release\nFROM debian\nCMD ["/app/bin/server"]\n';
     const notes = render('release_dockerfile', undefined, { Dockerfile: baked }).notes.join('\n');
@@ -279,8 +329,18 @@ describe('renderReleaseImage', () => {
   });
 
   it('derives the cookie and SECRET_KEY_BASE from separate random bytes, long enough for Phoenix', () => {
-    assert.ok(SECRET.length >= 64);
-    assert.notEqual(SECRET.slice(0, 10), COOKIE.slice(0, 10));
+    const secrets = (random: Uint8Array): Record<string, string> => parseEnvFile(file(render('no_ecto', [], {}, { randomBytes: random }), '.devcontainer/release/.env'));
+    const rendered = secrets(bytes);
+    assert.ok((rendered['SECRET_KEY_BASE'] ?? '').length >= 64, 'Phoenix refuses a SECRET_KEY_BASE shorter than 64 characters');
+    assert.ok((rendered['RELEASE_COOKIE'] ?? '').length >= 32);
+    // A byte of the cookie's changes the cookie only, a byte of the secret's the secret only.
+    const flipped = (index: number): Uint8Array => bytes.map((byte, i) => (i === index ? byte ^ 0xff : byte));
+    const cookieChanged = secrets(flipped(0));
+    assert.notEqual(cookieChanged['RELEASE_COOKIE'], rendered['RELEASE_COOKIE']);
+    assert.equal(cookieChanged['SECRET_KEY_BASE'], rendered['SECRET_KEY_BASE']);
+    const secretChanged = secrets(flipped(95));
+    assert.equal(secretChanged['RELEASE_COOKIE'], rendered['RELEASE_COOKIE']);
+    assert.notEqual(secretChanged['SECRET_KEY_BASE'], rendered['SECRET_KEY_BASE']);
     assert.throws(() => renderReleaseImage(readReleaseProject(input('no_ecto', [])).project, { ...options, randomBytes: new Uint8Array(32) }), /at least 96 random bytes/);
   });
 
@@ -385,8 +445,8 @@ describe('renderReleaseImage', () => {
     assert.ok(indexOf(lines, /^COPY apps\/shop_web\/mix\.exs apps\/shop_web\/$/) < deps);
     const appsCopy = indexOf(lines, /^COPY apps apps$/);
     assert.ok(indexOf(lines, /^RUN mix deps\.compile$/) < appsCopy);
-    assert.ok(appsCopy < indexOf(lines, /^RUN cd apps\/shop_web && mix assets\.deploy$/));
-    assert.ok(indexOf(lines, /assets\.deploy/) < indexOf(lines, /^RUN mix compile$/));
+    assert.ok(appsCopy < indexOf(lines, /^RUN mix compile$/));
+    assert.ok(indexOf(lines, /^RUN mix compile$/) < indexOf(lines, /^RUN cd apps\/shop_web && mix assets\.deploy$/));
     assert.equal(lines.includes('COPY lib lib'), false);
     assert.ok(lines.includes('RUN mix release && rm -f "_build/$MIX_ENV/rel/shop/releases/COOKIE"'));
     assert.ok(lines.includes('COPY --from=builder --chown=nobody:root /app/_build/${MIX_ENV}/rel/shop ./'));

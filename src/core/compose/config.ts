@@ -15,7 +15,7 @@ export interface ComposeService {
 
 /**
  * The services in `compose config` output: the normalised YAML of compose v2 and v1, and the
- * merged file as written that podman-compose prints (short port syntax, label lists, `build: .`).
+ * merged file as written that podman-compose prints (`build: .`, build args as a KEY=VALUE list).
  * Throws when the text is not a compose configuration.
  */
 export function parseComposeConfig(text: string): ComposeService[] {

@@ -45,7 +45,10 @@ export interface ReleaseFacts {
   readonly hasLib: boolean;
   /** An umbrella whose mix.exs defines no release: `mix release` refuses to build one. */
   readonly umbrellaReleaseEdit: TextEdit | undefined;
-  /** The project's Dockerfile when it builds a release (runs `mix release`): adopted, never replaced. */
+  /**
+   * The project's own Dockerfile when it builds a release (runs `mix release`): adopted, never
+   * replaced. One a scaffold rendered is not the project's: it is rendered again.
+   */
   readonly releaseDockerfile: string | undefined;
   /** The release files the project already has: each is kept, never replaced. */
   readonly existing: {
@@ -70,6 +73,19 @@ export interface ReleaseReading {
 export const ENV_SH = 'rel/env.sh.eex';
 export const SERVER_SCRIPT = 'rel/overlays/bin/server';
 export const MIGRATE_SCRIPT = 'rel/overlays/bin/migrate';
+
+/** What the release Dockerfile's first line says after the app's name. */
+const DOCKERFILE_HEADER = ': the Mix release is built in the first stage and copied';
+
+/** The release Dockerfile's first line: by it a later scaffold knows the Dockerfile for its own, to render again. */
+export function releaseDockerfileHeader(app: string): string {
+  return `# Production image of ${app}${DOCKERFILE_HEADER}`;
+}
+
+function isOwnDockerfile(dockerfile: string): boolean {
+  const first = /^[^\r\n]*/.exec(dockerfile)?.[0] ?? '';
+  return first.startsWith('# Production image of ') && first.endsWith(DOCKERFILE_HEADER);
+}
 
 /** Files the release image reads besides readProject's, relative to the project root. */
 export const RELEASE_FILES = ['mix.lock', 'config/prod.exs', 'config/runtime.exs', ENV_SH, SERVER_SCRIPT, MIGRATE_SCRIPT] as const;
@@ -118,7 +134,7 @@ export function readReleaseProject(input: ReleaseInput): ReleaseReading {
         hasPriv: folders.has('priv'),
         hasLib: folders.has('lib'),
         umbrellaReleaseEdit: project.umbrella && rootMix !== undefined && !definesReleases(rootMix) ? umbrellaReleaseEdit(rootMix, name, project.umbrella.apps) : undefined,
-        releaseDockerfile: dockerfile !== undefined && /^\s*RUN\b[^\n]*\bmix\s+release\b/m.test(dockerfile) ? dockerfile : undefined,
+        releaseDockerfile: dockerfile !== undefined && !isOwnDockerfile(dockerfile) && /^\s*RUN\b[^\n]*\bmix\s+release\b/m.test(dockerfile) ? dockerfile : undefined,
         existing: {
           envSh: files[ENV_SH] !== undefined,
           server: files[SERVER_SCRIPT] !== undefined,

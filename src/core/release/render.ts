@@ -1,8 +1,8 @@
 import { composeDefaultName } from '../composeProject';
 import { blankComments } from '../mixfile';
-import { DEFAULT_FOLDER, LABELS, mergeGitignore, type Advice, type RenderedFile } from '../scaffold';
+import { DEFAULT_FOLDER, LABELS, devContainerFolder, mergeGitignore, type Advice, type RenderedFile } from '../scaffold';
 import { chooseBaseImage } from '../scaffold/versions';
-import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, type ReleaseProject } from './project';
+import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, releaseDockerfileHeader, type ReleaseProject } from './project';
 
 export interface ReleaseRenderOptions {
   /** The dev container folder, relative to the project root; `.devcontainer` by default. */
@@ -187,10 +187,9 @@ function validPort(port: number | undefined): number | undefined {
 }
 
 function normalizeFolder(folder: string | undefined, notes: string[]): string {
-  const cleaned = (folder ?? DEFAULT_FOLDER).replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  const parts = cleaned.split('/');
-  if (cleaned === '' || !/^[\w. /-]+$/.test(cleaned) || cleaned.startsWith('/') || parts.some((part) => part === '..' || part === '.' || part === '')) {
-    notes.push(`The dev container folder "${folder ?? ''}" is not a plain folder inside the project, so ${DEFAULT_FOLDER}/release was used for the release's compose file.`);
+  const cleaned = devContainerFolder(folder ?? DEFAULT_FOLDER);
+  if (cleaned === undefined) {
+    notes.push(`The dev container folder "${folder ?? ''}" is not a folder inside the project, so ${DEFAULT_FOLDER}/${RELEASE_FOLDER} was used for the release's compose file.`);
     return DEFAULT_FOLDER;
   }
   return cleaned;
@@ -225,10 +224,24 @@ function ncursesPackage(debianRelease: string | undefined): string {
 /** The builder's tools, as command:package: installed only when the command is missing. */
 const BUILD_TOOLS = ['gcc:build-essential', 'make:build-essential', 'git:git'];
 
-/** A COPY of a project folder; the JSON form when the path has spaces or quotes. */
-function copyInstruction(source: string, destination: string): string {
-  if (/^[\w./-]+$/.test(source) && /^[\w./-]+$/.test(destination)) return `COPY ${source} ${destination}`;
-  return `COPY [${JSON.stringify(source)}, ${JSON.stringify(destination)}]`;
+/** Paths a COPY can name as they are; `${MIX_ENV}` is the Dockerfile's own variable. */
+const PLAIN_PATH = /^(?:[\w./-]|\$\{MIX_ENV\})+$/;
+
+/** A COPY of project paths; the JSON form when a path has spaces or quotes. */
+function copyInstruction(sources: readonly string[], destination: string): string {
+  const paths = [...sources, destination];
+  if (paths.every((path) => PLAIN_PATH.test(path))) return `COPY ${paths.join(' ')}`;
+  return `COPY [${paths.map((path) => JSON.stringify(path)).join(', ')}]`;
+}
+
+/** One COPY per folder, so that `config/providers/x.exs` lands in config/providers/, not config/. */
+function copyIntoTheirFolders(paths: readonly string[]): string[] {
+  const byFolder = new Map<string, string[]>();
+  for (const path of paths) {
+    const folder = path.slice(0, path.lastIndexOf('/') + 1);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), path]);
+  }
+  return [...byFolder].map(([folder, sources]) => copyInstruction(sources, folder));
 }
 
 function renderDockerfile(c: Context): string {
@@ -243,6 +256,8 @@ function renderDockerfile(c: Context): string {
   }
   if (release.hasPriv) sources.push('COPY priv priv');
   if (release.hasLib) sources.push('COPY lib lib');
+  // After mix compile, as phx.gen.release does: the assets build reads what compiling writes
+  // (such as the colocated hooks of phoenix-colocated).
   const assets: string[] = [];
   for (const app of release.assets) {
     const prefix = app.dir === '' ? '' : `${app.dir}/`;
@@ -251,7 +266,7 @@ function renderDockerfile(c: Context): string {
   }
 
   const lines = [
-    `# Production image of ${c.project.app}: the Mix release is built in the first stage and copied`,
+    releaseDockerfileHeader(c.project.app),
     '# alone into a slim Debian image, as "mix phx.gen.release --docker" does. From the project root:',
     `#   docker build -t ${imageName(c.name)} .`,
     '#',
@@ -302,7 +317,7 @@ function renderDockerfile(c: Context): string {
     '# Dependencies first: these layers are rebuilt only when the mix files change.',
     `COPY ${mixFiles} ./`,
     ...appMixfiles,
-    ...(release.pathDeps.length > 0 ? ['# Path dependencies, which mix deps.get needs in place.', ...release.pathDeps.map((path) => copyInstruction(path, path))] : []),
+    ...(release.pathDeps.length > 0 ? ['# Path dependencies, which mix deps.get needs in place.', ...release.pathDeps.map((path) => copyInstruction([path], path))] : []),
     'RUN mix deps.get --only $MIX_ENV',
     'RUN mkdir config',
     '',
@@ -310,15 +325,15 @@ function renderDockerfile(c: Context): string {
       ? [
           '# Compile-time configuration before the dependencies are compiled, so that a change in it',
           '# recompiles them.',
-          `COPY ${config.join(' ')} config/`,
+          ...copyIntoTheirFolders(config),
         ]
       : []),
     'RUN mix deps.compile',
     '',
     ...sources.flatMap((line) => [line, '']),
-    ...assets,
     'RUN mix compile',
     '',
+    ...assets,
     ...(release.hasRuntimeConfig ? ['# config/runtime.exs is read when the release boots: changing it recompiles nothing.', 'COPY config/runtime.exs config/', ''] : []),
     '# rel/ holds env.sh.eex and the overlays that become bin/server and bin/migrate.',
     'COPY rel rel',
@@ -402,7 +417,8 @@ function renderDockerignore(c: Context): string {
 }
 
 function renderEnvSh(c: Context): string {
-  const envFile = `${c.composeFolder}/.env`;
+  // The file is an EEx template, where `<%%` is a literal `<%`.
+  const envFile = `${c.composeFolder}/.env`.replace(/<%/g, '<%%');
   return `#!/bin/sh
 # Sourced by the release's scripts (bin/server, bin/${c.name} start, remote, rpc, eval...) before
 # they start the VM. The node's name and the Erlang cookie come from the environment at run time.

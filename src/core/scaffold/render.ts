@@ -1,5 +1,6 @@
 import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
+import { DEFAULT_FOLDER, devContainerFolder } from './folder';
 import { networkPlan, parseSubnet } from './network';
 import type { ProjectDescription } from './project';
 import type { AdoptableService } from './rootCompose';
@@ -53,7 +54,6 @@ export interface RenderedDevContainer {
   readonly advice: Advice[];
 }
 
-export const DEFAULT_FOLDER = '.devcontainer';
 /** The file that adds the dev container's settings to an adopted compose file. */
 export const OVERRIDE_FILE = 'docker-compose.override.yml';
 
@@ -179,9 +179,8 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
 }
 
 function normalizeFolder(folder: string | undefined, notes: string[]): string {
-  const cleaned = (folder ?? DEFAULT_FOLDER).replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  const parts = cleaned.split('/');
-  if (cleaned === '' || /[\u0000-\u001f]/.test(cleaned) || cleaned.startsWith('/') || /^[A-Za-z]:/.test(cleaned) || parts.some((part) => part === '..' || part === '.' || part === '')) {
+  const cleaned = devContainerFolder(folder ?? DEFAULT_FOLDER);
+  if (cleaned === undefined) {
     notes.push(`The dev container folder "${folder ?? ''}" is not a folder inside the project, so ${DEFAULT_FOLDER} was used; set it to a relative path such as ${DEFAULT_FOLDER}.`);
     return DEFAULT_FOLDER;
   }
