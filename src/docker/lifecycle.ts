@@ -48,6 +48,12 @@ export interface LifecycleOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** What images were built from; without it an image is built when older than its Dockerfile. */
   readonly buildRecords?: BuildRecords;
+  /**
+   * When Start builds: `when-changed` (the default) when an image is missing or its Dockerfile
+   * changed; `always` for images that hold the code, such as a release's (the layer cache keeps
+   * it cheap).
+   */
+  readonly build?: 'when-changed' | 'always';
 }
 
 export interface ReadyDevContainer {
@@ -82,14 +88,14 @@ export async function detectComposeCli(setting: ComposeSetting, env: NodeJS.Proc
 
 /**
  * Takes a dev container to ready: the compose file checked, images built when missing or older
- * than their Dockerfile, the services started detached, then the app's node and Phoenix's port
- * answering.
+ * than their Dockerfile (or always, as `options.build` says), the services started detached
+ * (compose recreates those whose image changed), then the app's node and Phoenix's port answering.
  */
 export async function startDevContainer(engine: DockerEngine, cli: ComposeCli, target: ComposeTarget, options: LifecycleOptions = {}): Promise<ReadyDevContainer> {
   const report = options.report ?? SILENT;
   report.stage('checking');
   const [services] = await Promise.all([readComposeConfig(cli, target, options), ensureDockerAnswers(engine)]);
-  const stale = (await checkBuilds(engine, cli, target, services, options.buildRecords)).filter((check) => check.needed);
+  const stale = (await checkBuilds(engine, cli, target, services, options.buildRecords)).filter((check) => options.build === 'always' || check.needed);
   if (stale.length > 0) {
     report.stage('building');
     await compose(engine, cli, target, { kind: 'build', services: stale.map((check) => check.service) }, options);

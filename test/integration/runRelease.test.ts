@@ -28,6 +28,15 @@ async function restore(root: string, before: Map<string, Buffer>): Promise<void>
   await rm(join(root, '.devcontainer', 'release'), { recursive: true, force: true });
 }
 
+const NODE = 'hello_phoenix@hello-phoenix-release';
+
+/** The one running container of the release's app service. */
+async function releaseContainer(release: PhoenixProject): Promise<string> {
+  const running = await docker('ps', '--filter', `label=com.docker.compose.project=${release.composeProject}`, '--filter', 'label=dev.phoenix.role=release', '--format', '{{.ID}}');
+  assert.ok(running !== '' && !running.includes('\n'), `one release container runs, not "${running}"`);
+  return running;
+}
+
 describe('Release image through the commands (real Docker engine)', function () {
   this.timeout(900_000);
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -69,10 +78,20 @@ describe('Release image through the commands (real Docker engine)', function () 
     assert.ok(release);
     await tagImagesFor(await readFile(join(root, 'Dockerfile'), 'utf8'));
     await vscode.commands.executeCommand('phoenix.runReleaseLocally');
-    const running = await docker('ps', '--filter', `label=com.docker.compose.project=${release.composeProject}`, '--filter', 'label=dev.phoenix.role=release', '--format', '{{.ID}}');
-    assert.notEqual(running, '', 'the release container runs');
-    const page = await waitFor(() => fetch('http://127.0.0.1:4001/').then((response) => response.text(), () => undefined), 'HTTP on 127.0.0.1:4001', 30_000);
-    assert.match(page, /hello_phoenix/);
+    // The command returns once the release is ready, or after a failure it only shows in a
+    // notification: so nothing waits here, the node and Phoenix must answer at once.
+    const container = await releaseContainer(release);
+    assert.equal(await docker('exec', container, '/app/bin/hello_phoenix', 'rpc', 'IO.puts(node())'), NODE);
+    const page = await fetch('http://127.0.0.1:4001/').then((response) => response.text());
+    assert.match(page, new RegExp(`Served by node <code>${NODE}</code>`));
+  });
+
+  it('builds the release again when the code changed and the Dockerfile did not', async () => {
+    assert.ok(release);
+    await writeFile(join(root, 'lib', 'hello_phoenix', 'rebuilt.ex'), 'defmodule HelloPhoenix.Rebuilt do\n  def marker, do: "rebuilt"\nend\n');
+    await vscode.commands.executeCommand('phoenix.runReleaseLocally');
+    const container = await releaseContainer(release);
+    assert.equal(await docker('exec', container, '/app/bin/hello_phoenix', 'rpc', 'IO.puts(HelloPhoenix.Rebuilt.marker())'), 'rebuilt');
   });
 
   it('attaches with the release\'s own remote command', async () => {
@@ -87,5 +106,11 @@ describe('Release image through the commands (real Docker engine)', function () 
     // A remote shell that could not connect would end at once.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(terminal.exitStatus, undefined, 'the remote shell is still running');
+    // The remote shell's processes carry the session's mark in their environment.
+    const remoteShells = (): Promise<string> => docker('exec', listed.id, 'sh', '-c', 'grep -l PHOENIX_IEX_SESSION= /proc/[0-9]*/environ 2>/dev/null || true');
+    assert.notEqual(await remoteShells(), '', 'the remote shell runs in the release container');
+    terminal.dispose();
+    await waitFor(async () => (await remoteShells()) === '', 'the remote shell to end with its terminal', 15_000);
+    assert.equal(await docker('exec', listed.id, '/app/bin/hello_phoenix', 'rpc', 'IO.puts(node())'), NODE, 'the release goes on');
   });
 });
