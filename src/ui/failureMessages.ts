@@ -26,6 +26,10 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
   });
   const composeFile = target?.files[0];
   const openComposeFile: FailureAction[] = composeFile === undefined ? [] : [{ title: vscode.l10n.t('Open Compose File'), run: () => openAt(composeFile, undefined, undefined) }];
+  const release = project?.role === 'release' ? project : undefined;
+  const openProjectFile = (path: string): FailureAction[] => release === undefined
+    ? []
+    : [{ title: vscode.l10n.t('Open {0}', path), run: () => openAt(join(release.folder.uri.fsPath, ...path.split('/')), undefined, undefined) }];
   switch (failure.kind) {
     case 'docker-not-installed':
       return {
@@ -68,6 +72,18 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
         actions: [logAction],
       };
     case 'image-pull-failed': {
+      if (release !== undefined) {
+        // The release's builder and runner images are the Dockerfile's ARGs, which no setting changes.
+        const fromDockerfile = failure.image === undefined || /(^|\/)(elixir|erlang|debian)[:@]|hexpm\//.test(failure.image);
+        const which = failure.image ?? vscode.l10n.t('an image of the release');
+        return {
+          text: fromDockerfile
+            ? vscode.l10n.t('{0} could not be pulled. When you are offline or the tag does not exist, set the versions in the ARG lines of the Dockerfile to images you have.', which)
+            : vscode.l10n.t('{0} could not be pulled. Check your network or the image name in the compose file.', which),
+          details: [failure.detail],
+          actions: fromDockerfile ? [...openProjectFile('Dockerfile'), logAction] : [logAction],
+        };
+      }
       // The Dockerfile's base image is the extension's choice (a setting); a service's image is the compose file's.
       const base = failure.image === undefined || /(^|\/)(elixir|erlang)[:@]|hexpm\//.test(failure.image);
       const which = failure.image ?? vscode.l10n.t('an image of the dev container');
@@ -82,7 +98,9 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
     case 'port-in-use':
       return {
         text: failure.port === undefined
-          ? vscode.l10n.t('A port the dev container publishes is already in use. Free it, or change the published port in the compose file.')
+          ? release === undefined
+            ? vscode.l10n.t('A port the dev container publishes is already in use. Free it, or change the published port in the compose file.')
+            : vscode.l10n.t('A port the release publishes is already in use. Free it, or change the published port in the compose file.')
           : failure.holder === undefined
             ? vscode.l10n.t('Port {0} is already in use on this machine. Free it, or change the published port in the compose file.', failure.port)
             : vscode.l10n.t('Port {0} is already in use by {1}. Stop it, or change the published port in the compose file.', failure.port, failure.holder),
@@ -97,20 +115,29 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
       };
     case 'container-exited':
       return {
-        text: vscode.l10n.t('The {0} container stopped right after starting (exit code {1}). Last line: {2}', failure.service, failure.exitCode, failure.lastLines[failure.lastLines.length - 1] ?? vscode.l10n.t('(no output)')),
+        text: vscode.l10n.t('The {0} container stopped (exit code {1}). Last line: {2}', failure.service, failure.exitCode, failure.lastLines[failure.lastLines.length - 1] ?? vscode.l10n.t('(no output)')),
         details: failure.lastLines,
         actions: [logAction],
       };
     case 'node-not-answering': {
       const seconds = Math.round(failure.waitedMs / 1000);
       const text = failure.outcome === 'refused'
-        ? vscode.l10n.t('The node {0} is up but refuses connections after {1} s: its cookie is most likely not the one in the dev container\'s .env. Restart the dev container so both use the same cookie.', failure.node, seconds)
+        ? release === undefined
+          ? vscode.l10n.t('The node {0} is up but refuses connections after {1} s: its cookie is most likely not the one in the dev container\'s .env. Restart the dev container so both use the same cookie.', failure.node, seconds)
+          : vscode.l10n.t('The node {0} is up but refuses connections after {1} s: it most likely uses another cookie than the container\'s RELEASE_COOKIE (from {2}). Check that rel/env.sh.eex does not set another one, then run "Phoenix: Run Release Locally" again.', failure.node, seconds, vscode.workspace.asRelativePath(vscode.Uri.joinPath(release.devContainerDir, '.env'), false))
         : failure.outcome === 'unregistered'
           ? vscode.l10n.t('The node {0} did not come up within {1} s (pinged from inside the container; epmd never listed it). It may still be compiling or it crashed: see its last lines in the log.', failure.node, seconds)
           : vscode.l10n.t('The node {0} could not be probed: the probe, a short-lived elixir run inside the container, failed. Its output is in the log.', failure.node);
       return { text, details: failure.lastLines, actions: [logAction] };
     }
     case 'http-on-loopback':
+      if (release !== undefined) {
+        return {
+          text: vscode.l10n.t('The release\'s Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. In config/runtime.exs set the prod endpoint\'s {2}, then run "Phoenix: Run Release Locally" again.', failure.port, failure.url, 'http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}]'),
+          details: [],
+          actions: [...openProjectFile('config/runtime.exs'), logAction],
+        };
+      }
       return {
         text: vscode.l10n.t('Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. In config/dev.exs set the endpoint\'s {2}, then restart the dev container.', failure.port, failure.url, 'http: [ip: {0, 0, 0, 0}]'),
         details: [],
@@ -118,7 +145,9 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
       };
     case 'http-not-answering':
       return {
-        text: vscode.l10n.t('The node answers, but Phoenix does not respond on {0} after {1} s. Check that the endpoint listens on all interfaces ({2} in config/dev.exs), and see the last lines in the log.', failure.url, Math.round(failure.waitedMs / 1000), 'http: [ip: {0, 0, 0, 0}]'),
+        text: release === undefined
+          ? vscode.l10n.t('The node answers, but Phoenix does not respond on {0} after {1} s. Check that the endpoint listens on all interfaces ({2} in config/dev.exs), and see the last lines in the log.', failure.url, Math.round(failure.waitedMs / 1000), 'http: [ip: {0, 0, 0, 0}]')
+          : vscode.l10n.t('The release\'s node answers, but Phoenix does not respond on {0} after {1} s. Check that config/runtime.exs starts the endpoint when PHX_SERVER is set and binds it to all interfaces ({2}), and see the last lines in the log.', failure.url, Math.round(failure.waitedMs / 1000), 'http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}]'),
         details: failure.lastLines,
         actions: [logAction],
       };

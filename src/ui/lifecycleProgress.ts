@@ -34,7 +34,9 @@ export async function withLifecycleProgress<T>(
   const { log, compose, statusBar } = services;
   const key = project.folder.uri.toString();
   if (busyProjects.has(key)) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('The dev container of {0} is busy with another command; try again when it is done.', project.folder.name));
+    void vscode.window.showInformationMessage(project.role === 'release'
+      ? vscode.l10n.t('The release of {0} is busy with another command; try again when it is done.', project.folder.name)
+      : vscode.l10n.t('The dev container of {0} is busy with another command; try again when it is done.', project.folder.name));
     return undefined;
   }
   busyProjects.add(key);

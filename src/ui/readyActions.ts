@@ -4,7 +4,7 @@ import type { ReadyDevContainer } from '../docker/lifecycle';
 import type { DevContainerNode } from './devContainerTree';
 import type { PhoenixProject } from './phoenixProjects';
 
-/** Says the dev container is ready and offers what comes next. */
+/** Says the dev container (or the release run locally) is ready and offers what comes next. */
 export function offerReadyActions(services: Services, project: PhoenixProject, ready: ReadyDevContainer): void {
   const openInBrowser = vscode.l10n.t('Open in Browser');
   const attach = vscode.l10n.t('Attach Remote IEx');
@@ -13,7 +13,7 @@ export function offerReadyActions(services: Services, project: PhoenixProject, r
   services.log.info(`${project.folder.name}: ready${where ? ` (${where})` : ''}`);
   void vscode.window
     .showInformationMessage(
-      where ? vscode.l10n.t('The dev container of {0} is ready: {1}', project.folder.name, where) : vscode.l10n.t('The dev container of {0} is ready.', project.folder.name),
+      readyMessage(project, where),
       ...(ready.url === undefined ? [] : [openInBrowser]),
       ...(ready.node === undefined ? [] : [attach]),
       showLogs,
@@ -26,6 +26,13 @@ export function offerReadyActions(services: Services, project: PhoenixProject, r
       }
       if (choice === showLogs) void vscode.commands.executeCommand('phoenix.showLogs', { kind: 'project', project });
     });
+}
+
+function readyMessage(project: PhoenixProject, where: string): string {
+  if (project.role === 'release') {
+    return where ? vscode.l10n.t('The release of {0} is running: {1}', project.folder.name, where) : vscode.l10n.t('The release of {0} is running.', project.folder.name);
+  }
+  return where ? vscode.l10n.t('The dev container of {0} is ready: {1}', project.folder.name, where) : vscode.l10n.t('The dev container of {0} is ready.', project.folder.name);
 }
 
 /** Opens a URL of this machine in the browser, through VS Code's port forwarding when VS Code runs remotely. */

@@ -7,8 +7,9 @@ import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 
 /**
  * The dev container's state in the status bar ("Phoenix: running"), for the first project that
- * has one; clicking it opens the Phoenix view. Asked of Docker only when something changed: the
- * projects, a command, or Docker's events (followed while the Phoenix view is visible).
+ * has one, else for the first release run locally; clicking it opens the Phoenix view. Asked of
+ * Docker only when something changed: the projects, a command, or Docker's events (followed
+ * while the Phoenix view is visible).
  */
 export class DevContainerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('phoenix.devContainerState', vscode.StatusBarAlignment.Left, 50);
@@ -23,7 +24,7 @@ export class DevContainerStatusBar implements vscode.Disposable {
     this.subscriptions = [
       projects.onDidChange(() => void this.update()),
       events.onChange((changed) => {
-        const project = this.projects.all.find((candidate) => candidate.hasDevContainer);
+        const project = this.shownProject();
         // A command's progress stays until the command ends (it updates the item then).
         if (this.busy || project === undefined) return;
         if (changed === undefined || changed.has(project.composeProject)) void this.update();
@@ -35,13 +36,13 @@ export class DevContainerStatusBar implements vscode.Disposable {
   showBusy(project: PhoenixProject, title: string): void {
     this.renders += 1;
     this.busy = true;
-    this.render(`$(sync~spin) ${vscode.l10n.t('Phoenix: {0}…', title)}`, vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, title));
+    this.render(`$(sync~spin) ${vscode.l10n.t('Phoenix: {0}…', title)}`, describeProject(project, title));
   }
 
   async update(): Promise<void> {
     const render = ++this.renders;
     this.busy = false;
-    const project = this.projects.all.find((candidate) => candidate.hasDevContainer);
+    const project = this.shownProject();
     if (project === undefined) {
       this.item.hide();
       return;
@@ -58,7 +59,12 @@ export class DevContainerStatusBar implements vscode.Disposable {
     if (render !== this.renders) return;
     const state = describe(kind);
     const icon = kind === 'running' || kind === 'healthy' ? '$(vm-running)' : '$(vm-outline)';
-    this.render(`${icon} ${vscode.l10n.t('Phoenix: {0}', state)}`, vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, state));
+    this.render(`${icon} ${vscode.l10n.t('Phoenix: {0}', state)}`, describeProject(project, state));
+  }
+
+  private shownProject(): PhoenixProject | undefined {
+    const candidates = this.projects.all.filter((candidate) => candidate.hasDevContainer);
+    return candidates.find((candidate) => candidate.role === 'dev') ?? candidates[0];
   }
 
   /** `description` names the project and its state: the tooltip, and what a screen reader says. */
@@ -73,6 +79,12 @@ export class DevContainerStatusBar implements vscode.Disposable {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
+}
+
+function describeProject(project: PhoenixProject, state: string): string {
+  return project.role === 'release'
+    ? vscode.l10n.t('Phoenix release of {0}: {1}', project.folder.name, state)
+    : vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, state);
 }
 
 function describe(kind: string): string {

@@ -132,6 +132,6 @@ describe('Attach Remote IEx (real Docker engine)', function () {
     await docker('stop', app.id);
     const failure = await failureOf(waitForNode(engine, await engine.inspectContainer(app.id), discovery, Date.now() + 2000, undefined));
     assert.equal(failure.kind, 'container-exited');
-    assert.match(message(failure), /^The app container stopped/);
+    assert.match(message(failure), /^The app container stopped \(exit code \d+\)\. Last line: /);
   });
 });

@@ -169,7 +169,7 @@ describe('Run the dev container (real Docker engine)', function () {
         try {
           const failure = await failureOf(startDevContainer(engine, cli, target(), options()));
           assert.equal(failure.kind, 'container-exited');
-          assert.equal(message(failure), 'The app container stopped right after starting (exit code 3). Last line: config/dev.exs: something is wrong');
+          assert.equal(message(failure), 'The app container stopped (exit code 3). Last line: config/dev.exs: something is wrong');
         } finally {
           await writeFile(entrypoint, original);
           await tearDownDevContainer(engine, cli, target(), false);
