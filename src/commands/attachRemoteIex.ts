@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -33,6 +32,7 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
     return;
   }
   if (!(await waitUntilAnswering(services, candidate))) return;
+  const { randomBytes } = await import('node:crypto');
   const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
   const command = attachCommand(services, candidate, uniqueName);
   services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${command.command === 'docker' ? 'inside the container' : 'from this machine'})`);

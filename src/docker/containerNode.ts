@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
@@ -116,6 +115,7 @@ async function probeOnce(engine: DockerEngine, container: InspectedContainer, no
   }
   const cookie = node.cookie.kind === 'value' ? node.cookie.value : undefined;
   const waitMs = Math.max(0, Math.min(PROBE_SLICE_MS, deadline - Date.now()));
+  const { randomBytes } = await import('node:crypto');
   const probe = nodeProbeArgv(node.node, node.mode, `probe_${randomBytes(4).toString('hex')}`, waitMs, cookie !== undefined);
   const result = await engine.exec(container.id, [probe.command, ...probe.args], {
     ...options,

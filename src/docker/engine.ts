@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -278,9 +277,10 @@ function loadDockerodeBundle(): typeof DockerodeBundle {
 async function resolveDockerHost(setting: string): Promise<DockerHostChoice> {
   const dockerConfigDir = process.env['DOCKER_CONFIG'] ?? join(homedir(), '.docker');
   const context = currentDockerContext(process.env, await readOptional(join(dockerConfigDir, 'config.json')));
+  // The CLI keeps a context's endpoint under the SHA-256 of its name.
   const contextMeta = context === undefined
     ? undefined
-    : await readOptional(join(dockerConfigDir, 'contexts', 'meta', createHash('sha256').update(context).digest('hex'), 'meta.json'));
+    : await readOptional(join(dockerConfigDir, 'contexts', 'meta', (await import('node:crypto')).createHash('sha256').update(context).digest('hex'), 'meta.json'));
   const runtimeDir = process.env['XDG_RUNTIME_DIR'];
   const podmanSocket = runtimeDir === undefined ? undefined : join(runtimeDir, 'podman', 'podman.sock');
   return chooseDockerHost({

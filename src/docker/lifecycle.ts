@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readFile, stat } from 'node:fs/promises';
-import { request } from 'node:http';
 import { resolve } from 'node:path';
 import {
   COMPOSE_FLAVOURS,
@@ -247,7 +245,8 @@ async function throwIfListeningOnLoopback(engine: DockerEngine, app: InspectedCo
 }
 
 /** Any HTTP answer counts: an error page still means Phoenix is up. */
-function httpResponds(url: string, signal: AbortSignal | undefined): Promise<boolean> {
+async function httpResponds(url: string, signal: AbortSignal | undefined): Promise<boolean> {
+  const { request } = await import('node:http');
   return new Promise((resolve) => {
     const req = request(url, { method: 'GET', timeout: 2000, ...(signal && { signal }) }, (response) => {
       response.resume();
@@ -328,6 +327,7 @@ async function checkBuilds(engine: DockerEngine, cli: ComposeCli, target: Compos
       readFile(dockerfilePath).catch(() => undefined),
       stat(dockerfilePath).then((stats) => stats.mtime, () => undefined),
     ]);
+    const { createHash } = await import('node:crypto');
     const fingerprint = dockerfile === undefined ? undefined : createHash('sha256').update(dockerfile).update(JSON.stringify(service.build.args ?? {})).digest('hex');
     const record = records?.get(image);
     const needed = info === undefined

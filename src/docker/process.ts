@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { spawn as Spawn } from 'node:child_process';
 import type { Argv } from '../core/compose';
 import { LineSplitter } from '../core/lines';
 
@@ -25,7 +25,9 @@ export interface ProcessOptions {
 const KILL_GRACE_MS = 5000;
 
 /** Runs a program from an argv array (never through a shell) and collects its output. */
-export function runProcess(argv: Argv, options: ProcessOptions = {}): Promise<ProcessResult> {
+export async function runProcess(argv: Argv, options: ProcessOptions = {}): Promise<ProcessResult> {
+  // Loaded on first use, like the other costly Node modules: activation need not pay for them.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(abortReason(options.signal));
@@ -56,8 +58,8 @@ export function runProcess(argv: Argv, options: ProcessOptions = {}): Promise<Pr
 
     let killTimer: NodeJS.Timeout | undefined;
     const stop = (): void => {
-      signalTree(child.pid, 'SIGINT');
-      killTimer = setTimeout(() => { signalTree(child.pid, 'SIGKILL'); }, KILL_GRACE_MS);
+      signalTree(spawn, child.pid, 'SIGINT');
+      killTimer = setTimeout(() => { signalTree(spawn, child.pid, 'SIGKILL'); }, KILL_GRACE_MS);
     };
     const timeout = options.timeoutMs === undefined ? undefined : setTimeout(stop, options.timeoutMs);
     options.signal?.addEventListener('abort', stop, { once: true });
@@ -85,7 +87,7 @@ export function runProcess(argv: Argv, options: ProcessOptions = {}): Promise<Pr
 }
 
 /** Signals a program and everything it started: its process group on POSIX, its process tree on Windows. */
-function signalTree(pid: number | undefined, signal: 'SIGINT' | 'SIGKILL'): void {
+function signalTree(spawn: typeof Spawn, pid: number | undefined, signal: 'SIGINT' | 'SIGKILL'): void {
   if (pid === undefined) return;
   try {
     if (process.platform === 'win32') {

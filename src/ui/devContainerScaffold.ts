@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
@@ -94,7 +93,7 @@ export async function scaffoldDevContainer(
     folder: settings.folder,
     host: { uid: process.getuid?.(), gid: process.getgid?.(), platform: process.platform },
     composeProject,
-    randomBytes: randomBytes(32),
+    randomBytes: (await import('node:crypto')).randomBytes(32),
     ...(settings.baseImage.trim() !== '' && { baseImage: settings.baseImage.trim() }),
     ...(settings.debian.trim() !== '' && { debian: settings.debian.trim() }),
     namedVolumes: settings.namedVolumes,

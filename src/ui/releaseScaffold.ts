@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
   RELEASE_FILES,
@@ -42,7 +41,7 @@ export async function scaffoldReleaseImage(
     folder: settings.folder,
     ...(settings.debian.trim() !== '' && { debian: settings.debian.trim() }),
     composeProject: releaseComposeProjectName(folder.name),
-    randomBytes: randomBytes(96),
+    randomBytes: (await import('node:crypto')).randomBytes(96),
   });
   const outcome = await writePlannedFiles(folder.uri, rendered.files, resolveConflict);
   return { ...outcome, notes: [...reading.notes, ...rendered.notes], advice: rendered.advice };
