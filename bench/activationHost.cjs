@@ -21,6 +21,7 @@ const vscodeStub = {
     createTreeView: () => ({ ...disposable, visible: false, onDidChangeVisibility: event }),
     createStatusBarItem: () => ({ ...disposable, show() {}, hide() {} }),
     onDidCloseTerminal: event,
+    onDidChangeWindowState: event,
   },
   StatusBarAlignment: { Left: 1, Right: 2 },
   workspace: {

@@ -8,8 +8,9 @@ import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 /**
  * The dev container's state in the status bar ("Phoenix: running"), for the first project that
  * has one, else for the first release run locally; clicking it opens the Phoenix view. Asked of
- * Docker only when something changed: the projects, a command, or Docker's events (followed
- * while the Phoenix view is visible).
+ * Docker only when something changed: the projects, a command, Docker's events (followed while
+ * the Phoenix view is visible), or the window coming back into focus (what happened meanwhile in
+ * a terminal, with the view hidden).
  */
 export class DevContainerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('phoenix.devContainerState', vscode.StatusBarAlignment.Left, 50);
@@ -28,6 +29,9 @@ export class DevContainerStatusBar implements vscode.Disposable {
         // A command's progress stays until the command ends (it updates the item then).
         if (this.busy || project === undefined) return;
         if (changed === undefined || changed.has(project.composeProject)) void this.update();
+      }),
+      vscode.window.onDidChangeWindowState((state) => {
+        if (state.focused && !this.busy) void this.update();
       }),
     ];
   }
