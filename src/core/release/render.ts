@@ -1,6 +1,7 @@
 import { composeDefaultName } from '../composeProject';
 import { blankComments } from '../mixfile';
 import { DEFAULT_FOLDER, LABELS, devContainerFolder, mergeGitignore, type Advice, type RenderedFile } from '../scaffold';
+import { escapeGitignore, hostName, imageName } from '../scaffold/names';
 import { chooseBaseImage } from '../scaffold/versions';
 import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, releaseDockerfileHeader, type ReleaseProject } from './project';
 
@@ -104,7 +105,8 @@ export function renderReleaseImage(project: ReleaseProject, options: ReleaseRend
   }
   const tag = /^hexpm\/elixir:(.+)-erlang-(.+)-debian-(.+)$/.exec(base.image);
   const versions = { elixir: tag?.[1] ?? '', otp: tag?.[2] ?? '', debian: tag?.[3] ?? '' };
-  const hostname = `${hostName(release.name)}-release`;
+  // Room for `-release` in a 63-character hostname.
+  const hostname = `${hostName(release.name, 55)}-release`;
   const dbAdapter = project.database;
   const context: Context = {
     project,
@@ -195,22 +197,6 @@ function normalizeFolder(folder: string | undefined, notes: string[]): string {
   return cleaned;
 }
 
-/** A hostname from a name: lowercase letters, digits and `-`, leaving room for `-release`. */
-function hostName(name: string): string {
-  const host = name.toLowerCase().replace(/_/g, '-').replace(/[^a-z0-9-]/g, '').replace(/^-+|-+$/g, '').slice(0, 55).replace(/-+$/, '');
-  return host === '' ? 'phoenix' : host;
-}
-
-/** An image name (Docker allows lowercase letters, digits and single separators). */
-function imageName(name: string): string {
-  const image = name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/[_.-]{2,}/g, '-').replace(/^[_.-]+|[_.-]+$/g, '');
-  return `${image === '' ? 'phoenix' : image}-release`;
-}
-
-function escapeGitignore(path: string): string {
-  return path.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ');
-}
-
 /** A YAML double-quoted scalar whose `$` compose does not interpolate. */
 function yamlLiteral(text: string): string {
   return JSON.stringify(text.replace(/\$/g, '$$$$'));
@@ -268,7 +254,7 @@ function renderDockerfile(c: Context): string {
   const lines = [
     releaseDockerfileHeader(c.project.app),
     '# alone into a slim Debian image, as "mix phx.gen.release --docker" does. From the project root:',
-    `#   docker build -t ${imageName(c.name)} .`,
+    `#   docker build -t ${imageName(c.name, 'release')} .`,
     '#',
     '# The versions match the dev container\'s; keep them in step with .tool-versions when you change them.',
     '#   - https://hub.docker.com/r/hexpm/elixir/tags - the builder image',
@@ -548,7 +534,7 @@ function renderCompose(c: Context): string {
     '    build:',
     `      context: ${yamlLiteral(fromRoot)}`,
     '      dockerfile: Dockerfile',
-    `    image: ${imageName(c.name)}`,
+    `    image: ${imageName(c.name, 'release')}`,
     '    # A small init as PID 1 forwards stop signals and reaps zombie processes.',
     '    init: true',
     `    # A fixed hostname keeps the node name stable: ${c.node}.`,

@@ -1,6 +1,7 @@
 import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
 import { DEFAULT_FOLDER, devContainerFolder } from './folder';
+import { escapeGitignore, hostName, imageName } from './names';
 import { networkPlan, parseSubnet } from './network';
 import type { ProjectDescription } from './project';
 import type { AdoptableService } from './rootCompose';
@@ -185,22 +186,6 @@ function normalizeFolder(folder: string | undefined, notes: string[]): string {
     return DEFAULT_FOLDER;
   }
   return cleaned;
-}
-
-/** A hostname from the app name: lowercase letters, digits and `-`. */
-function hostName(app: string): string {
-  const name = app.toLowerCase().replace(/_/g, '-').replace(/[^a-z0-9-]/g, '').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
-  return name === '' ? 'phoenix' : name;
-}
-
-/** An image name from the app name (Docker allows lowercase letters, digits and single separators). */
-function imageName(app: string): string {
-  const name = app.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/[_.-]{2,}/g, '-').replace(/^[_.-]+|[_.-]+$/g, '');
-  return `${name === '' ? 'phoenix' : name}-devcontainer`;
-}
-
-function escapeGitignore(path: string): string {
-  return path.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ');
 }
 
 /** Text for inside a double-quoted shell string. */
@@ -388,7 +373,7 @@ function renderCompose(c: Context): string {
     '        USER_UID: ${UID:-1000}',
     '        USER_GID: ${GID:-1000}',
     '    # A fixed name: "up" reuses the image until you rebuild it.',
-    `    image: ${imageName(project.app)}`,
+    `    image: ${imageName(project.app, 'devcontainer')}`,
     '    # A small init as PID 1 forwards stop signals and reaps processes such as epmd.',
     '    init: true',
     `    # A fixed hostname keeps the node name stable: ${c.nodeName}.`,
