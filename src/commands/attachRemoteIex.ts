@@ -34,8 +34,10 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
   if (!(await waitUntilAnswering(services, candidate))) return;
   const { randomBytes } = await import('node:crypto');
   const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
-  const command = attachCommand(services, candidate, uniqueName);
-  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${command.command === 'docker' ? 'inside the container' : 'from this machine'})`);
+  const containerCli = await services.compose.containerCli();
+  const command = attachCommand(services, candidate, uniqueName, containerCli);
+  const inContainer = command.command === containerCli;
+  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${inContainer ? 'inside the container' : 'from this machine'})`);
   services.terminals.show(key, {
     name: terminalName(candidate.node.node),
     shellPath: command.command,
@@ -46,7 +48,8 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
     isTransient: true,
   }, () => {
     // docker exec does not hang up what it started: the shell's own VM would stay connected to the node.
-    if (command.command === 'docker') {
+    // (A local shell's VM ends with its terminal's hang-up.)
+    if (inContainer) {
       void services.docker.exec(candidate.container.id, ['sh', '-c', END_REMOTE_SHELL, 'sh', uniqueName]).catch(() => undefined);
     }
   });
@@ -149,7 +152,7 @@ async function waitUntilAnswering(services: Services, candidate: Candidate): Pro
 }
 
 /** In the container (works everywhere), or from this machine's iex when asked and possible. */
-function attachCommand(services: Services, candidate: Candidate, uniqueName: string): AttachCommand {
+function attachCommand(services: Services, candidate: Candidate, uniqueName: string, containerCli: string): AttachCommand {
   const mode = vscode.workspace.getConfiguration('phoenix').get<AttachMode>('attachMode', 'container');
   if (mode !== 'container') {
     const iex = findOnPath(process.platform === 'win32' ? 'iex.bat' : 'iex');
@@ -157,13 +160,13 @@ function attachCommand(services: Services, candidate: Candidate, uniqueName: str
     const host = iex === undefined || gateway === undefined || process.platform !== 'linux'
       ? undefined
       : hostAttachArgv({ iex, node: candidate.node, hostAddress: gateway, uniqueName });
-    if (host !== undefined) return { ...host, env: {} };
+    if (host !== undefined) return host;
     if (mode === 'host') {
       services.log.warn(`Host mode is not possible for ${candidate.node.node}: attaching inside the container instead.`);
       void vscode.window.showWarningMessage(vscode.l10n.t('Attaching from this machine needs iex here, Linux, and a long-name node with an IP address (set "phoenix.fixedSubnet" and scaffold again). Attached inside the container instead.'));
     }
   }
-  return containerAttachArgv({ docker: 'docker', container: candidate.container.id, node: candidate.node, uniqueName });
+  return containerAttachArgv({ docker: containerCli, container: candidate.container.id, node: candidate.node, uniqueName });
 }
 
 function findOnPath(program: string): string | undefined {

@@ -86,14 +86,14 @@ export async function compose(flavor: ComposeFlavor, { files, project, env }: Co
  * Scaffolds the workspace folder's dev container afresh (keeping the user's files, applying the
  * advice such as binding the endpoint beyond loopback) and makes its FROM images available
  * offline. Returns the generated cookie, and `restore` to put the fixture back as it was for the
- * suites after this one.
+ * suites after this one. With `fixedSubnet`, the node takes a long name on that subnet.
  */
-export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: DockerEngine): Promise<{ cookie: string; restore: () => Promise<void> }> {
+export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: DockerEngine, fixedSubnet = ''): Promise<{ cookie: string; restore: () => Promise<void> }> {
   const file = (path: string): string => join(folder.uri.fsPath, path);
   const touched = ['.gitignore', '.gitattributes', 'config/dev.exs'];
   const before = new Map(await Promise.all(touched.map(async (path) => [path, await readFile(file(path), 'utf8').catch(() => undefined)] as const)));
   await rm(file('.devcontainer'), { recursive: true, force: true });
-  const result = await scaffoldDevContainer(folder.uri, folder.name, { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' }, {
+  const result = await scaffoldDevContainer(folder.uri, folder.name, { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet }, {
     scaffoldWithoutPhoenix: () => Promise.resolve(false),
     adoptComposeFile: () => Promise.resolve('separate'),
     resolveConflict: () => Promise.resolve('keep'),
