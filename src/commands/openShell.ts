@@ -15,7 +15,7 @@ export async function openShell(services: Services, node?: unknown): Promise<voi
   const service = serviceOfNode(node) ?? container.slice(0, 12);
   services.terminals.show(`shell:${container}`, {
     name: vscode.l10n.t('Shell: {0}', `${project.folder.name}/${service}`),
-    shellPath: 'docker',
+    shellPath: await services.compose.containerCli(),
     shellArgs: ['exec', '-it', container, 'sh', '-c', SHELL],
     env: services.compose.terminalEnv(),
     iconPath: new vscode.ThemeIcon('terminal-bash'),

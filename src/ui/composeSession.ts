@@ -22,6 +22,12 @@ export class ComposeSession {
     return this.detected.cli;
   }
 
+  /** The program for `exec` into a container: podman where compose is Podman's (there may be no docker), else docker. */
+  async containerCli(): Promise<string> {
+    const cli = await this.cli().catch(() => undefined);
+    return cli?.flavour === 'podman compose' ? 'podman' : 'docker';
+  }
+
   env(): NodeJS.ProcessEnv {
     return { ...process.env, ...this.terminalEnv() };
   }
