@@ -18,15 +18,6 @@ async function appState() {
   return docker('ps', '-a', '--filter', 'label=com.docker.compose.project=hello_phoenix_devcontainer', '--filter', 'label=dev.phoenix.role=app', '--format', '{{.State}}');
 }
 
-async function toastMatching(workbench, pattern, timeout = 240_000) {
-  return eventually(async () => {
-    const shown = await workbench.toasts();
-    const toast = shown.find((text) => pattern.test(text));
-    assert.ok(toast, `toasts: ${shown.join(' | ')}`);
-    return toast;
-  }, { timeout, interval: 500 });
-}
-
 for (const { flavour, journey, listensEverywhere } of [
   // A freshly generated project: its endpoint listens on 127.0.0.1 until the user accepts the advice.
   { flavour: 'docker compose', journey: 'run-compose-v2', listensEverywhere: false },
@@ -67,17 +58,17 @@ for (const { flavour, journey, listensEverywhere } of [
       assert.match(await workbench.dialogText(), /hello_phoenix has no dev container yet/);
       await workbench.clickDialogButton('Scaffold Dev Container');
       // The progress notification names its stage while the image builds and the node boots.
-      await toastMatching(workbench, /Starting the dev container of hello_phoenix/, 60_000);
+      await workbench.toastMatching(/Starting the dev container of hello_phoenix/, 60_000);
       await workbench.screenshot('starting');
       if (!listensEverywhere) {
         // Start sees at once that Phoenix listens on loopback only, says what to change, and
         // offers to make the change and restart.
-        await toastMatching(workbench, /Phoenix listens on 127\.0\.0\.1:4000 inside the container, which http:\/\/127\.0\.0\.1:4000 cannot reach/, 120_000);
+        await workbench.toastMatching(/Phoenix listens on 127\.0\.0\.1:4000 inside the container, which http:\/\/127\.0\.0\.1:4000 cannot reach/, 120_000);
         await workbench.screenshot('listens-on-loopback');
         await workbench.clickToastButton(/Phoenix listens on 127\.0\.0\.1:4000/, 'Listen on All Interfaces and Restart');
         await eventually(() => assert.match(readFileSync(join(workspace.folder, 'config', 'dev.exs'), 'utf8'), /ip: \{0, 0, 0, 0\}/));
       }
-      const ready = await toastMatching(workbench, /The dev container of hello_phoenix is ready: http:\/\/127\.0\.0\.1:4000, hello_phoenix@hello-phoenix/);
+      const ready = await workbench.toastMatching(/The dev container of hello_phoenix is ready: http:\/\/127\.0\.0\.1:4000, hello_phoenix@hello-phoenix/);
       assert.match(ready, /Open in Browser/);
       await workbench.screenshot('ready');
       assert.equal(await appState(), 'running');
@@ -131,7 +122,7 @@ for (const { flavour, journey, listensEverywhere } of [
     it('says which container holds the port when Phoenix\'s port is taken', async () => {
       await docker('run', '-d', '--rm', '--name', `port-squatter-${journey}`, '-p', '127.0.0.1:4000:4000', 'phoenix-dev-containers-bench/elixir:bookworm', 'sleep', '300');
       await workbench.clickInlineAction('hello_phoenix', 'Start Dev Container');
-      await toastMatching(workbench, new RegExp(`Port 4000 is already in use by container port-squatter-${journey}\\. Stop it, or change the published port`), 120_000);
+      await workbench.toastMatching(new RegExp(`Port 4000 is already in use by container port-squatter-${journey}\\. Stop it, or change the published port`), 120_000);
       await workbench.screenshot('port-taken');
       await docker('rm', '-f', `port-squatter-${journey}`);
     });

@@ -237,6 +237,16 @@ class Workbench {
     return this.page.locator(SELECTORS.toasts).allInnerTexts();
   }
 
+  /** Waits for a notification toast whose text matches `pattern`, and returns its text. */
+  async toastMatching(pattern, timeout = 240_000) {
+    return eventually(async () => {
+      const shown = await this.toasts();
+      const toast = shown.find((text) => pattern.test(text));
+      assert.ok(toast, `toasts: ${shown.join(' | ')}`);
+      return toast;
+    }, { timeout, interval: 500 });
+  }
+
   /** Takes a last screenshot, then stops the browser and code-server. */
   async close() {
     if (this.page) {
