@@ -589,7 +589,7 @@ describe('path dependencies', () => {
       '      {:tools, path: "./vendor/tools/../tools"},',
       '      {:nested, path: "vendor/phoenix/nested"},',
       '      {:spaced, path: "local deps/spaced"},',
-      '      {:shared, path: "../shared"},',
+      '      {:common, path: "../common"},',
       '      # {:old, path: "vendor/old"},',
     ].join('\n'))));
     const lines = instructions(file(renderReleaseImage(reading.project, options), 'Dockerfile'));
@@ -598,8 +598,8 @@ describe('path dependencies', () => {
     assert.ok(indexOf(lines, /^COPY vendor\/phoenix vendor\/phoenix$/) < deps);
     assert.ok(indexOf(lines, /^COPY vendor\/tools vendor\/tools$/) < deps);
     assert.ok(indexOf(lines, /^COPY \["local deps\/spaced", "local deps\/spaced"\]$/) < deps);
-    assert.equal(lines.some((line) => /nested|shared|old/.test(line)), false);
-    assert.deepEqual(reading.notes, ['The dependency :shared is at ../shared, outside the project folder, which is all the image\'s build can see; move it into the project (such as vendor/shared) or fetch it from Hex or git.']);
+    assert.equal(lines.some((line) => /nested|common|old/.test(line)), false);
+    assert.deepEqual(reading.notes, ['The dependency :common is at ../common, outside the project folder, which is all the image\'s build can see; move it into the project (such as vendor/common) or fetch it from Hex or git.']);
 
     const { release } = readReleaseProject(input('no_ecto', [], withDeps('      {:phoenix, path: "vendor/phoenix"},'))).project;
     assert.deepEqual(release.pathDeps, ['vendor/phoenix']);
