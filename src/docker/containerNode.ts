@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
 import { discoverNode, type ContainerFacts, type NodeDiscovery } from '../core/node';
-import { LABELS } from '../core/scaffold';
 import { PROBE_COOKIE_VARIABLE, nodeProbeArgv, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
+import { LABELS } from '../core/scaffold';
 import type { DockerEngine, InspectedContainer } from './engine';
 
 export type FoundNode = Extract<NodeDiscovery, { kind: 'found' }>;
