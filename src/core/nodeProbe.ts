@@ -72,9 +72,34 @@ export function nodeProbeArgv(node: string, mode: NodeMode, probeName: string, w
   };
 }
 
-/** A release has no elixir: its own script asks the node, with the release's name and cookie. */
-export function releaseProbeArgv(release: { readonly name: string; readonly root: string }): Argv {
-  return { command: `${release.root.replace(/\/+$/, '')}/bin/${release.name}`, args: ['rpc', 'IO.puts("answered")'] };
+/** The environment variable that names the release's node (its name part) to the registration check. */
+export const PROBE_NODE_VARIABLE = 'PHOENIX_PROBE_NODE';
+
+/*
+ * Whether the container's epmd lists the node: `refused` when it does (the node is up, so a failed
+ * rpc means another cookie), else `unregistered`. `eval` starts no distribution of its own.
+ */
+const RELEASE_REGISTRATION_CODE = `name = System.fetch_env!("${PROBE_NODE_VARIABLE}")
+registered =
+  case :erl_epmd.names(~c"localhost") do
+    {:ok, names} -> List.keymember?(names, String.to_charlist(name), 0)
+    _ -> false
+  end
+IO.puts(if registered, do: "refused", else: "unregistered")`;
+
+type Release = { readonly name: string; readonly root: string };
+
+/**
+ * A release has no elixir: its own script asks the node (`ping`, run with the cookie the
+ * container gives it, or RELEASE_COOKIE when the caller sets it), and when that fails,
+ * `registration` tells a node that is not up from one that refuses the cookie.
+ */
+export function releaseProbeArgv(release: Release): { readonly ping: Argv; readonly registration: Argv } {
+  const script = `${release.root.replace(/\/+$/, '')}/bin/${release.name}`;
+  return {
+    ping: { command: script, args: ['rpc', 'IO.puts("answered")'] },
+    registration: { command: script, args: ['eval', RELEASE_REGISTRATION_CODE] },
+  };
 }
 
 /** Reads the probe's last printed word; anything else (a crash, no elixir) is undefined. */

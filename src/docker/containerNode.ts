@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
 import { discoverNode, type ContainerFacts, type NodeDiscovery } from '../core/node';
-import { PROBE_COOKIE_VARIABLE, nodeProbeArgv, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
+import { PROBE_COOKIE_VARIABLE, PROBE_NODE_VARIABLE, nodeProbeArgv, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
 import { LABELS } from '../core/scaffold';
 import type { DockerEngine, InspectedContainer } from './engine';
 
@@ -10,8 +10,8 @@ export type FoundNode = Extract<NodeDiscovery, { kind: 'found' }>;
 
 /** Each probe run waits this long inside the container before the container's state is checked again. */
 const PROBE_SLICE_MS = 10_000;
-/** A node that still refuses after this many whole probe runs has another cookie: waiting longer changes nothing. */
-const REFUSED_RUNS_BEFORE_GIVING_UP = 2;
+/** A node that has refused the connection for this long has another cookie: waiting longer changes nothing. */
+const REFUSED_FOR_MS_BEFORE_GIVING_UP = 10_000;
 const RELEASE_PROBE_INTERVAL_MS = 500;
 export const LOG_LINES_IN_ERRORS = 20;
 
@@ -77,7 +77,7 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
   const started = Date.now();
   let outcome: NodeProbeOutcome | undefined;
   let probeOutput = '';
-  let refusedRuns = 0;
+  let refusedSince: number | undefined;
   for (;;) {
     signal?.throwIfAborted();
     const result = await probeOnce(engine, container, node, deadline, signal).catch(async (error: unknown) => {
@@ -91,8 +91,8 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
     probeOutput = result.output;
     if (outcome === 'answered') return;
     await throwIfExited(engine, await engine.inspectContainer(container.id));
-    refusedRuns = outcome === 'refused' ? refusedRuns + 1 : 0;
-    if (outcome === undefined || refusedRuns >= REFUSED_RUNS_BEFORE_GIVING_UP || Date.now() >= deadline) break;
+    refusedSince = outcome === 'refused' ? refusedSince ?? Date.now() : undefined;
+    if (outcome === undefined || (refusedSince !== undefined && Date.now() - refusedSince >= REFUSED_FOR_MS_BEFORE_GIVING_UP) || Date.now() >= deadline) break;
   }
   const logs = await engine.logTail(container.id, LOG_LINES_IN_ERRORS).catch(() => '');
   throw new DevContainerError({
@@ -106,14 +106,16 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
 
 async function probeOnce(engine: DockerEngine, container: InspectedContainer, node: FoundNode, deadline: number, signal: AbortSignal | undefined): Promise<{ outcome: NodeProbeOutcome | undefined; output: string }> {
   const options = signal ? { signal } : {};
-  if (node.release !== undefined) {
-    const probe = releaseProbeArgv(node.release);
-    const result = await engine.exec(container.id, [probe.command, ...probe.args], options);
-    if (result.exitCode === 0 && result.output.includes('answered')) return { outcome: 'answered', output: result.output };
-    await sleep(RELEASE_PROBE_INTERVAL_MS, undefined, signal ? { signal } : {});
-    return { outcome: 'unregistered', output: result.output };
-  }
   const cookie = node.cookie.kind === 'value' ? node.cookie.value : undefined;
+  if (node.release !== undefined) {
+    const { ping, registration } = releaseProbeArgv(node.release);
+    // The cookie found in the container, which may not be the one in its environment (a vm.args of the release's own).
+    const result = await engine.exec(container.id, [ping.command, ...ping.args], { ...options, ...(cookie !== undefined && { env: [`RELEASE_COOKIE=${cookie}`] }) });
+    if (result.exitCode === 0 && result.output.includes('answered')) return { outcome: 'answered', output: result.output };
+    const registered = await engine.exec(container.id, [registration.command, ...registration.args], { ...options, env: [`${PROBE_NODE_VARIABLE}=${nodeNamePart(node.node)}`] });
+    await sleep(RELEASE_PROBE_INTERVAL_MS, undefined, signal ? { signal } : {});
+    return { outcome: parseNodeProbe(registered.output) ?? 'unregistered', output: result.output };
+  }
   const waitMs = Math.max(0, Math.min(PROBE_SLICE_MS, deadline - Date.now()));
   const { randomBytes } = await import('node:crypto');
   const probe = nodeProbeArgv(node.node, node.mode, `probe_${randomBytes(4).toString('hex')}`, waitMs, cookie !== undefined);
@@ -134,4 +136,9 @@ export async function throwIfExited(engine: DockerEngine, container: InspectedCo
     exitCode: container.exitCode,
     lastLines: lastLines(logs, LOG_LINES_IN_ERRORS),
   });
+}
+
+function nodeNamePart(node: string): string {
+  const at = node.indexOf('@');
+  return at === -1 ? node : node.slice(0, at);
 }

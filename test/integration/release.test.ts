@@ -17,7 +17,9 @@ import {
   type RenderedReleaseImage,
 } from '../../src/core/release';
 import { PROJECT_FILES, parseEnvFile, planWrites, readProject, umbrellaAppFiles, type WritePlan } from '../../src/core/scaffold';
-import { compose, docker, requireDocker, tagImagesFor, waitFor } from './support';
+import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
+import { DockerEngine } from '../../src/docker/engine';
+import { compose, docker, failureOf, requireDocker, tagImagesFor, waitFor } from './support';
 
 /** Its own compose project and image name: nobody else's containers or images are touched. */
 const PROJECT = 'phxtest_release_image';
@@ -194,6 +196,20 @@ describe('Release image (real Docker engine)', function () {
       if (!ended()) terminal.kill('SIGKILL');
     }
     assert.equal(await docker('exec', container, '/app/bin/hello_phoenix', 'rpc', 'IO.puts(node())'), NODE);
+  });
+
+  it('finds the release\'s node and cookie, and tells a node that refuses the cookie before the deadline', async () => {
+    const engine = new DockerEngine(() => '');
+    const inspected = await engine.inspectContainer(container);
+    const discovery = await discoverContainerNode(engine, inspected);
+    assert.ok(discovery.kind === 'found');
+    assert.equal(discovery.node, NODE);
+    assert.deepEqual(discovery.release, { name: 'hello_phoenix', root: '/app' });
+    assert.deepEqual(discovery.cookie, { kind: 'value', value: cookie });
+    await waitForNode(engine, inspected, discovery, Date.now() + 30_000, undefined);
+    const failure = await failureOf(waitForNode(engine, inspected, { ...discovery, cookie: { kind: 'value', value: 'not-the-cookie' } }, Date.now() + 120_000, undefined));
+    assert.equal(failure.kind === 'node-not-answering' ? failure.outcome : failure.kind, 'refused');
+    assert.ok(failure.kind === 'node-not-answering' && failure.waitedMs < 60_000, 'a node that keeps refusing is reported long before the deadline');
   });
 
   it('ships no Erlang cookie: no releases/COOKIE, none in the image\'s environment or history', async () => {

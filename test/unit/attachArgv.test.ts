@@ -84,10 +84,16 @@ describe('containerAttachArgv', () => {
     assert.ok(!argv.args.some((arg) => arg.includes(NASTY_COOKIE)), 'the cookie is on no command line');
   });
 
-  it('attaches to a release with its own remote command, which finds the cookie itself, marked with the session\'s name', () => {
+  it('attaches to a release with its own remote command and the cookie found, marked with the session\'s name', () => {
     const release = node({ node: 'hello_phoenix@c0ffee123456', release: { name: 'hello_phoenix', root: '/app' }, cookie: { kind: 'value', value: NASTY_COOKIE } });
-    assert.deepEqual(attach(release), { command: 'docker', args: ['exec', '-it', '-e', 'PHOENIX_IEX_SESSION=iex_1f2e', 'proj-app-1', '/app/bin/hello_phoenix', 'remote'], env: {} });
-    assert.deepEqual(attach({ ...release, release: { name: 'hello_phoenix', root: '/' } }).args.slice(5), ['/bin/hello_phoenix', 'remote']);
+    assert.deepEqual(attach(release), {
+      command: 'docker',
+      args: ['exec', '-it', '-e', 'PHOENIX_IEX_SESSION=iex_1f2e', '-e', 'RELEASE_COOKIE', 'proj-app-1', '/app/bin/hello_phoenix', 'remote'],
+      env: { RELEASE_COOKIE: NASTY_COOKIE },
+    });
+    assert.deepEqual(attach({ ...release, release: { name: 'hello_phoenix', root: '/' } }).args.slice(-2), ['/bin/hello_phoenix', 'remote']);
+    // Without a known cookie the release's script finds its own.
+    assert.deepEqual(attach({ ...release, cookie: { kind: 'unknown' } }).args, ['exec', '-it', '-e', 'PHOENIX_IEX_SESSION=iex_1f2e', 'proj-app-1', '/app/bin/hello_phoenix', 'remote']);
   });
 
   it('attaches to the extension\'s own dev container as discovered', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PROBE_COOKIE_VARIABLE, nodeProbeArgv, parseNodeProbe, releaseProbeArgv } from '../../src/core/nodeProbe';
+import { PROBE_COOKIE_VARIABLE, PROBE_NODE_VARIABLE, nodeProbeArgv, parseNodeProbe, releaseProbeArgv } from '../../src/core/nodeProbe';
 
 describe('nodeProbeArgv', () => {
   it('probes a short-name node under a short name, with the node and deadline as arguments', () => {
@@ -26,8 +26,13 @@ describe('nodeProbeArgv', () => {
     assert.deepEqual(nodeProbeArgv('a@b', 'sname', 'p', 1000, false).args.slice(0, 4), ['--sname', 'p', '--erl', '-hidden']);
   });
 
-  it('asks a release through its own script', () => {
-    assert.deepEqual(releaseProbeArgv({ name: 'hello_phoenix', root: '/app/' }), { command: '/app/bin/hello_phoenix', args: ['rpc', 'IO.puts("answered")'] });
+  it('asks a release through its own script, then its epmd when the node does not answer', () => {
+    const probe = releaseProbeArgv({ name: 'hello_phoenix', root: '/app/' });
+    assert.deepEqual(probe.ping, { command: '/app/bin/hello_phoenix', args: ['rpc', 'IO.puts("answered")'] });
+    assert.equal(probe.registration.command, '/app/bin/hello_phoenix');
+    assert.equal(probe.registration.args[0], 'eval');
+    // The node's name comes from the environment, never from the code.
+    assert.match(probe.registration.args[1] ?? '', new RegExp(`System\\.fetch_env!\\("${PROBE_NODE_VARIABLE}"\\)`));
   });
 });
 

@@ -40,17 +40,23 @@ const WITH_PRIVATE_COOKIE = [
  * --sname|--name <unique> --remsh <node>`, the cookie in a private ~/.erlang.cookie. The cookie
  * travels in the environment (`docker exec -e NAME` copies the variable from docker's own
  * environment), so it is in neither the host's process list nor the engine's event log. A release
- * attaches with its own `<root>/bin/<name> remote`, since its image has no iex; that script finds
- * the cookie itself. Without a known cookie value, iex reads the container user's
- * ~/.erlang.cookie, as a node started without one does.
+ * attaches with its own `<root>/bin/<name> remote`, since its image has no iex, given the cookie
+ * as RELEASE_COOKIE the same way (Mix's scripts pass it on to the VM's command line). Without a
+ * known cookie value, iex reads the container user's ~/.erlang.cookie, as a node started without
+ * one does, and a release's script finds its own.
  */
 export function containerAttachArgv(input: { readonly docker: string; readonly container: string; readonly node: FoundNode; readonly uniqueName: string }): AttachCommand {
   const { node, uniqueName } = input;
+  const cookie = cookieValue(node.cookie);
   if (node.release !== undefined) {
-    return { command: input.docker, args: ['exec', '-it', '-e', `${ATTACH_SESSION_VARIABLE}=${uniqueName}`, input.container, releaseScript(node.release), 'remote'], env: {} };
+    // The cookie found in the container, which a vm.args of the release's own may have set instead of its environment.
+    return {
+      command: input.docker,
+      args: ['exec', '-it', '-e', `${ATTACH_SESSION_VARIABLE}=${uniqueName}`, ...(cookie === undefined ? [] : ['-e', 'RELEASE_COOKIE']), input.container, releaseScript(node.release), 'remote'],
+      env: cookie === undefined ? {} : { RELEASE_COOKIE: cookie },
+    };
   }
   const shell = remoteShellArgs(node.mode, ownName(node, uniqueName), node.node);
-  const cookie = cookieValue(node.cookie);
   if (cookie === undefined) return { command: input.docker, args: ['exec', '-it', input.container, 'iex', ...shell], env: {} };
   return {
     command: input.docker,
