@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
-import { attachingNodeName, containerAttachArgv, hostAttachArgv, terminalName, type AttachCommand } from '../core/node';
+import { attachingNodeName, containerAttachArgv, endRemoteShellArgv, hostAttachArgv, terminalName, type AttachCommand } from '../core/node';
 import { runsPhoenix } from '../core/serviceView';
 import { discoverContainerNode, waitForNode, type FoundNode } from '../docker/containerNode';
 import type { InspectedContainer } from '../docker/engine';
@@ -47,20 +47,12 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
     // Not revived after a reload: its environment holds the cookie, and its node would be another.
     isTransient: true,
   }, () => {
-    // docker exec does not hang up what it started: the shell's own VM would stay connected to the node.
-    // (A local shell's VM ends with its terminal's hang-up.)
+    // A local shell's VM ends with its terminal's hang-up; one started by docker exec does not.
     if (inContainer) {
-      void services.docker.exec(candidate.container.id, ['sh', '-c', END_REMOTE_SHELL, 'sh', uniqueName]).catch(() => undefined);
+      void services.docker.exec(candidate.container.id, endRemoteShellArgv(uniqueName)).catch(() => undefined);
     }
   });
 }
-
-/*
- * Ends the VM of a closed terminal's remote shell, found by its unique name ($1, passed as an
- * argument) in its command line (iex's node name) or environment (a release's `remote`), and
- * removes its private cookie folder. A fixed script: nothing is interpolated into it.
- */
-const END_REMOTE_SHELL = 'for d in /proc/[0-9]*; do p="${d#/proc/}"; if [ "$p" != "$$" ] && grep -q -- "$1" "$d/cmdline" "$d/environ" 2>/dev/null; then kill "$p"; fi; done; rm -rf "/tmp/$1"';
 
 /** The node from the tree item, else the only running one, else the user's choice. */
 async function chooseNode(services: Services, treeNode: unknown): Promise<Candidate | undefined> {

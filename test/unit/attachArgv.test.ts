@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { attachingNodeName, containerAttachArgv, discoverNode, hostAttachArgv, terminalName, type NodeDiscovery } from '../../src/core/node';
+import { attachingNodeName, containerAttachArgv, discoverNode, endRemoteShellArgv, hostAttachArgv, terminalName, type NodeDiscovery } from '../../src/core/node';
 import { LABELS } from '../../src/core/scaffold';
 
 type Found = NodeDiscovery & { kind: 'found' };
@@ -38,7 +40,7 @@ describe('containerAttachArgv', () => {
     const script = privateCookieScript(attach(node({})).args);
     assert.match(script, /umask 077; printf '%s' "\$PHOENIX_IEX_COOKIE" > "\$home\/\.erlang\.cookie"/);
     assert.match(script, /mkdir -m 700 "\$home"/);
-    assert.match(script, /HOME="\$home" exec "\$@"$/);
+    assert.match(script, /export HOME="\$home"\nexec "\$@"$/);
     assert.equal(privateCookieScript(attach(node({ cookie: { kind: 'value', value: NASTY_COOKIE } })).args), script);
   });
 
@@ -48,11 +50,19 @@ describe('containerAttachArgv', () => {
     const script = privateCookieScript(argv.args);
     // In place of iex: what the program sees.
     const program = ['sh', '-c', 'printf "%s|%s|%s" "$HOME" "$(cat "$HOME/.erlang.cookie")" "${PHOENIX_IEX_COOKIE-unset} "; stat -c %a "$HOME" "$HOME/.erlang.cookie" | tr "\\n" " "'];
+    const home = mkdtempSync(join(tmpdir(), 'attach home '));
     try {
-      const seen = execFileSync('sh', ['-c', script, 'sh', session, ...program], { env: { ...process.env, ...argv.env }, encoding: 'utf8' });
+      const env = { ...process.env, ...argv.env, HOME: home, TMPDIR: '/tmp' };
+      const seen = execFileSync('sh', ['-c', script, 'sh', session, ...program], { env, encoding: 'utf8' });
       assert.equal(seen, `/tmp/${session}|${NASTY_COOKIE}|unset 700 600 `);
+      // A version manager still finds its installs in the real home.
+      assert.equal(execFileSync('sh', ['-c', script, 'sh', `${session}0`, 'sh', '-c', 'printf %s "$ASDF_DATA_DIR"'], { env, encoding: 'utf8' }), `${home}/.asdf`);
+      // The user's own cookie file holds it already: the program runs in the real home, and no folder is made.
+      writeFileSync(join(home, '.erlang.cookie'), NASTY_COOKIE, { mode: 0o600 });
+      assert.equal(execFileSync('sh', ['-c', script, 'sh', `${session}1`, ...program], { env, encoding: 'utf8' }).split('|')[0], home);
+      assert.equal(existsSync(`/tmp/${session}1`), false);
     } finally {
-      rmSync(`/tmp/${session}`, { recursive: true, force: true });
+      for (const folder of [`/tmp/${session}`, `/tmp/${session}0`, home]) rmSync(folder, { recursive: true, force: true });
     }
   });
 
@@ -148,6 +158,35 @@ describe('hostAttachArgv', () => {
     assert.equal(host({ ...longNode, node: 'app@172.40.0.256' }), undefined);
     assert.equal(host(longNode, 'localhost'), undefined);
     assert.equal(host(longNode, ''), undefined);
+  });
+});
+
+describe('endRemoteShellArgv', () => {
+  it('ends the processes named after the session or marked with it, and only those, as sh really runs it', { skip: process.platform !== 'linux' }, async () => {
+    const session = attachingNodeName(randomBytes(4).toString('hex'));
+    const start = (args: string[], env: Record<string, string> = {}) => spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', '--', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const ended = (child: ReturnType<typeof spawn>) => new Promise<boolean>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve(true);
+      child.once('exit', () => { resolve(true); });
+      setTimeout(() => { resolve(false); }, 2000);
+    });
+    const named = start(['--hidden', '--sname', session]);
+    const marked = start([], { PHOENIX_IEX_SESSION: session });
+    // Inherits the private home, as an epmd started by the shell's VM would: not the shell.
+    const child = start([], { HOME: `/tmp/${session}` });
+    const other = start(['--sname', 'iex_0ther'], { PHOENIX_IEX_SESSION: 'iex_0ther' });
+    mkdirSync(`/tmp/${session}`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual([named, marked, child, other].map((started) => started.exitCode), [null, null, null, null], 'all four run before the cleanup');
+      const [command = '', ...args] = endRemoteShellArgv(session);
+      execFileSync(command, args);
+      assert.deepEqual(await Promise.all([named, marked, child, other].map(ended)), [true, true, false, false]);
+      assert.equal(existsSync(`/tmp/${session}`), false, 'the private cookie folder is removed');
+    } finally {
+      for (const started of [named, marked, child, other]) started.kill('SIGKILL');
+      rmSync(`/tmp/${session}`, { recursive: true, force: true });
+    }
   });
 });
 

@@ -20,18 +20,25 @@ const ATTACH_SESSION_VARIABLE = 'PHOENIX_IEX_SESSION';
 /*
  * Runs a program ("$@" after the session name $1) with the cookie in $HOME/.erlang.cookie, where
  * Erlang reads it when no --cookie is given: iex --cookie would put it on the VM's command line,
- * which every user of the machine can read. The private home is removed once the VM has read the
- * cookie (and by the terminal's cleanup). printf is the shell's builtin, so the cookie is on no
- * command line here either. A fixed script: nothing is interpolated into it.
+ * which every user of the machine can read. When the user's own cookie file holds it already (the
+ * dev container's entrypoint writes it there), the program runs as it is. Otherwise HOME points to
+ * a private folder for the VM, removed 30 s later, once the VM has read the cookie at its start
+ * (and by the terminal's cleanup); version managers keep finding their installs in the real home.
+ * `[` and printf are the shell's builtins, so the cookie is on no command line here either. A
+ * fixed script: nothing is interpolated into it.
  */
 const WITH_PRIVATE_COOKIE = [
   'set -eu',
-  'home="/tmp/$1"; shift',
+  'session="$1"; shift',
+  `if [ "$(cat "\${HOME:-}/.erlang.cookie" 2>/dev/null || true)" = "$${ATTACH_COOKIE_VARIABLE}" ]; then unset ${ATTACH_COOKIE_VARIABLE}; exec "$@"; fi`,
+  'home="${TMPDIR:-/tmp}/$session"',
   'mkdir -m 700 "$home"',
   `(umask 077; printf '%s' "$${ATTACH_COOKIE_VARIABLE}" > "$home/.erlang.cookie")`,
   `unset ${ATTACH_COOKIE_VARIABLE}`,
   '(trap "" HUP; sleep 30; rm -rf "$home") </dev/null >/dev/null 2>&1 &',
-  'HOME="$home" exec "$@"',
+  'export ASDF_DATA_DIR="${ASDF_DATA_DIR:-${HOME:-}/.asdf}" MISE_DATA_DIR="${MISE_DATA_DIR:-${HOME:-}/.local/share/mise}" MISE_CONFIG_DIR="${MISE_CONFIG_DIR:-${HOME:-}/.config/mise}"',
+  'export HOME="$home"',
+  'exec "$@"',
 ].join('\n');
 
 /**
@@ -82,6 +89,25 @@ export function hostAttachArgv(input: { readonly iex: string; readonly node: Fou
     args: ['-c', WITH_PRIVATE_COOKIE, 'sh', uniqueName, input.iex, ...remoteShellArgs('name', `${uniqueName}@${input.hostAddress}`, node.node)],
     env: { [ATTACH_COOKIE_VARIABLE]: cookie },
   };
+}
+
+/*
+ * Ends the VM of a closed terminal's remote shell, found by its unique name ($1) in its command
+ * line (iex's node name) or as the session mark in its environment (a release's `remote`), and
+ * removes its private cookie folder. A fixed script: nothing is interpolated into it.
+ */
+const END_REMOTE_SHELL = [
+  'for d in /proc/[0-9]*; do',
+  '  p="${d#/proc/}"',
+  '  [ "$p" = "$$" ] && continue',
+  `  if { grep -q -- "$1" "$d/cmdline" || grep -q -- "${ATTACH_SESSION_VARIABLE}=$1" "$d/environ"; } 2>/dev/null; then kill "$p"; fi`,
+  'done',
+  'rm -rf "${TMPDIR:-/tmp}/$1"',
+].join('\n');
+
+/** What runs in the container when an attached terminal closes: docker exec does not hang up what it started, so the shell's VM would stay connected to the node. */
+export function endRemoteShellArgv(uniqueName: string): string[] {
+  return ['sh', '-c', END_REMOTE_SHELL, 'sh', uniqueName];
 }
 
 /** A unique, valid node name part for the attaching shell, e.g. `iex_1f2e3d4c` from random hex digits. */
