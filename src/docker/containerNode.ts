@@ -21,6 +21,8 @@ export const LOG_LINES_IN_ERRORS = 20;
  * attached shell). A fixed script: nothing from the container or the user is put into it.
  */
 const BEAM_ARGS_SCRIPT = [
+  // Processes that end during the loop: their errors must not mix with the argv printed.
+  'exec 2>/dev/null',
   'best=""',
   'for d in /proc/[0-9]*; do',
   '  p="${d#/proc/}"',
