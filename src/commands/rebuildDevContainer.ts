@@ -17,7 +17,8 @@ export async function rebuildDevContainer(services: Services, node?: unknown): P
     { placeHolder: vscode.l10n.t('Rebuild the dev container of {0}', project.folder.name) },
   );
   if (picked === undefined) return;
-  const ready = await withLifecycleProgress(services, project, vscode.l10n.t('Rebuilding the dev container of {0}', project.folder.name), async (options) =>
+  const title = project.role === 'release' ? vscode.l10n.t('Rebuilding the release of {0}', project.folder.name) : vscode.l10n.t('Rebuilding the dev container of {0}', project.folder.name);
+  const ready = await withLifecycleProgress(services, project, title, async (options) =>
     rebuild(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

@@ -14,7 +14,7 @@ export async function restartDevContainer(services: Services, node?: unknown): P
   if (project === undefined) return;
   const service = serviceOfNode(node);
   const title = service === undefined
-    ? vscode.l10n.t('Restarting the dev container of {0}', project.folder.name)
+    ? project.role === 'release' ? vscode.l10n.t('Restarting the release of {0}', project.folder.name) : vscode.l10n.t('Restarting the dev container of {0}', project.folder.name)
     : vscode.l10n.t('Restarting {0} of {1}', service, project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
     restart(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]));

@@ -7,9 +7,9 @@ import type { Services } from './services';
 
 /**
  * "Phoenix: Run Release Locally": builds the release image and runs it through its own compose
- * project, beside the dev container, until its node and Phoenix's port answer. It builds every
- * time, which the layer cache makes cheap: the image holds the code, so an edit in lib/ or config/
- * must reach it even when the Dockerfile did not change.
+ * project, beside the dev container, until its node and Phoenix's port answer. Like every start of
+ * a release (see withLifecycleProgress), it builds every time, which the layer cache makes cheap:
+ * the image holds the code, so an edit in lib/ or config/ must reach it.
  */
 export async function runReleaseLocally(services: Services): Promise<void> {
   if (!vscode.workspace.isTrusted) {
@@ -28,6 +28,6 @@ export async function runReleaseLocally(services: Services): Promise<void> {
     return;
   }
   const ready = await withLifecycleProgress(services, release, vscode.l10n.t('Running the release of {0}', folder.name), async (options) =>
-    start(services.docker, await services.compose.cli(), release.compose, { ...options, build: 'always' }));
+    start(services.docker, await services.compose.cli(), release.compose, options));
   if (ready !== undefined) offerReadyActions(services, release, ready);
 }

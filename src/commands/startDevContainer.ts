@@ -36,7 +36,8 @@ export async function startDevContainer(services: Services, node?: unknown): Pro
     if (project?.hasComposeFile !== true) return;
   }
   const target = project.compose;
-  const ready = await withLifecycleProgress(services, project, vscode.l10n.t('Starting the dev container of {0}', project.folder.name), async (options) =>
+  const title = project.role === 'release' ? vscode.l10n.t('Starting the release of {0}', project.folder.name) : vscode.l10n.t('Starting the dev container of {0}', project.folder.name);
+  const ready = await withLifecycleProgress(services, project, title, async (options) =>
     start(services.docker, await services.compose.cli(), target, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

@@ -10,7 +10,7 @@ export async function stopDevContainer(services: Services, node?: unknown): Prom
   if (project === undefined) return;
   const service = serviceOfNode(node);
   const title = service === undefined
-    ? vscode.l10n.t('Stopping the dev container of {0}', project.folder.name)
+    ? project.role === 'release' ? vscode.l10n.t('Stopping the release of {0}', project.folder.name) : vscode.l10n.t('Stopping the dev container of {0}', project.folder.name)
     : vscode.l10n.t('Stopping {0} of {1}', service, project.folder.name);
   await withLifecycleProgress(services, project, title, async (options) =>
     stop(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]));

@@ -14,7 +14,7 @@ export async function tearDownDevContainer(services: Services, node?: unknown): 
   const keepVolumes = vscode.l10n.t('Remove Containers');
   const withVolumes = vscode.l10n.t('Remove Containers and Volumes…');
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Tear down the dev container of {0}?', project.folder.name),
+    project.role === 'release' ? vscode.l10n.t('Tear down the release of {0}?', project.folder.name) : vscode.l10n.t('Tear down the dev container of {0}?', project.folder.name),
     { modal: true, detail: vscode.l10n.t('Containers and networks of the compose project {0} are removed. Volumes, such as the database\'s data, are kept unless you also remove them.', project.composeProject) },
     keepVolumes,
     withVolumes,
@@ -31,6 +31,7 @@ export async function tearDownDevContainer(services: Services, node?: unknown): 
     if (confirmed !== confirm) return;
     removeVolumes = true;
   }
-  await withLifecycleProgress(services, project, vscode.l10n.t('Tearing down the dev container of {0}', project.folder.name), async (options) =>
+  const title = project.role === 'release' ? vscode.l10n.t('Tearing down the release of {0}', project.folder.name) : vscode.l10n.t('Tearing down the dev container of {0}', project.folder.name);
+  await withLifecycleProgress(services, project, title, async (options) =>
     tearDown(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
 }

@@ -54,6 +54,8 @@ export async function withLifecycleProgress<T>(
             signal: controller.signal,
             env: compose.env(),
             buildRecords: services.buildRecords,
+            // A release's image holds the code, so starting it builds (from the cache) every time.
+            build: project.role === 'release' ? 'always' : 'when-changed',
             readyTimeoutMs: vscode.workspace.getConfiguration('phoenix', project.folder).get<number>('readyTimeout', 300) * 1000,
             report: {
               stage: (next) => {
