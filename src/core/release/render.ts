@@ -379,7 +379,7 @@ function renderDockerignore(c: Context): string {
     '# Paths kept out of the Docker build context: faster builds, and no secrets or local build',
     '# output in the image.',
     '.git',
-    `/${c.folder}/`,
+    `/${escapeGitignore(c.folder)}/`,
     '**/.env',
     '**/.env.*',
     '.elixir_ls',

@@ -13,7 +13,7 @@ export function imageName(name: string, suffix: string): string {
   return `${image === '' ? 'phoenix' : image}-${suffix}`;
 }
 
-/** A path as a .gitignore pattern that matches it literally. */
+/** A path as a .gitignore (or .dockerignore) pattern that matches it literally. */
 export function escapeGitignore(path: string): string {
   return path.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ');
 }
