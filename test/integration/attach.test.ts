@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
@@ -7,20 +6,9 @@ import { DockerEngine, type InspectedContainer } from '../../src/docker/engine';
 import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { BENCH_IMAGE, docker, failureOf, requireDocker, scaffoldFixture, waitFor } from './support';
+import { BENCH_IMAGE, docker, failureOf, processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
 
 const NODE = 'hello_phoenix@hello-phoenix';
-
-/** The processes of this machine, the containers' included (Linux shares one process table), whose command line holds `secret`. */
-async function processesShowing(secret: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(secret)) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ')}`);
-  }
-  return found;
-}
-
 
 describe('Attach Remote IEx (real Docker engine)', function () {
   this.timeout(300_000);
@@ -82,7 +70,7 @@ describe('Attach Remote IEx (real Docker engine)', function () {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(terminal.exitStatus, undefined, 'the IEx shell is still running');
     assert.notEqual(await docker('exec', app.id, 'sh', '-c', 'grep -l -- "--rems[h]" /proc/[0-9]*/cmdline 2>/dev/null || true'), '', 'the remote shell runs in the container');
-    assert.deepEqual(await processesShowing(cookie), [], 'no command line on this machine or in the container holds the cookie');
+    assert.deepEqual(await processesWith(cookie), [], 'no command line on this machine or in the container holds the cookie');
   });
 
   it('shows the live terminal when attaching to the same node again', async () => {

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { docker, requireDocker, scaffoldFixture, waitFor } from './support';
+import { docker, processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
 
 /** A subnet of its own, so that the node's long name is fixed: hello_phoenix@172.40.0.2 (the host is .1). */
 const SUBNET = '172.40.0.0/24';
 const NODE = 'hello_phoenix@172.40.0.2';
-
-/** This machine's processes whose command line holds `text`, as "pid: command line"; only Erlang VMs with `vmsOnly`. */
-async function processesWith(text: string, vmsOnly = false): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    const program = cmdline.split('\0')[0] ?? '';
-    if (cmdline.includes(text) && (!vmsOnly || program.endsWith('/beam.smp'))) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ')}`);
-  }
-  return found;
-}
 
 describe('Attach Remote IEx from this machine (host mode, real Docker engine and iex)', function () {
   this.timeout(300_000);

@@ -1,7 +1,7 @@
 // Helpers shared by the integration suites: waiting, and driving the real Docker engine through
 // its CLI (argv arrays only) to set up the situations the extension must show.
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -26,6 +26,20 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
 export async function docker(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, { encoding: 'utf8' });
   return stdout.trim();
+}
+
+/**
+ * The processes of this machine, the containers' included (Linux shares one process table), whose
+ * command line holds `text`, as "pid: command line"; only Erlang VMs with `vmsOnly`.
+ */
+export async function processesWith(text: string, vmsOnly = false): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const program = cmdline.split('\0')[0] ?? '';
+    if (cmdline.includes(text) && (!vmsOnly || program.endsWith('/beam.smp'))) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ')}`);
+  }
+  return found;
 }
 
 /** The failure a lifecycle or attach call ended with; fails the test when it succeeded. */
