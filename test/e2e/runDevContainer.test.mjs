@@ -91,10 +91,13 @@ for (const { flavour, journey, listensEverywhere } of [
       }, { timeout: 60_000 });
       await workbench.typeInTerminal('node()');
       await workbench.typeInTerminal('File.exists?("/.dockerenv")');
+      // This machine has a /.dockerenv too: the host name is what tells the container (hello-phoenix) from it.
+      await workbench.typeInTerminal(':inet.gethostname()');
       const text = await eventually(async () => {
         const shown = await workbench.terminalText();
         assert.match(shown, /:"hello_phoenix@hello-phoenix"/);
         assert.match(shown, /File\.exists\?\("\/\.dockerenv"\)\s+true/);
+        assert.match(shown, /\{:ok, (?:~c"|')hello-phoenix["']\}/);
         return shown;
       });
       const cookie = readFileSync(join(workspace.folder, '.devcontainer', '.env'), 'utf8').match(/^ERLANG_COOKIE=(.*)$/m)?.[1];
