@@ -6,6 +6,7 @@ import {
   releaseFolders,
   releaseProjectFiles,
   renderReleaseImage,
+  type ReleaseInput,
 } from '../core/release';
 import { readProject, type Advice } from '../core/scaffold';
 import { readProjectFiles, writePlannedFiles, type Conflict, type ConflictChoice, type WriteOutcome } from './devContainerScaffold';
@@ -14,6 +15,20 @@ import { exists, readText } from './workspaceFiles';
 export interface ReleaseScaffoldResult extends WriteOutcome {
   readonly notes: string[];
   readonly advice: Advice[];
+}
+
+/** What the release scaffold reads from a project folder: the dev scaffold's files, the release's, and which folders exist. */
+export async function readReleaseInput(folder: vscode.WorkspaceFolder): Promise<ReleaseInput> {
+  const files = await readProjectFiles(folder.uri);
+  // What else to read depends on the project (its umbrella apps, what config.exs imports).
+  const { project } = readProject({ files, folderName: folder.name });
+  for (const path of new Set([...RELEASE_FILES, ...releaseProjectFiles(project, files['config/config.exs'])])) {
+    const text = await readText(vscode.Uri.joinPath(folder.uri, path));
+    if (text !== undefined) files[path] = text;
+  }
+  const folders: string[] = [];
+  for (const path of releaseFolders(project)) if (await exists(vscode.Uri.joinPath(folder.uri, path))) folders.push(path);
+  return { files, folderName: folder.name, folders };
 }
 
 /**
@@ -26,17 +41,7 @@ export async function scaffoldReleaseImage(
   settings: { readonly folder: string; readonly debian: string },
   resolveConflict: (conflict: Conflict) => Promise<ConflictChoice>,
 ): Promise<ReleaseScaffoldResult> {
-  const files = await readProjectFiles(folder.uri);
-  // What else to read depends on the project (its umbrella apps, what config.exs imports).
-  const { project: first } = readProject({ files, folderName: folder.name });
-  for (const path of new Set([...RELEASE_FILES, ...releaseProjectFiles(first, files['config/config.exs'])])) {
-    const text = await readText(vscode.Uri.joinPath(folder.uri, path));
-    if (text !== undefined) files[path] = text;
-  }
-  const folders: string[] = [];
-  for (const path of releaseFolders(first)) if (await exists(vscode.Uri.joinPath(folder.uri, path))) folders.push(path);
-
-  const reading = readReleaseProject({ files, folderName: folder.name, folders });
+  const reading = readReleaseProject(await readReleaseInput(folder));
   const rendered = renderReleaseImage(reading.project, {
     folder: settings.folder,
     ...(settings.debian.trim() !== '' && { debian: settings.debian.trim() }),

@@ -6,19 +6,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import {
-  RELEASE_FILES,
-  readReleaseProject,
-  releaseComposeProjectName,
-  releaseFolders,
-  releaseProjectFiles,
-  renderReleaseImage,
-  type ReleaseInput,
-  type RenderedReleaseImage,
-} from '../../src/core/release';
-import { PROJECT_FILES, parseEnvFile, planWrites, readProject, umbrellaAppFiles, type WritePlan } from '../../src/core/scaffold';
+import { readReleaseProject, releaseComposeProjectName, renderReleaseImage, type RenderedReleaseImage } from '../../src/core/release';
+import { parseEnvFile, planWrites, type WritePlan } from '../../src/core/scaffold';
 import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
 import { DockerEngine } from '../../src/docker/engine';
+import { readReleaseInput } from '../../src/ui/releaseScaffold';
 import { compose, docker, failureOf, requireDocker, tagImagesFor, waitFor } from './support';
 
 /** Its own compose project and image name: nobody else's containers or images are touched. */
@@ -28,27 +20,6 @@ const NODE = 'hello_phoenix@hello-phoenix-release';
 /** Runs its arguments as a program in a new pseudo-terminal, as VS Code's terminal runs a shell. */
 const PTY_SCRIPT = 'import pty, sys; pty.spawn(sys.argv[1:])';
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
-/** What the release command reads from a project folder: readProject's files, the release's, and which folders exist. */
-async function readReleaseInput(root: string, folderName: string): Promise<ReleaseInput> {
-  const files: Record<string, string> = {};
-  const read = async (paths: readonly string[]): Promise<void> => {
-    for (const path of paths) {
-      const text = await readFile(join(root, path), 'utf8').catch(() => undefined);
-      if (text !== undefined) files[path] = text;
-    }
-  };
-  await read(PROJECT_FILES);
-  const { project } = readProject({ files, folderName });
-  const { umbrella } = project;
-  if (umbrella) await read(umbrella.apps.flatMap((app) => umbrellaAppFiles(umbrella.appsPath, app)));
-  await read([...RELEASE_FILES, ...releaseProjectFiles(project, files['config/config.exs'])]);
-  const folders: string[] = [];
-  for (const path of releaseFolders(project)) {
-    if (await stat(join(root, path)).then(() => true, () => false)) folders.push(path);
-  }
-  return { files, folderName, folders };
-}
 
 /** A TCP port nothing listens on now: the release is never published on the suites' 4000. */
 function freePort(): Promise<number> {
@@ -71,7 +42,7 @@ describe('Release image (real Docker engine)', function () {
 
   /** Renders the release files from what the project holds now, as the Scaffold Release Image command does. */
   const renderNow = async (): Promise<{ rendered: RenderedReleaseImage; notes: string[]; plan: WritePlan[] }> => {
-    const reading = readReleaseProject(await readReleaseInput(root, folder.name));
+    const reading = readReleaseProject(await readReleaseInput(folder));
     const rendered = renderReleaseImage(reading.project, {
       folder: '.devcontainer',
       composeProject: releaseComposeProjectName(folder.name),
