@@ -113,7 +113,7 @@ export async function writePlannedFiles(root: vscode.Uri, files: readonly Render
 
 /** The project folder on disk: the scaffolds read and write only there, through Node's file system. */
 function projectPath(root: vscode.Uri): string {
-  if (root.scheme !== 'file') throw new Error(`${root.toString()} is not a folder on this machine's disk, where the dev container can bind-mount it.`);
+  if (root.scheme !== 'file') throw new Error(vscode.l10n.t("{0} is not a folder on this machine's disk, where the dev container can bind-mount it.", root.toString()));
   return root.fsPath;
 }
 
