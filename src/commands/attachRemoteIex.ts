@@ -158,7 +158,7 @@ function attachCommand(services: Services, candidate: Candidate, uniqueName: str
       void vscode.window.showWarningMessage(vscode.l10n.t('Attaching from this machine needs iex here, Linux, and a long-name node with an IP address (set "phoenix.fixedSubnet" and scaffold again). Attached inside the container instead.'));
     }
   }
-  return containerAttachArgv({ docker: containerCli, container: candidate.container.id, node: candidate.node, uniqueName });
+  return containerAttachArgv({ docker: containerCli, container: candidate.container.id, containerEnv: candidate.container.env, node: candidate.node, uniqueName });
 }
 
 function findOnPath(program: string): string | undefined {
