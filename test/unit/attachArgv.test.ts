@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { attachingNodeName, containerAttachArgv, discoverNode, endRemoteShellArgv, hostAttachArgv, terminalName, type NodeDiscovery } from '../../src/core/node';
+import { attachingNodeName, chooseAttachCommand, containerAttachArgv, discoverNode, endRemoteShellArgv, hostAttachArgv, terminalName, type AttachModeSetting, type NodeDiscovery } from '../../src/core/node';
 import { LABELS } from '../../src/core/scaffold';
 
 type Found = NodeDiscovery & { kind: 'found' };
@@ -135,13 +135,13 @@ describe('hostAttachArgv', () => {
   const longNode = node({ node: 'hello_phoenix@172.40.0.2', mode: 'name', cookie: { kind: 'value', value: NASTY_COOKIE } });
   const attachInContainer = containerAttachArgv({ docker: 'docker', container: 'proj-app-1', containerEnv: [], node: longNode, uniqueName: 'iex_1f2e' });
 
-  it('starts a local iex with a long name on the host\'s address, the cookie in a private home as in the container, distribution on loopback', () => {
+  it('starts a local iex with a long name on the host\'s address, the cookie in a private home as in the container, epmd and distribution on loopback', () => {
     const argv = host(longNode);
     assert.ok(argv);
     assert.deepEqual(argv, {
       command: '/bin/sh',
       args: ['-c', privateCookieScript(attachInContainer.args), 'sh', 'iex_1f2e', '/usr/bin/iex', ...LOOPBACK, '--hidden', '--name', 'iex_1f2e@172.40.0.1', '--remsh', 'hello_phoenix@172.40.0.2'],
-      env: { PHOENIX_IEX_COOKIE: NASTY_COOKIE },
+      env: { PHOENIX_IEX_COOKIE: NASTY_COOKIE, ERL_EPMD_ADDRESS: '127.0.0.1' },
     });
     assert.ok(!argv.args.some((arg) => arg.includes(NASTY_COOKIE)), 'the cookie is on no command line');
   });
@@ -167,6 +167,55 @@ describe('hostAttachArgv', () => {
     assert.equal(host({ ...longNode, node: 'app@172.40.0.256' }), undefined);
     assert.equal(host(longNode, 'localhost'), undefined);
     assert.equal(host(longNode, ''), undefined);
+  });
+});
+
+describe('chooseAttachCommand', () => {
+  // What a repository can put in its compose file: labels for a long name with an IP address.
+  const fromRepository = discoverNode({
+    labels: { [LABELS.nodeName]: 'hello_phoenix@172.40.0.2', [LABELS.nodeMode]: 'name' },
+    entrypoint: [],
+    cmd: ['sh', '/app/.devcontainer/entrypoint.sh'],
+    env: ['ERLANG_COOKIE=0123abcd'],
+    hostname: 'hello-phoenix',
+  });
+  if (fromRepository.kind !== 'found') assert.fail(fromRepository.advice);
+  const choose = (attachModeSetting: AttachModeSetting | undefined, local: { iex: string | undefined; address: string | undefined } = { iex: '/usr/bin/iex', address: '172.40.0.1' }) =>
+    chooseAttachCommand({ attachModeSetting, docker: 'docker', container: 'proj-app-1', containerEnv: ['ERLANG_COOKIE=0123abcd'], node: fromRepository, uniqueName: 'iex_1f2e', local });
+
+  it('attaches in the container unless the user\'s own settings choose host mode, whatever the node\'s name allows', () => {
+    const notByUser: (AttachModeSetting | undefined)[] = [
+      undefined,
+      {},
+      { globalValue: 'container' },
+      // Once "host when possible": the labels alone chose host mode.
+      { globalValue: 'auto' },
+      // A repository's .vscode/settings.json or a folder's settings.
+      { workspaceValue: 'host' },
+      { workspaceFolderValue: 'host' },
+      { globalValue: 'auto', workspaceValue: 'host', workspaceFolderValue: 'host' },
+      { globalValue: 'HOST' },
+    ];
+    for (const setting of notByUser) {
+      const choice = choose(setting);
+      assert.equal(choice.place, 'container', JSON.stringify(setting));
+      assert.equal(choice.hostImpossible, false);
+      assert.equal(choice.command.command, 'docker');
+    }
+  });
+
+  it('attaches from this machine when the user\'s settings say host, even when a workspace says otherwise', () => {
+    const choice = choose({ globalValue: 'host', workspaceValue: 'container' });
+    assert.equal(choice.place, 'host');
+    assert.equal(choice.command.command, '/bin/sh');
+    assert.equal(choice.command.env['ERL_EPMD_ADDRESS'], '127.0.0.1');
+  });
+
+  it('falls back to the container, and says so, when host mode cannot work here', () => {
+    for (const local of [{ iex: undefined, address: '172.40.0.1' }, { iex: '/usr/bin/iex', address: undefined }]) {
+      const choice = choose({ globalValue: 'host' }, local);
+      assert.deepEqual([choice.place, choice.hostImpossible, choice.command.command], ['container', true, 'docker']);
+    }
   });
 });
 

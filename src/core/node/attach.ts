@@ -16,6 +16,60 @@ export interface AttachCommand extends Argv {
 /** Marks the processes of one attached shell (a release's `remote` names its own node), so that they can be ended. */
 const ATTACH_SESSION_VARIABLE = 'PHOENIX_IEX_SESSION';
 
+/** Where Attach Remote IEx runs the shell: `docker exec` into the container, or iex on this machine. */
+export type AttachPlace = 'container' | 'host';
+
+/** `phoenix.attachMode` as VS Code's `inspect()` reports it, by where it is set. */
+export interface AttachModeSetting {
+  readonly globalValue?: unknown;
+  readonly workspaceValue?: unknown;
+  readonly workspaceFolderValue?: unknown;
+}
+
+/**
+ * Where the shell runs, from `phoenix.attachMode`. Only the
+ * user's own settings count: in host mode the container's node becomes a distribution peer of a VM
+ * on this machine and can run any code there, so nothing a repository holds (workspace or folder
+ * settings, labels or names found in its container) may choose it. `auto`, which once chose host
+ * mode when the node's name allowed it, attaches in the container.
+ */
+export function attachPlace(attachModeSetting: AttachModeSetting | undefined): AttachPlace {
+  return attachModeSetting?.globalValue === 'host' ? 'host' : 'container';
+}
+
+export interface AttachChoice {
+  readonly command: AttachCommand;
+  readonly place: AttachPlace;
+  /** The user chose host mode, but it cannot work here: the shell runs in the container instead. */
+  readonly hostImpossible: boolean;
+}
+
+/**
+ * The shell's command: in the container, or on this machine when the user's own settings ask for
+ * it and it can work (`local` holds this machine's iex and its address on the container's
+ * network, undefined when either is missing or this is not Linux).
+ */
+export function chooseAttachCommand(input: {
+  readonly attachModeSetting: AttachModeSetting | undefined;
+  readonly docker: string;
+  readonly container: string;
+  readonly containerEnv: readonly string[];
+  readonly node: FoundNode;
+  readonly uniqueName: string;
+  readonly local: { readonly iex: string | undefined; readonly address: string | undefined };
+}): AttachChoice {
+  const { node, uniqueName, local } = input;
+  if (attachPlace(input.attachModeSetting) === 'host') {
+    const host = local.iex === undefined || local.address === undefined ? undefined : hostAttachArgv({ iex: local.iex, node, hostAddress: local.address, uniqueName });
+    if (host !== undefined) return { command: host, place: 'host', hostImpossible: false };
+  }
+  return {
+    command: containerAttachArgv({ docker: input.docker, container: input.container, containerEnv: input.containerEnv, node, uniqueName }),
+    place: 'container',
+    hostImpossible: attachPlace(input.attachModeSetting) === 'host',
+  };
+}
+
 /**
  * A remote IEx shell started inside the node's container, which works wherever Docker runs
  * (container IPs are unreachable from a Docker Desktop host): `docker exec -it <container> iex
@@ -52,9 +106,10 @@ export function containerAttachArgv(input: { readonly docker: string; readonly c
 /**
  * A remote IEx shell started on this machine, reaching the node at its container's IP address:
  * `iex --name <unique>@<hostAddress> --remsh <node>` under `sh`, the cookie in a private
- * ~/.erlang.cookie as in the container. Undefined when that is impossible: a short-name node
- * (short and long names cannot connect), a host part that is not an IPv4 address, or a cookie
- * that only a file in the container holds.
+ * ~/.erlang.cookie as in the container. An epmd that its VM starts listens on loopback only
+ * (ERL_EPMD_ADDRESS). Undefined when that is impossible: a short-name node (short and long names
+ * cannot connect), a host part that is not an IPv4 address, or a cookie that only a file in the
+ * container holds.
  */
 export function hostAttachArgv(input: { readonly iex: string; readonly node: FoundNode; readonly hostAddress: string; readonly uniqueName: string }): AttachCommand | undefined {
   const { node, uniqueName } = input;
@@ -64,7 +119,7 @@ export function hostAttachArgv(input: { readonly iex: string; readonly node: Fou
   return {
     command: '/bin/sh',
     args: privateCookieShellArgs(uniqueName, [input.iex, ...remoteShellArgs('name', `${uniqueName}@${input.hostAddress}`, node.node)]),
-    env: { [PRIVATE_COOKIE_VARIABLE]: cookie },
+    env: { [PRIVATE_COOKIE_VARIABLE]: cookie, ERL_EPMD_ADDRESS: '127.0.0.1' },
   };
 }
 
