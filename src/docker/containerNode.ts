@@ -67,7 +67,7 @@ export async function discoverContainerNode(engine: DockerEngine, container: Ins
   if (!container.running) return discovery;
   if (discovery.kind === 'found' && discovery.release !== undefined && discovery.cookie.kind === 'unknown') {
     const cookieFile = `${discovery.release.root.replace(/\/+$/, '')}/releases/COOKIE`;
-    const read = await engine.exec(container.id, ['sh', '-c', READ_COOKIE_FILE_SCRIPT, 'sh', cookieFile], { timeoutMs: DISCOVERY_EXEC_TIMEOUT_MS, maxOutputBytes: COOKIE_FILE_MAX_BYTES }).catch(() => undefined);
+    const read = await engine.exec(container.id, ['sh', '-c', READ_COOKIE_FILE_SCRIPT, 'sh', cookieFile], { timeoutMs: DISCOVERY_EXEC_TIMEOUT_MS }).catch(() => undefined);
     if (read?.exitCode === 0) {
       facts = { ...facts, releaseCookie: read.output };
       discovery = discoverNode(facts);

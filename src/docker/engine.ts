@@ -171,9 +171,9 @@ export class DockerEngine {
   /**
    * Runs a program in a running container (argv, no shell) and returns its exit code and output.
    * `env` reaches the program only, never the engine's event log the way a command line does.
-   * Output past `maxOutputBytes` ends the wait (the exit code is then most likely undefined); after
-   * `timeoutMs` it fails with an ExecTimeoutError. Neither stops the program in the container, so
-   * give it bounds of its own when it may block.
+   * Output past EXEC_OUTPUT_MAX_BYTES ends the wait (the exit code is then most likely undefined);
+   * after `timeoutMs` it fails with an ExecTimeoutError. Neither stops the program in the
+   * container, so give it bounds of its own when it may block.
    */
   async exec(id: string, argv: readonly string[], options: ExecOptions = {}): Promise<{ exitCode: number | undefined; output: string }> {
     const client = await this.connect();
@@ -186,7 +186,6 @@ export class DockerEngine {
     const stream = await exec.start({ hijack: true, stdin: false });
     const chunks: Buffer[] = [];
     let size = 0;
-    const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_EXEC_OUTPUT_BYTES;
     const signal = options.signal;
     let abort: (() => void) | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -206,10 +205,10 @@ export class DockerEngine {
           }, timeoutMs);
         }
         stream.on('data', (chunk: Buffer) => {
-          if (size >= maxOutputBytes) return;
-          chunks.push(chunk.subarray(0, maxOutputBytes - size));
+          if (size >= EXEC_OUTPUT_MAX_BYTES) return;
+          chunks.push(chunk.subarray(0, EXEC_OUTPUT_MAX_BYTES - size));
           size += chunk.byteLength;
-          if (size < maxOutputBytes) return;
+          if (size < EXEC_OUTPUT_MAX_BYTES) return;
           stream.destroy();
           resolve();
         });
@@ -260,14 +259,13 @@ export class DockerEngine {
   }
 }
 
-const DEFAULT_EXEC_OUTPUT_BYTES = 1024 * 1024;
+/** How much of a program's output stream (stdout and stderr, with the engine's frame headers) exec keeps. */
+const EXEC_OUTPUT_MAX_BYTES = 1024 * 1024;
 
 export interface ExecOptions {
   readonly env?: readonly string[];
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
-  /** How much output to keep at most; 1 MiB unless given. */
-  readonly maxOutputBytes?: number;
 }
 
 /** A program run in a container did not finish in time. */

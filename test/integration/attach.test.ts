@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
-import { DockerEngine, type InspectedContainer } from '../../src/docker/engine';
+import { DockerEngine, ExecTimeoutError, type InspectedContainer } from '../../src/docker/engine';
 import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
@@ -209,6 +209,22 @@ describe('Attach Remote IEx (real Docker engine)', function () {
       // Nothing was left blocked on the FIFO in the container.
       // "[r]eleases" so that the grep's own command line does not match.
       assert.equal(await docker('exec', id, 'sh', '-c', 'grep -l "[r]eleases/COOKIE" /proc/[0-9]*/cmdline 2>/dev/null || true'), '');
+    } finally {
+      await docker('rm', '-f', name);
+    }
+  });
+
+  it('bounds how long a program in the container is waited for, and how much of its output is kept', async () => {
+    const name = `exec-bounds-${Date.now()}`;
+    const id = await docker('run', '-d', '--rm', '--name', name, BENCH_IMAGE, 'sleep', '300');
+    try {
+      let started = Date.now();
+      await assert.rejects(engine.exec(id, ['sleep', '60'], { timeoutMs: 1000 }), ExecTimeoutError);
+      assert.ok(Date.now() - started < 10_000, 'gave up after about a second');
+      started = Date.now();
+      const endless = await engine.exec(id, ['yes']);
+      assert.ok(endless.output.length > 0 && endless.output.length <= 1024 * 1024, `kept ${endless.output.length} characters`);
+      assert.ok(Date.now() - started < 20_000);
     } finally {
       await docker('rm', '-f', name);
     }

@@ -27,11 +27,11 @@ export interface AttachModeSetting {
 }
 
 /**
- * Where the shell runs, from `phoenix.attachMode`. Only the
- * user's own settings count: in host mode the container's node becomes a distribution peer of a VM
- * on this machine and can run any code there, so nothing a repository holds (workspace or folder
- * settings, labels or names found in its container) may choose it. `auto`, which once chose host
- * mode when the node's name allowed it, attaches in the container.
+ * Where the shell runs, from `phoenix.attachMode`. Only the user's own settings count: in host
+ * mode the container's node becomes a distribution peer of a VM on this machine and can run any
+ * code there, so nothing a repository holds (workspace or folder settings, labels or names found
+ * in its container) may choose it. `auto`, which once chose host mode when the node's name
+ * allowed it, attaches in the container.
  */
 export function attachPlace(attachModeSetting: AttachModeSetting | undefined): AttachPlace {
   return attachModeSetting?.globalValue === 'host' ? 'host' : 'container';
