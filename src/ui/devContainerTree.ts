@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseComposeConfig } from '../core/compose';
+import { readComposeServices } from '../core/composeYaml';
 import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
 import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
@@ -252,12 +252,13 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     const texts = await Promise.all(project.compose.files.map((file) => readText(vscode.Uri.file(file))));
     return texts.flatMap((text, index) => {
       if (text === undefined) return [];
-      try {
-        return parseComposeConfig(text).map((service) => service.name);
-      } catch (error) {
-        this.log.debug(`${project.compose.files[index] ?? ''}: no services read (${String(error)})`);
-        return [];
-      }
+      const read = readComposeServices(text);
+      if ('services' in read) return Object.keys(read.services);
+      const file = project.compose.files[index] ?? '';
+      // Only the size is worth a warning: compose itself says what is wrong with a file it cannot read.
+      if (read.error === 'too-large') this.log.warn(`${file} was not read, so its services without a container are not listed: ${read.detail}`);
+      else this.log.debug(`${file}: no services read (${read.error === 'yaml' ? read.detail : 'no "services:" section'})`);
+      return [];
     });
   }
 

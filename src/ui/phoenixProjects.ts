@@ -87,7 +87,7 @@ export class PhoenixProjects implements vscode.Disposable {
     const devContainerDir = vscode.Uri.joinPath(folder.uri, devContainerFolder(setting) ?? DEFAULT_FOLDER);
     const hasOwnComposeFile = await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE));
     const adopted = !hasOwnComposeFile && (await exists(vscode.Uri.joinPath(devContainerDir, OVERRIDE_FILE)));
-    const rootCompose = adopted ? await readAdoptedCompose(folder.uri) : undefined;
+    const rootCompose = adopted ? await readAdoptedCompose(folder.uri, this.log) : undefined;
     const composeProject = rootCompose
       ? adoptedComposeProjectName(await readText(vscode.Uri.joinPath(folder.uri, '.env')), rootCompose.name, basename(folder.uri.fsPath))
       : await generatedProjectName(folder.uri, devContainerDir);
@@ -139,14 +139,15 @@ async function generatedProjectName(root: vscode.Uri, devContainerDir: vscode.Ur
 }
 
 /** The root compose file a dev container adopted, and its top-level `name:` (compose names the project after it). */
-async function readAdoptedCompose(root: vscode.Uri): Promise<{ file: string; name: string | undefined }> {
+async function readAdoptedCompose(root: vscode.Uri, log: vscode.LogOutputChannel): Promise<{ file: string; name: string | undefined }> {
   for (const file of ROOT_COMPOSE_FILES) {
     const text = await readText(vscode.Uri.joinPath(root, file));
     if (text === undefined) continue;
     try {
       return { file, name: readRootCompose(text).name };
-    } catch {
+    } catch (error) {
       // An unreadable file has no name; compose will say what is wrong with it when it runs.
+      log.warn(`${file} was not read for the compose project's name (${error instanceof Error ? error.message : String(error)}), so the project is named from .env or the folder.`);
       return { file, name: undefined };
     }
   }

@@ -37,7 +37,8 @@ export function planWrites(files: readonly RenderedFile[], existing: Readonly<Re
   });
 }
 
-const ENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
+/** `KEY=`; the value after it is trimmed by hand, as `(.*?)\s*$` would rescan a long run of spaces from each of its positions. */
+const ENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/;
 
 /** The KEY=value pairs of a .env file (quotes removed, comments skipped). */
 export function parseEnvFile(text: string): Record<string, string> {
@@ -45,7 +46,10 @@ export function parseEnvFile(text: string): Record<string, string> {
   for (const line of text.split(/\r?\n/)) {
     const match = ENV_LINE.exec(line);
     if (match?.[1] === undefined || line.trimStart().startsWith('#')) continue;
-    values[match[1]] = (match[2] ?? '').replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
+    const value = line.slice(match[0].length).trim();
+    // A line break inside the value (a lone CR) makes the line no assignment.
+    if (/[\r\u2028\u2029]/.test(value)) continue;
+    values[match[1]] = value.replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
   }
   return values;
 }
@@ -123,7 +127,7 @@ interface GitignoreRule {
 }
 
 function compileGitignoreLine(line: string): GitignoreRule | undefined {
-  let pattern = line.replace(/(?<!\\)\s+$/, '');
+  let pattern = withoutTrailingSpaces(line);
   if (pattern === '' || pattern.startsWith('#')) return undefined;
   const negated = pattern.startsWith('!');
   if (negated) pattern = pattern.slice(1);
@@ -143,7 +147,8 @@ function compileGitignoreLine(line: string): GitignoreRule | undefined {
       body += '.*';
       i += 1;
     } else if (char === '*') {
-      body += '[^/]*';
+      // A run of stars is one star; in the regex, each would multiply the ways to split a name.
+      if (!body.endsWith('[^/]*')) body += '[^/]*';
     } else if (char === '?') {
       body += '[^/]';
     } else if (char === '[' && pattern.indexOf(']', i + 2) > 0) {
@@ -158,6 +163,13 @@ function compileGitignoreLine(line: string): GitignoreRule | undefined {
     }
   }
   return { negated, directoryOnly, regex: new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`) };
+}
+
+/** The line without trailing whitespace, unless escaped with a backslash (`foo\ ` keeps its space). */
+function withoutTrailingSpaces(line: string): string {
+  let end = line.length;
+  while (end > 0 && /\s/.test(line.charAt(end - 1))) end--;
+  return end < line.length && line.charAt(end - 1) === '\\' ? line.slice(0, end + 1) : line.slice(0, end);
 }
 
 function escapeRegExp(text: string): string {
