@@ -126,7 +126,14 @@ interface GitignoreRule {
   readonly regex: RegExp;
 }
 
+/**
+ * Longer lines are left out: no rule that long is about the short paths the scaffold adds, and
+ * the regular expression of one past about 32K characters does not even compile.
+ */
+const MAX_RULE_LENGTH = 4096;
+
 function compileGitignoreLine(line: string): GitignoreRule | undefined {
+  if (line.length > MAX_RULE_LENGTH) return undefined;
   let pattern = withoutTrailingSpaces(line);
   if (pattern === '' || pattern.startsWith('#')) return undefined;
   const negated = pattern.startsWith('!');
