@@ -11,9 +11,9 @@ export type ComposeServices =
 
 /**
  * The longest compose text that is parsed (UTF-16 units): far beyond any compose file a person
- * writes, and parsed within a fraction of a second, so a stray huge file never stalls the host.
+ * writes. A valid one this long is parsed in a few tenths of a second, and garbage in about one.
  */
-export const MAX_COMPOSE_YAML_LENGTH = 512 * 1024;
+export const MAX_COMPOSE_YAML_LENGTH = 256 * 1024;
 
 export function readComposeServices(text: string): ComposeServices {
   if (text.length > MAX_COMPOSE_YAML_LENGTH) {
@@ -29,42 +29,61 @@ export function readComposeServices(text: string): ComposeServices {
   return { services: document['services'], name: typeof document['name'] === 'string' ? document['name'] : undefined };
 }
 
-/** Parses one YAML document as `yaml.parse` does, throwing its first error. */
+/** Parses one YAML document as `yaml.parse` does, throwing its first error, in time linear in the text. */
 function parseYaml(text: string): unknown {
   // Loaded on first use (from a file of its own in the bundle), so activation never pays for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yaml = require('yaml') as typeof Yaml;
   const lineCounter = new yaml.LineCounter();
-  // The library's own duplicate-key check compares each key with every earlier key of its map,
-  // which is quadratic in the keys of a map: firstDuplicateKey does it with a set instead.
+  const at = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `at line ${line}, column ${col}`;
+  };
   // Merge keys (`<<: *defaults`) are how compose files commonly share settings between services.
-  const document = yaml.parseDocument(text, { merge: true, uniqueKeys: false, lineCounter });
+  // Duplicate keys are found by keyFault instead of the library's `uniqueKeys`.
+  const document = withoutStackTraces(() => yaml.parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false, lineCounter }));
   const [error] = document.errors;
-  if (error !== undefined) throw error;
-  const duplicate = firstDuplicateKey(yaml, document.contents);
-  if (duplicate !== undefined) {
-    const at = lineCounter.linePos(duplicate.range?.[0] ?? 0);
-    throw new Error(`Map keys must be unique at line ${at.line}, column ${at.col}`);
-  }
+  if (error !== undefined) throw new Error(`${error.message} ${at(error.pos[0])}`);
+  const fault = keyFault(yaml, document.contents);
+  if (fault !== undefined) throw new Error(`${fault.problem} ${at(fault.offset)}`);
   return document.toJS();
 }
 
 /**
- * The first key that repeats an earlier scalar key of its map (what the library's `uniqueKeys`
- * rejects), in one pass over the nodes with a stack of its own, so deep nesting cannot overflow.
+ * Runs `parse` without capturing stack traces: the parser makes an Error for each fault it
+ * finds, garbage has one every few characters, and their stacks made it three times slower.
  */
-function firstDuplicateKey(yaml: typeof Yaml, root: unknown): Yaml.Scalar | undefined {
+function withoutStackTraces<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * The first key no compose file has, in one pass over the nodes with a stack of its own (so deep
+ * nesting cannot overflow the call stack): a key that repeats one of its map (the library's
+ * `uniqueKeys` compares each key with all the earlier ones, quadratic in the keys of a map), or
+ * a map, list or alias as a key (made a property name, it is stringified, in time exponential in
+ * its nesting).
+ */
+function keyFault(yaml: typeof Yaml, root: unknown): { problem: string; offset: number } | undefined {
   const pending: unknown[] = [root];
   while (pending.length > 0) {
     const node = pending.pop();
     if (yaml.isMap(node)) {
       const seen = new Set<unknown>();
-      for (const pair of node.items) {
-        if (yaml.isScalar(pair.key)) {
-          if (seen.has(pair.key.value)) return pair.key;
-          seen.add(pair.key.value);
+      for (const { key, value } of node.items) {
+        if (yaml.isScalar(key)) {
+          if (seen.has(key.value)) return { problem: 'Map keys must be unique', offset: key.range?.[0] ?? 0 };
+          seen.add(key.value);
+        } else if (key !== null) {
+          return { problem: 'A key must be a plain value, not a map, list or alias', offset: yaml.isNode(key) ? key.range?.[0] ?? 0 : 0 };
         }
-        pending.push(pair.key, pair.value);
+        pending.push(value);
       }
     } else if (yaml.isSeq(node)) {
       for (const item of node.items) pending.push(item);

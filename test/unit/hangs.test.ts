@@ -1,15 +1,15 @@
 // Inputs that froze the extension host (a loop that never ended, or quadratic and worse work),
-// each run in a worker with a time bound, so a regression fails the suite instead of hanging it.
+// each run in a child process with a time bound, so a regression fails the suite instead of hanging it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ComposeFailure } from '../../src/core/compose';
 import type { ComposeServices } from '../../src/core/composeYaml';
 import type { ReleaseReading } from '../../src/core/release/project';
 import type { PinnedVersions, ReleaseDockerfileVersions } from '../../src/core/scaffold/versions';
-import type { ProjectReading } from '../../src/core/scaffold';
+import type { ProjectReading, TextEdit } from '../../src/core/scaffold';
 import { compiled, runBounded } from './support/bounded';
 
-/** Calls `name` of a source module's compiled code in a worker; fails when the call takes `boundMs` or more. */
+/** Calls `name` of a source module's compiled code in a child process; fails when the call takes `boundMs` or more. */
 async function within<T>(boundMs: number, source: string, name: string, ...args: unknown[]): Promise<T> {
   const { value, ms } = await runBounded<T>({ modulePath: compiled(source), name, args }, { deadlineMs: boundMs + 10_000 });
   assert.ok(ms < boundMs, `${name} took ${Math.round(ms)} ms, more than ${boundMs} ms`);
@@ -35,14 +35,29 @@ describe('edits of a project file that starts with a newline', () => {
   });
 });
 
+describe('makeEdit on repetitive text', () => {
+  // Finding whether the span occurs once took indexOf time proportional to the text's length times the span's.
+  it('decides in linear time that an 8K span around the only "b" of 1M characters is unique', async () => {
+    const text = `${'a'.repeat(1_000_000)}b${'a'.repeat(8000)}`;
+    const edit = await within<TextEdit>(500, 'src/core/scaffold/elixirConfig', 'makeEdit', 'f', text, 1_000_000 - 4000, 1_000_000 + 4001, 'x');
+    assert.equal(edit.find.length, 8001);
+  });
+});
+
 describe('compose YAML', () => {
   const environment = (count: number): string => Array.from({ length: count }, (_, i) => `      SETTING_${i}: value\n`).join('');
 
   // The yaml package's own duplicate-key check compares each key with all the earlier keys of its map.
-  it('reads 45,000 services (430 KB) in linear time', async () => {
-    const text = `services:\n${Array.from({ length: 45_000 }, (_, i) => `  s${i}:\n`).join('')}`;
-    const read = await within<ComposeServices>(3000, 'src/core/composeYaml', 'readComposeServices', text);
-    assert.equal('services' in read ? Object.keys(read.services).length : read, 45_000);
+  it('reads 25,000 services (240 KB) in linear time', async () => {
+    const text = `services:\n${Array.from({ length: 25_000 }, (_, i) => `  s${i}:\n`).join('')}`;
+    const read = await within<ComposeServices>(2000, 'src/core/composeYaml', 'readComposeServices', text);
+    assert.equal('services' in read ? Object.keys(read.services).length : read, 25_000);
+  });
+
+  // The library turns a key that is a map into a property name by stringifying it, at every level of nesting.
+  it('refuses keys that are maps, nested 500 deep, at once', async () => {
+    const read = await within<ComposeServices>(1000, 'src/core/composeYaml', 'readComposeServices', '? '.repeat(500));
+    assert.deepEqual(read, { error: 'yaml', detail: 'A key must be a plain value, not a map, list or alias at line 1, column 3' });
   });
 
   it('still refuses a duplicate key, and says where it is', async () => {
@@ -53,7 +68,7 @@ describe('compose YAML', () => {
   it('does not parse a text past the size limit, and says so', async () => {
     const text = `services:\n  app:\n    environment:\n${environment(30_000)}`;
     const read = await within<ComposeServices>(100, 'src/core/composeYaml', 'readComposeServices', text);
-    assert.deepEqual(read, { error: 'too-large', detail: `it is ${Math.ceil(text.length / 1024)} KB, more than the 512 KB a compose file is read up to` });
+    assert.deepEqual(read, { error: 'too-large', detail: `it is ${Math.ceil(text.length / 1024)} KB, more than the 256 KB a compose file is read up to` });
   });
 });
 
@@ -114,8 +129,9 @@ describe('other readers of project and container text, on crafted input', () => 
     assert.equal(values['KEY']?.length, 100_002);
   });
 
-  it('mergeGitignore with a line of many stars, and one with a long run of spaces', async () => {
-    await within<string>(1000, 'src/core/scaffold/files', 'mergeGitignore', `${'*'.repeat(40)}x\nx${' '.repeat(100_000)}y\n`, ['/.devcontainer/.env']);
+  it('mergeGitignore with lines of many stars and folder wildcards, and one with a long run of spaces', async () => {
+    const gitignore = `${'*'.repeat(40)}x\n/${'**/'.repeat(1400)}doc/\nx${' '.repeat(100_000)}y\n`;
+    await within<string>(1000, 'src/core/scaffold/files', 'mergeGitignore', gitignore, ['/.devcontainer/.env']);
   });
 
   it('the release scaffold with a Dockerfile and config.exs of many blank lines and spaces', async () => {

@@ -162,7 +162,27 @@ export function makeEdit(file: string, original: string, start: number, end: num
   return { file, find, replace: original.slice(from, start) + replacement };
 }
 
+/**
+ * Whether `part` occurs exactly once in `text`, by Knuth-Morris-Pratt: linear in their lengths,
+ * where indexOf takes time proportional to their product on repetitive text.
+ */
 function occursOnce(text: string, part: string): boolean {
-  const first = text.indexOf(part);
-  return first >= 0 && text.indexOf(part, first + 1) < 0;
+  if (part === '') return text === '';
+  // fallback[i]: the length of the longest proper prefix of part[0..i] that is also its suffix.
+  const fallback = new Int32Array(part.length);
+  for (let i = 1, k = 0; i < part.length; i++) {
+    while (k > 0 && part.charCodeAt(i) !== part.charCodeAt(k)) k = fallback[k - 1] ?? 0;
+    if (part.charCodeAt(i) === part.charCodeAt(k)) k++;
+    fallback[i] = k;
+  }
+  let found = 0;
+  for (let i = 0, k = 0; i < text.length; i++) {
+    while (k > 0 && text.charCodeAt(i) !== part.charCodeAt(k)) k = fallback[k - 1] ?? 0;
+    if (text.charCodeAt(i) === part.charCodeAt(k)) k++;
+    if (k === part.length) {
+      if (++found > 1) return false;
+      k = fallback[k - 1] ?? 0;
+    }
+  }
+  return found === 1;
 }

@@ -123,17 +123,25 @@ export function mergeGitignore(existingText: string | undefined, lines: readonly
 interface GitignoreRule {
   readonly negated: boolean;
   readonly directoryOnly: boolean;
-  readonly regex: RegExp;
+  readonly pattern: readonly GlobPart[];
 }
 
 /**
- * Longer lines are left out: no rule that long is about the short paths the scaffold adds, and
- * the regular expression of one past about 32K characters does not even compile.
+ * A piece of a gitignore pattern. Patterns are matched by globMatches rather than as regular
+ * expressions: a pattern such as `**\/**\/…` or `*a*a*…` makes a backtracking regex take
+ * exponential time, and the .gitignore is the project's.
  */
-const MAX_RULE_LENGTH = 4096;
+type GlobPart =
+  /** One character: a literal, `?` or a `[...]` class. */
+  | { readonly kind: 'char'; readonly matches: (char: string) => boolean }
+  /** `*`: any characters but `/`. */
+  | { readonly kind: 'star' }
+  /** `**\/`: any folders, or none. */
+  | { readonly kind: 'folders' }
+  /** A final `/**`: everything inside. */
+  | { readonly kind: 'everything' };
 
 function compileGitignoreLine(line: string): GitignoreRule | undefined {
-  if (line.length > MAX_RULE_LENGTH) return undefined;
   let pattern = withoutTrailingSpaces(line);
   if (pattern === '' || pattern.startsWith('#')) return undefined;
   const negated = pattern.startsWith('!');
@@ -142,34 +150,40 @@ function compileGitignoreLine(line: string): GitignoreRule | undefined {
   const directoryOnly = pattern.endsWith('/');
   if (directoryOnly) pattern = pattern.slice(0, -1);
   // A slash anywhere but at the end anchors the pattern to the .gitignore's folder.
-  const anchored = pattern.includes('/');
+  const parts: GlobPart[] = pattern.includes('/') ? [] : [{ kind: 'folders' }];
   pattern = pattern.replace(/^\//, '');
-  let body = '';
+  const literal = (expected: string): GlobPart => ({ kind: 'char', matches: (char) => char === expected });
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern.charAt(i);
     if (pattern.startsWith('**/', i) && (i === 0 || pattern[i - 1] === '/')) {
-      body += '(?:.*/)?';
+      parts.push({ kind: 'folders' });
       i += 2;
     } else if (pattern.startsWith('**', i) && i + 2 === pattern.length && pattern[i - 1] === '/') {
-      body += '.*';
+      parts.push({ kind: 'everything' });
       i += 1;
     } else if (char === '*') {
-      // A run of stars is one star; in the regex, each would multiply the ways to split a name.
-      if (!body.endsWith('[^/]*')) body += '[^/]*';
+      parts.push({ kind: 'star' });
     } else if (char === '?') {
-      body += '[^/]';
+      parts.push({ kind: 'char', matches: (candidate) => candidate !== '/' });
     } else if (char === '[' && pattern.indexOf(']', i + 2) > 0) {
       const end = pattern.indexOf(']', i + 2);
       const inside = pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-      body += `[${inside}]`;
+      let members: RegExp;
+      try {
+        members = new RegExp(`^[${inside}]$`);
+      } catch {
+        // A class git reads and JavaScript does not, such as the range [z-a]: no rule for these paths.
+        return undefined;
+      }
+      parts.push({ kind: 'char', matches: (candidate) => candidate !== '/' && members.test(candidate) });
       i = end;
     } else if (char === '\\' && i + 1 < pattern.length) {
-      body += escapeRegExp(pattern.charAt(++i));
+      parts.push(literal(pattern.charAt(++i)));
     } else {
-      body += escapeRegExp(char);
+      parts.push(literal(char));
     }
   }
-  return { negated, directoryOnly, regex: new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`) };
+  return { negated, directoryOnly, pattern: parts };
 }
 
 /** The line without trailing whitespace, unless escaped with a backslash (`foo\ ` keeps its space). */
@@ -179,8 +193,41 @@ function withoutTrailingSpaces(line: string): string {
   return end < line.length && line.charAt(end - 1) === '\\' ? line.slice(0, end + 1) : line.slice(0, end);
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/**
+ * Whether a glob matches all of `path`: the set of path offsets each part can end at, part after
+ * part, in time proportional to the pattern's length times the path's.
+ */
+function globMatches(pattern: readonly GlobPart[], path: string): boolean {
+  let ends = Array.from({ length: path.length + 1 }, (_, offset) => offset === 0);
+  for (const part of pattern) {
+    const next = new Array<boolean>(path.length + 1).fill(false);
+    // Whether an earlier offset is an end (for `**` parts), or one before a run without `/` (for `*`).
+    let before = false;
+    for (let offset = 0; offset <= path.length; offset++) {
+      const previous = path.charAt(offset - 1);
+      const reachedBefore = offset > 0 && ends[offset - 1] === true;
+      switch (part.kind) {
+        case 'char':
+          next[offset] = reachedBefore && part.matches(previous);
+          break;
+        case 'star':
+          before = ends[offset] === true || (before && previous !== '/');
+          next[offset] = before;
+          break;
+        case 'folders':
+          before ||= reachedBefore;
+          next[offset] = ends[offset] === true || (before && previous === '/');
+          break;
+        case 'everything':
+          before ||= ends[offset] === true;
+          next[offset] = before;
+          break;
+      }
+    }
+    if (!next.includes(true)) return false;
+    ends = next;
+  }
+  return ends[path.length] === true;
 }
 
 /** Git's rule: a path is ignored when it or a folder above it is; the last matching rule wins. */
@@ -191,7 +238,7 @@ function isIgnored(rules: readonly GitignoreRule[], path: string): boolean {
     const isDirectory = depth < parts.length;
     let ignored = false;
     for (const rule of rules) {
-      if ((!rule.directoryOnly || isDirectory) && rule.regex.test(candidate)) ignored = !rule.negated;
+      if ((!rule.directoryOnly || isDirectory) && globMatches(rule.pattern, candidate)) ignored = !rule.negated;
     }
     if (ignored || !isDirectory) return ignored;
   }

@@ -1,7 +1,9 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { LineSplitter } from '../../../src/core/lines';
 
-/** What the worker runs: `name` exported by the compiled module at `modulePath`, called with `args`. */
+/** What the child process runs: `name` exported by the compiled module at `modulePath`, called with `args`. */
 export interface BoundedJob {
   readonly modulePath: string;
   readonly name: string;
@@ -10,9 +12,12 @@ export interface BoundedJob {
   readonly progress: boolean;
 }
 
+/** The child's file descriptor for progress labels, one a line. */
+export const PROGRESS_FD = 4;
+
 export interface BoundedResult<T> {
   readonly value: T;
-  /** How long the call itself took, in the worker. */
+  /** How long the call itself took, in the child process. */
   readonly ms: number;
 }
 
@@ -22,40 +27,41 @@ export function compiled(sourcePath: string): string {
 }
 
 /**
- * Calls a function of a compiled module in a worker thread and resolves with its result and how
- * long it took. A call still running after `deadlineMs` is stopped (terminating a worker ends
- * even a loop that never yields) and rejects with the last progress label it reported: a hang
- * fails the test instead of hanging the suite.
+ * Calls a function of a compiled module in a child process and resolves with its result and how
+ * long the call took. A call still running after `deadlineMs` is killed (SIGKILL ends anything,
+ * where terminating a worker thread waits for some regular expressions to finish) and rejects
+ * with the last progress label it reported: a hang fails the test instead of hanging the suite.
  */
 export function runBounded<T>(
   job: Omit<BoundedJob, 'progress'>,
   options: { readonly deadlineMs: number; readonly onProgress?: (label: string) => void },
 ): Promise<BoundedResult<T>> {
-  const worker = new Worker(path.join(__dirname, 'boundedWorker.js'), { workerData: { ...job, progress: options.onProgress !== undefined } });
+  const child = fork(path.join(__dirname, 'boundedChild.js'), [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'] });
+  child.send({ ...job, progress: options.onProgress !== undefined });
   let lastProgress: string | undefined;
+  const progress = new LineSplitter((label) => {
+    lastProgress = label;
+    options.onProgress?.(label);
+  });
+  const labels = child.stdio[PROGRESS_FD];
+  if (labels instanceof Readable) labels.setEncoding('utf8').on('data', (text: string) => { progress.push(text); });
   return new Promise<BoundedResult<T>>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`${job.name} did not return within ${options.deadlineMs} ms${lastProgress === undefined ? '' : ` (last at: ${lastProgress})`}`));
-      void worker.terminate();
+      child.kill('SIGKILL');
     }, options.deadlineMs);
-    worker.on('message', (message: { progress: string } | BoundedResult<T>) => {
-      if ('progress' in message) {
-        lastProgress = message.progress;
-        options.onProgress?.(message.progress);
-        return;
-      }
+    child.on('message', (message: BoundedResult<T>) => {
       clearTimeout(timer);
       resolve(message);
-      void worker.terminate();
     });
-    worker.on('error', (error) => {
+    child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
-    worker.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
       // After an answer this changes nothing.
-      reject(new Error(`the worker for ${job.name} exited (${code}) without an answer`));
+      reject(new Error(`the process for ${job.name} ended (${signal ?? code ?? ''}) without an answer`));
     });
   });
 }
