@@ -29,7 +29,10 @@ export function readComposeServices(text: string): ComposeServices {
   return { services: document['services'], name: typeof document['name'] === 'string' ? document['name'] : undefined };
 }
 
-/** Parses one YAML document as `yaml.parse` does, throwing its first error, in time linear in the text. */
+/**
+ * Parses one YAML document as `yaml.parse` does, but in time linear in the text and refusing keys
+ * that are not plain values; throws its first error.
+ */
 function parseYaml(text: string): unknown {
   // Loaded on first use (from a file of its own in the bundle), so activation never pays for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

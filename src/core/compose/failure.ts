@@ -15,9 +15,9 @@ const DETAIL_LINES = 10;
 /**
  * Classifies the combined stdout and stderr of a failed compose command (v2, v1 or behind podman).
  * The patterns come from real outputs (test/unit/fixtures/compose) and, for engines and
- * platforms not at hand, from outputs users reported. Each one takes time linear in the output
- * (the output is the program's, and a pattern that backtracks could stall the extension host):
- * no two neighbouring quantifiers match the same characters, and none crosses a line.
+ * platforms not at hand, from outputs users reported. Each pattern runs in time linear in the
+ * output (the program's: a pattern that backtracks could stall the extension host), as no two
+ * neighbouring quantifiers in it can match the same text.
  */
 export function classifyComposeFailure(output: string): ComposeFailure {
   // Every non-empty line without colours: the classic builder colours its errors even under --ansi never.

@@ -481,7 +481,8 @@ export function runFuzz(seed: number, cases: number, caseBoundMs: number, progre
     try {
       read();
     } catch (error) {
-      failures.push({ target, index, problem: error instanceof Error ? error.stack ?? error.message : String(error), input: preview(input) });
+      const problem = error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 4).join('\n') : String(error);
+      failures.push({ target, index, problem, input: preview(input) });
       continue;
     }
     const ms = performance.now() - started;
