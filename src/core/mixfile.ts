@@ -13,17 +13,16 @@ export interface MixfileSummary {
 
 export function summarizeMixfile(source: string): MixfileSummary {
   const code = blankComments(source);
-  const deps: string[] = [];
+  const deps = new Set<string>();
   for (const match of code.matchAll(/\{\s*:([a-z_][a-zA-Z0-9_]*)\s*,/g)) {
-    const name = match[1];
-    if (name !== undefined && !deps.includes(name)) deps.push(name);
+    if (match[1] !== undefined) deps.add(match[1]);
   }
   return {
     app: /\bapp:\s*:([a-z_][a-zA-Z0-9_]*)/.exec(code)?.[1],
     umbrellaAppsPath: /\bapps_path:\s*"([^"]+)"/.exec(code)?.[1],
-    dependsOnPhoenix: deps.includes('phoenix'),
+    dependsOnPhoenix: deps.has('phoenix'),
     elixirRequirement: /\belixir:\s*"([^"]+)"/.exec(code)?.[1],
-    deps,
+    deps: [...deps],
   };
 }
 

@@ -1,12 +1,20 @@
 import type { spawn as Spawn } from 'node:child_process';
 import type { Argv } from '../core/compose';
-import { LineSplitter } from '../core/lines';
+import { LineSplitter, TextTail } from '../core/lines';
+
+/**
+ * How much of a program's output runProcess keeps: the last 1M characters of stdout and of the
+ * whole output. That holds any error message, and is more than a compose file that is parsed
+ * (MAX_COMPOSE_YAML_LENGTH), so a `compose config` output that was cut is refused, not misread.
+ */
+export const MAX_KEPT_OUTPUT = 1024 * 1024;
 
 export interface ProcessResult {
   /** The exit code; undefined when the program could not be started (see `startError`). */
   readonly code: number | undefined;
+  /** The last MAX_KEPT_OUTPUT characters of stdout. */
   readonly stdout: string;
-  /** stdout and stderr interleaved as they came, for messages and logs. */
+  /** stdout and stderr interleaved as they came, for messages and logs: the last MAX_KEPT_OUTPUT characters. */
   readonly output: string;
   /** Why the program could not be started, e.g. ENOENT when it is not installed. */
   readonly startError: NodeJS.ErrnoException | undefined;
@@ -41,18 +49,18 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
       // runs the compose plugin as a child that the docker CLI does not pass signals on to.
       detached: process.platform !== 'win32',
     });
-    let stdout = '';
-    let output = '';
+    const stdout = new TextTail(MAX_KEPT_OUTPUT);
+    const output = new TextTail(MAX_KEPT_OUTPUT);
     const stdoutLines = new LineSplitter((line) => options.onLine?.(line));
     const stderrLines = new LineSplitter((line) => options.onLine?.(line));
     // Decoded as streams, so a character split across two chunks stays whole.
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-      output += text;
+      stdout.push(text);
+      output.push(text);
       stdoutLines.push(text);
     });
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      output += text;
+      output.push(text);
       stderrLines.push(text);
     });
 
@@ -71,7 +79,7 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
       if (child.pid === undefined) {
         clearTimeout(timeout);
         options.signal?.removeEventListener('abort', stop);
-        resolve({ code: undefined, stdout, output, startError });
+        resolve({ code: undefined, stdout: stdout.value, output: output.value, startError });
       }
     });
     child.on('close', (code) => {
@@ -81,7 +89,7 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
       stdoutLines.flush();
       stderrLines.flush();
       if (options.signal?.aborted) reject(abortReason(options.signal));
-      else resolve({ code: code ?? undefined, stdout, output, startError });
+      else resolve({ code: code ?? undefined, stdout: stdout.value, output: output.value, startError });
     });
   });
 }

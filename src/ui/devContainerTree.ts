@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { parseComposeConfig } from '../core/compose';
+import { MAX_COMPOSE_YAML_LENGTH, readComposeServices } from '../core/composeYaml';
 import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
 import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import { publishedUrls } from '../docker/lifecycle';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
-import { readText } from './workspaceFiles';
+import { readTextUpTo } from './workspaceFiles';
 
 export type DevContainerNode =
   | { readonly kind: 'project'; readonly project: PhoenixProject }
@@ -249,15 +249,16 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
 
   /** The services the project's compose files define, as written (an unreadable file defines none). */
   private async definedServices(project: PhoenixProject): Promise<string[]> {
-    const texts = await Promise.all(project.compose.files.map((file) => readText(vscode.Uri.file(file))));
+    const texts = await Promise.all(project.compose.files.map((file) => readTextUpTo(vscode.Uri.file(file), MAX_COMPOSE_YAML_LENGTH, (bytes) => {
+      this.log.warn(`${file} was not read, so its services without a container are not listed: it is ${Math.ceil(bytes / 1024)} KB, more than the ${MAX_COMPOSE_YAML_LENGTH / 1024} KB a compose file is read up to.`);
+    })));
     return texts.flatMap((text, index) => {
       if (text === undefined) return [];
-      try {
-        return parseComposeConfig(text).map((service) => service.name);
-      } catch (error) {
-        this.log.debug(`${project.compose.files[index] ?? ''}: no services read (${String(error)})`);
-        return [];
-      }
+      const read = readComposeServices(text);
+      if ('services' in read) return Object.keys(read.services);
+      // Compose itself says what is wrong with a file it cannot read.
+      this.log.debug(`${project.compose.files[index] ?? ''}: no services read (${'detail' in read ? read.detail : 'no "services:" section'})`);
+      return [];
     });
   }
 

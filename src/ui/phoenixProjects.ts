@@ -4,8 +4,9 @@ import type { ComposeTarget } from '../core/compose';
 import { adoptedComposeProjectName, composeProjectName, devContainerTarget } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
-import { DEFAULT_FOLDER, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, folderInsideProject, parseEnvFile, readRootCompose } from '../core/scaffold';
-import { exists, readText, subfolders } from './workspaceFiles';
+import { MAX_COMPOSE_YAML_LENGTH } from '../core/composeYaml';
+import { DEFAULT_FOLDER, MAX_PROJECT_FILE_LENGTH, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, folderInsideProject, parseEnvFile, readRootCompose } from '../core/scaffold';
+import { exists, readTextUpTo, subfolders } from './workspaceFiles';
 
 /**
  * A workspace folder that holds a Phoenix project (plain or umbrella), as one compose project:
@@ -25,6 +26,9 @@ export interface PhoenixProject {
 
 const COMPOSE_FILE = 'docker-compose.yml';
 
+/** Reads a project file (the caller's limit, else MAX_PROJECT_FILE_LENGTH); undefined when it is missing or too large. */
+type ReadFile = (uri: vscode.Uri, maxBytes?: number) => Promise<string | undefined>;
+
 /**
  * Knows which workspace folders are Phoenix projects and whether they have a dev container, and
  * mirrors that into the `phoenix.projectDetected` and `phoenix.devContainerExists` context keys
@@ -35,6 +39,11 @@ export class PhoenixProjects implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private current: readonly PhoenixProject[] = [];
   private readonly disposables: { dispose(): unknown }[] = [this.changed];
+  /** Files are read here without a command: one too large is skipped, and the log says so. */
+  private readonly read: ReadFile = (uri, maxBytes = MAX_PROJECT_FILE_LENGTH) =>
+    readTextUpTo(uri, maxBytes, (bytes) => {
+      this.log.warn(`${uri.fsPath} was not read: it is ${Math.ceil(bytes / 1024)} KB, more than the ${maxBytes / 1024} KB read without a command.`);
+    });
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE},${OVERRIDE_FILE},devcontainer.json,.env}`);
@@ -81,16 +90,16 @@ export class PhoenixProjects implements vscode.Disposable {
   }
 
   private async inspect(folder: vscode.WorkspaceFolder): Promise<PhoenixProject[]> {
-    if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri))) return [];
+    if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri, this.read))) return [];
     const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', DEFAULT_FOLDER);
     // Where the scaffolds wrote the files for this setting.
     const devContainerDir = vscode.Uri.joinPath(folder.uri, devContainerFolder(setting) ?? DEFAULT_FOLDER);
     const hasOwnComposeFile = await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE));
     const adopted = !hasOwnComposeFile && (await exists(vscode.Uri.joinPath(devContainerDir, OVERRIDE_FILE)));
-    const rootCompose = adopted ? await readAdoptedCompose(folder.uri) : undefined;
+    const rootCompose = adopted ? await readAdoptedCompose(folder.uri, this.read, this.log) : undefined;
     const composeProject = rootCompose
-      ? adoptedComposeProjectName(await readText(vscode.Uri.joinPath(folder.uri, '.env')), rootCompose.name, basename(folder.uri.fsPath))
-      : await generatedProjectName(folder.uri, devContainerDir);
+      ? adoptedComposeProjectName(await this.read(vscode.Uri.joinPath(folder.uri, '.env')), rootCompose.name, basename(folder.uri.fsPath))
+      : await generatedProjectName(folder.uri, devContainerDir, this.read);
     const dev: PhoenixProject = {
       folder,
       role: 'dev',
@@ -106,7 +115,7 @@ export class PhoenixProjects implements vscode.Disposable {
         ...(rootCompose && { rootComposeFile: rootCompose.file }),
       }),
     };
-    const release = await releaseOf(folder, devContainerDir);
+    const release = await releaseOf(folder, devContainerDir, this.read);
     return release === undefined ? [dev] : [dev, release];
   }
 
@@ -116,10 +125,10 @@ export class PhoenixProjects implements vscode.Disposable {
 }
 
 /** The release run locally, when "Scaffold Release Image" wrote its compose file. */
-async function releaseOf(folder: vscode.WorkspaceFolder, devContainerDir: vscode.Uri): Promise<PhoenixProject | undefined> {
+async function releaseOf(folder: vscode.WorkspaceFolder, devContainerDir: vscode.Uri, read: ReadFile): Promise<PhoenixProject | undefined> {
   const dir = vscode.Uri.joinPath(devContainerDir, RELEASE_FOLDER);
   if (!(await exists(vscode.Uri.joinPath(dir, COMPOSE_FILE)))) return undefined;
-  const env = await readText(vscode.Uri.joinPath(dir, '.env'));
+  const env = await read(vscode.Uri.joinPath(dir, '.env'));
   const composeProject = (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) || releaseComposeProjectName(basename(folder.uri.fsPath));
   return {
     folder,
@@ -133,28 +142,32 @@ async function releaseOf(folder: vscode.WorkspaceFolder, devContainerDir: vscode
 }
 
 /** A generated dev container's compose file reads the name the scaffold pinned in its .env. */
-async function generatedProjectName(root: vscode.Uri, devContainerDir: vscode.Uri): Promise<string> {
-  const env = await readText(vscode.Uri.joinPath(devContainerDir, '.env'));
+async function generatedProjectName(root: vscode.Uri, devContainerDir: vscode.Uri, read: ReadFile): Promise<string> {
+  const env = await read(vscode.Uri.joinPath(devContainerDir, '.env'));
   return (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) || composeProjectName(basename(root.fsPath));
 }
 
 /** The root compose file a dev container adopted, and its top-level `name:` (compose names the project after it). */
-async function readAdoptedCompose(root: vscode.Uri): Promise<{ file: string; name: string | undefined }> {
+async function readAdoptedCompose(root: vscode.Uri, read: ReadFile, log: vscode.LogOutputChannel): Promise<{ file: string; name: string | undefined }> {
   for (const file of ROOT_COMPOSE_FILES) {
-    const text = await readText(vscode.Uri.joinPath(root, file));
-    if (text === undefined) continue;
+    const uri = vscode.Uri.joinPath(root, file);
+    if (!(await exists(uri))) continue;
+    // Compose uses the first of these names that exists, so a file too large to read still is the one.
+    const text = await read(uri, MAX_COMPOSE_YAML_LENGTH);
+    if (text === undefined) return { file, name: undefined };
     try {
       return { file, name: readRootCompose(text).name };
-    } catch {
+    } catch (error) {
       // An unreadable file has no name; compose will say what is wrong with it when it runs.
+      log.warn(`${file} was not read for the compose project's name (${error instanceof Error ? error.message : String(error)}), so the project is named from .env or the folder.`);
       return { file, name: undefined };
     }
   }
   return { file: COMPOSE_FILE, name: undefined };
 }
 
-async function usesPhoenix(root: vscode.Uri): Promise<boolean> {
-  const mixfile = await readText(vscode.Uri.joinPath(root, 'mix.exs'));
+async function usesPhoenix(root: vscode.Uri, read: ReadFile): Promise<boolean> {
+  const mixfile = await read(vscode.Uri.joinPath(root, 'mix.exs'));
   if (mixfile === undefined) return false;
   const summary = summarizeMixfile(mixfile);
   if (summary.dependsOnPhoenix) return true;
@@ -163,7 +176,7 @@ async function usesPhoenix(root: vscode.Uri): Promise<boolean> {
   if (appsPath === undefined) return false;
   const appsDir = vscode.Uri.joinPath(root, appsPath);
   for (const app of await subfolders(appsDir)) {
-    const appMixfile = await readText(vscode.Uri.joinPath(appsDir, app, 'mix.exs'));
+    const appMixfile = await read(vscode.Uri.joinPath(appsDir, app, 'mix.exs'));
     if (appMixfile !== undefined && summarizeMixfile(appMixfile).dependsOnPhoenix) return true;
   }
   return false;

@@ -9,6 +9,23 @@ export async function readText(uri: vscode.Uri): Promise<string | undefined> {
   }
 }
 
+/**
+ * A file's text, as readText gives it, unless it is larger than `maxBytes`: then undefined, and
+ * `tooLarge` gets its size. For files read without a command, so that a stray huge file is
+ * never loaded, let alone parsed.
+ */
+export async function readTextUpTo(uri: vscode.Uri, maxBytes: number, tooLarge: (bytes: number) => void): Promise<string | undefined> {
+  let size: number;
+  try {
+    size = (await vscode.workspace.fs.stat(uri)).size;
+  } catch {
+    return undefined;
+  }
+  if (size <= maxBytes) return readText(uri);
+  tooLarge(size);
+  return undefined;
+}
+
 /** The names of the folders directly inside `uri`; none when it is missing. */
 export async function subfolders(uri: vscode.Uri): Promise<string[]> {
   try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -232,6 +232,17 @@ describe('Dev Container view (real Docker engine)', function () {
     await settings().update('dockerHost', undefined, vscode.ConfigurationTarget.Workspace);
     await waitFor(() => events.connected === true && refreshed.includes(undefined), 'the watcher to follow the default engine', 5000);
     await waitFor(recovered, 'the project to show again', 2000);
+  });
+
+  it('lists the containers of a compose file too large to read, but not its services without one', async () => {
+    const original = await readFile(composeFile(), 'utf8');
+    await writeFile(composeFile(), `${original}# ${'x'.repeat(300 * 1024)}\n`);
+    try {
+      assert.deepEqual((await serviceRows()).map((row) => [row.label, row.contextValue]), [['app', 'service stopped node'], ['worker', 'service exited']]);
+    } finally {
+      await writeFile(composeFile(), original);
+    }
+    assert.deepEqual((await serviceRows()).map((row) => row.label), ['app', 'db', 'worker']);
   });
 
   it('stops following when the view is hidden', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { demultiplexDockerStream } from '../../src/core/dockerStream';
-import { LineSplitter, lastLines } from '../../src/core/lines';
+import { LineSplitter, MAX_LINE_LENGTH, TextTail, lastLines } from '../../src/core/lines';
+import { compiled, runBounded } from './support/bounded';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');
@@ -36,6 +37,52 @@ describe('LineSplitter', () => {
     assert.deepEqual(lines, ['#5 [app 2/9] RUN apt-get update', '#5 DONE 0.1s']);
     splitter.flush();
     assert.deepEqual(lines, ['#5 [app 2/9] RUN apt-get update', '#5 DONE 0.1s', 'Step']);
+  });
+
+  it('joins a CR and its LF across chunks, and keeps a lone CR inside a line', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line));
+    splitter.push('one\r');
+    splitter.push('\ntwo\rstill two\n');
+    assert.deepEqual(lines, ['one', 'two\rstill two']);
+  });
+
+  it('cuts a line longer than the limit into pieces of the limit, losing nothing', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line), 4);
+    splitter.push('abcdefghij');
+    assert.deepEqual(lines, ['abcd', 'efgh'], 'an unfinished line is passed on as soon as it is past the limit');
+    splitter.push('k\nlmnopqrstuv\nw');
+    splitter.flush();
+    assert.deepEqual(lines, ['abcd', 'efgh', 'ijk', 'lmno', 'pqrs', 'tuv', 'w']);
+  });
+
+  it('never cuts a surrogate pair, nor a line just before its CRLF', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line), 4);
+    splitter.push('abc😀de\r');
+    splitter.push('\n');
+    assert.deepEqual(lines, ['abc', '😀de']);
+  });
+
+  it('holds no more than the limit of a line that never ends, and takes linear time over it', async () => {
+    // 20 MB in 1 KB chunks: re-splitting the whole partial line on each chunk took minutes.
+    const { value, ms } = await runBounded<number>({ modulePath: compiled('test/unit/support/pipelines'), name: 'longestLineOfEndlessOutput', args: [1000, 20_000] }, { deadlineMs: 15_000 });
+    assert.equal(value, MAX_LINE_LENGTH);
+    assert.ok(ms < 2000, `took ${Math.round(ms)} ms`);
+  });
+});
+
+describe('TextTail', () => {
+  it('keeps the last characters of what was pushed, whatever the chunks', () => {
+    const tail = new TextTail(5);
+    assert.equal(tail.value, '');
+    tail.push('abc');
+    assert.equal(tail.value, 'abc');
+    for (const chunk of ['defgh', 'i', 'jklmnopqrstu', 'vwxyz']) tail.push(chunk);
+    assert.equal(tail.value, 'vwxyz');
+    tail.push('1234567890123');
+    assert.equal(tail.value, '90123');
   });
 });
 

@@ -253,4 +253,9 @@ describe('discoverNode: no distribution', () => {
     assert.deepEqual(found(discoverNode(garbage)).cookie, { kind: 'home-file' });
     assert.deepEqual(found(discoverNode(facts({ cmd: ['sh', '-c', 'elixir --sname $X --cookie $Y'], env: ['X=1=2', 'Y=a=b'] }))).cookie, { kind: 'value', value: 'a=b' });
   });
+
+  it('reads a sh -c script of a million words (spread as arguments, its words overflowed the call stack)', () => {
+    const script = `${'x '.repeat(1_000_000)}exec elixir --sname app -S mix phx.server`;
+    assert.equal(found(discoverNode(facts({ cmd: ['sh', '-c', script] }))).node, 'app@c0ffee123456');
+  });
 });

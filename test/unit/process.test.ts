@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runProcess } from '../../src/docker/process';
+import { parseComposeConfig } from '../../src/core/compose';
+import { MAX_KEPT_OUTPUT, runProcess } from '../../src/docker/process';
 
 describe('runProcess', { skip: process.platform === 'win32' }, () => {
   it('passes arguments untouched and collects stdout apart from the whole output', async () => {
@@ -14,6 +15,21 @@ describe('runProcess', { skip: process.platform === 'win32' }, () => {
     const lines: string[] = [];
     await runProcess({ command: 'sh', args: ['-c', 'printf "one\\ntw"; sleep 0.1; printf "o\\nthree"'] }, { onLine: (line) => lines.push(line) });
     assert.deepEqual(lines, ['one', 'two', 'three']);
+  });
+
+  it('keeps only the end of a long output, where the error is, and streams all of it', async () => {
+    let streamed = 0;
+    // 3 MB on stdout, then the error on stderr.
+    const result = await runProcess(
+      { command: 'sh', args: ['-c', 'head -c 3000000 /dev/zero | tr "\\0" x; echo; echo "the real error" >&2'] },
+      { onLine: (line) => { streamed += line.length; } },
+    );
+    assert.equal(streamed, 3_000_000 + 'the real error'.length);
+    assert.equal(result.output.length, MAX_KEPT_OUTPUT);
+    assert.match(result.output, /x\nthe real error\n$/);
+    assert.equal(result.stdout, `${'x'.repeat(MAX_KEPT_OUTPUT - 1)}\n`);
+    // A `compose config` output cut like this one is refused as too large, never misread.
+    assert.throws(() => parseComposeConfig(result.stdout), /too large to read/);
   });
 
   it('says a program is missing instead of failing', async () => {

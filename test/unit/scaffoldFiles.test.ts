@@ -45,9 +45,14 @@ describe('mergeGitignore', () => {
   });
 
   it('adds the line when the existing patterns do not cover the file', () => {
-    for (const existing of ['/.env', 'other/.env', '.env/', '.envrc', '# .env', '.env\n!.devcontainer/.env', '\\#.env']) {
+    // A bracket class never matches the / between folders, as in git.
+    for (const existing of ['/.env', 'other/.env', '.env/', '.envrc', '# .env', '.env\n!.devcontainer/.env', '\\#.env', '.devcontainer[!a].env', '.devcontainer[/].env']) {
       assert.match(mergeGitignore(`${existing}\n`, ['/.devcontainer/.env']), /\n\/\.devcontainer\/\.env\n$/, existing);
     }
+  });
+
+  it('leaves out a class that is no regular expression, instead of failing', () => {
+    assert.match(mergeGitignore('[z-a].env\n', ['/.devcontainer/.env']), /\n\/\.devcontainer\/\.env\n$/);
   });
 
   it('handles a folder with special characters', () => {

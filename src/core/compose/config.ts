@@ -21,9 +21,11 @@ export interface ComposeService {
 export function parseComposeConfig(text: string): ComposeService[] {
   const read = readComposeServices(text);
   if ('error' in read) {
-    throw new Error(read.error === 'yaml'
-      ? `compose config printed no valid YAML (${read.detail})`
-      : 'compose config printed no "services:" section, so it is not a compose configuration');
+    switch (read.error) {
+      case 'yaml': throw new Error(`compose config printed no valid YAML (${read.detail})`);
+      case 'too-large': throw new Error(`compose config printed a configuration too large to read: ${read.detail}`);
+      case 'no-services': throw new Error('compose config printed no "services:" section, so it is not a compose configuration');
+    }
   }
   return Object.entries(read.services).map(([name, service]) => readService(name, isRecord(service) ? service : {}));
 }

@@ -15,7 +15,9 @@ const DETAIL_LINES = 10;
 /**
  * Classifies the combined stdout and stderr of a failed compose command (v2, v1 or behind podman).
  * The patterns come from real outputs (test/unit/fixtures/compose) and, for engines and
- * platforms not at hand, from outputs users reported.
+ * platforms not at hand, from outputs users reported. Each pattern runs in time linear in the
+ * output (the program's: a pattern that backtracks could stall the extension host), as no two
+ * neighbouring quantifiers in it can match the same text.
  */
 export function classifyComposeFailure(output: string): ComposeFailure {
   // Every non-empty line without colours: the classic builder colours its errors even under --ansi never.
@@ -70,12 +72,12 @@ const COMPOSE_FILE_ERRORS: readonly (readonly [RegExp, (match: RegExpExecArray) 
   // ${VAR:?message} with VAR unset, v2 then v1 (which gives the bare name when there is no message).
   [/required variable (\S+) is missing a value(?:: (.+))?$/m, (match) => invalid(match[2] ?? `required variable ${match[1] ?? ''} is missing a value`)],
   [
-    /^(?:ERROR: )?Missing mandatory value for ".+" option interpolating .* in service ".+": (.*)$/m,
+    /^(?:ERROR: )?Missing mandatory value for "[^"\n]+" option interpolating .* in service "[^"\n]+": (.*)$/m,
     (match) => invalid(/^\w+$/.test(match[1] ?? '') ? `required variable ${match[1] ?? ''} is missing a value` : match[1]),
   ],
   // Project-level errors, such as a dependency on a service that does not exist (v2, then v1).
   [/^(.+): invalid compose project$/m, (match) => invalid(match[1])],
-  [/^(?:ERROR: )?(Service '.+' depends on service '.+' which is undefined\.)$/m, (match) => invalid(match[1])],
+  [/^(?:ERROR: )?(Service '[^'\n]+' depends on service '[^'\n]+' which is undefined\.)$/m, (match) => invalid(match[1])],
 ];
 
 function invalidComposeFile(lines: readonly string[], text: string): ComposeFailure | undefined {
@@ -116,7 +118,7 @@ const PORT_IN_USE = [
   // A host process listens on it: "listen tcp4 0.0.0.0:4000: bind: address already in use".
   /listen (?:tcp|udp)[46]? (\S*):(\d+): bind: address already in use/,
   // Docker Engine 28: "failed to bind host port for 0.0.0.0:4000:172.18.0.2:4000/tcp: address already in use".
-  /failed to bind host port (?:for )?(\[[^\]]*\]|[^\s:]*):(\d+)\S*: address already in use/,
+  /failed to bind host port (?:for )?(\[[^\]\s]*\]|[^\s:]*):(\d+)(?:[^\d\s]\S*)?: address already in use/,
 ];
 
 function portInUse(text: string): ComposeFailure | undefined {
@@ -136,7 +138,7 @@ const PULL_ERROR = /registry|manifest|pull access denied|repository does not exi
 function imagePullFailed(lines: readonly string[], text: string, detail: string): ComposeFailure | undefined {
   const pullFailed = (image: string | undefined): ComposeFailure => ({ kind: 'image-pull-failed', image, detail });
   // BuildKit could not resolve the Dockerfile's base image: " > [app internal] load metadata for docker.io/x:y:".
-  const metadata = /^ > \[(?:[^\]]*\s)?internal\] load metadata for (\S+):$/m.exec(text);
+  const metadata = /^ > \[(?:[^\]\n]*[ \t])?internal\] load metadata for (\S+):$/m.exec(text);
   if (metadata !== null) return pullFailed(userImageName(metadata[1] ?? ''));
   // The classic builder stopped at a FROM it could not pull.
   const fromStep = classicBaseImageFailure(lines);
@@ -176,17 +178,38 @@ function buildFailed(lines: readonly string[], text: string, detail: string): Co
 
 function failingStep(lines: readonly string[], text: string): string | undefined {
   // BuildKit repeats the failing step above its log excerpt: " > [app 4/9] RUN apt-get install -y foo:".
-  const boxed = /^ > \[(?:[^\]]*\s)?\d+\/\d+\] (.+):$/m.exec(text)?.[1];
+  const boxed = /^ > \[(?:[^\]\n]*[ \t])?\d+\/\d+\] (.+):$/m.exec(text)?.[1];
   if (boxed !== undefined) return boxed;
   // BuildKit's terminal display: "ERROR [app 4/9] RUN apt-get install -y foo".
-  const flagged = /^\s*(?:=> )?ERROR \[(?:[^\]]*\s)?\d+\/\d+\] (.+?)(?:\s+\d+\.\d+s)?$/m.exec(text)?.[1];
-  if (flagged !== undefined) return flagged;
+  const flagged = /^\s*(?:=> )?ERROR \[(?:[^\]\n]*[ \t])?\d+\/\d+\] (.+)$/m.exec(text)?.[1];
+  if (flagged !== undefined) return withoutDuration(flagged);
   // The classic builder: "Step 4/9 : RUN ..." is the last step it started.
   const classic = lines[lastIndexMatching(lines, CLASSIC_STEP)];
   if (classic !== undefined) return classic.replace(CLASSIC_STEP, '');
   // Only the shell command is left: BuildKit 0.11+ `process "/bin/sh -c ..." did not complete`, older `executor failed running [/bin/sh -c ...]`.
-  const command = /process "\/bin\/sh -c (.+)" did not complete successfully/.exec(text)?.[1] ?? /executor failed running \[\/bin\/sh -c (.+)\]: exit code/.exec(text)?.[1];
+  const command = between(lines, 'process "/bin/sh -c ', '" did not complete successfully') ?? between(lines, 'executor failed running [/bin/sh -c ', ']: exit code');
   return command === undefined ? undefined : `RUN ${command.replace(/\\"/g, '"')}`;
+}
+
+/** A step without BuildKit's duration after it: "RUN mix compile 12.3s" is "RUN mix compile". */
+function withoutDuration(step: string): string {
+  // The last word, found by hand: /\s+\d+\.\d+s$/ would retry every position of a long run of spaces or digits.
+  const space = Math.max(step.lastIndexOf(' '), step.lastIndexOf('\t'));
+  const rest = step.slice(0, space).trimEnd();
+  return space > 0 && rest !== '' && /^\d+\.\d+s$/.test(step.slice(space + 1)) ? rest : step;
+}
+
+/**
+ * The text between `before` and the last `after` on the same line, on the first line where both
+ * are, with something between them.
+ */
+function between(lines: readonly string[], before: string, after: string): string | undefined {
+  for (const line of lines) {
+    const start = line.indexOf(before);
+    const end = line.lastIndexOf(after);
+    if (start >= 0 && end > start + before.length) return line.slice(start + before.length, end);
+  }
+  return undefined;
 }
 
 /** The index of the last line matching a pattern, or -1. */

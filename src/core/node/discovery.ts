@@ -227,7 +227,8 @@ function commandWords(argv: readonly string[], shell: boolean, depth: number): W
     const body = argv[script];
     if (!runsScript || body === undefined) continue;
     for (let option = i + 1; option < script; option++) words.push({ text: argv[option] ?? '', shell });
-    words.push(...commandWords(splitShellWords(body), true, depth + 1));
+    // One by one: spreading a script of many words as arguments would overflow the call stack.
+    for (const word of commandWords(splitShellWords(body), true, depth + 1)) words.push(word);
     i = script;
   }
   return words;

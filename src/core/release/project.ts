@@ -1,7 +1,7 @@
 /** What the release image needs to know about a project beyond what readProject reads. */
 import { blankComments, summarizeMixfile } from '../mixfile';
 import { makeEdit, type TextEdit } from '../scaffold/elixirConfig';
-import { readProject, type ProjectDescription, type ProjectInput } from '../scaffold/project';
+import { readProject, withinSizeLimit, type ProjectDescription, type ProjectInput } from '../scaffold/project';
 
 export interface ReleaseInput extends ProjectInput {
   /** Which of the folders releaseFolders() lists exist, relative to the project root. */
@@ -107,7 +107,8 @@ export function readReleaseProject(input: ReleaseInput): ReleaseReading {
   const reading = readProject(input);
   const notes = [...reading.notes];
   const { project } = reading;
-  const { files } = input;
+  // readProject has noted the files too large to read.
+  const { files } = withinSizeLimit(input.files);
   const folders = new Set(input.folders.map((folder) => folder.replace(/\/+$/, '')));
 
   const rootMix = files['mix.exs'];
@@ -134,7 +135,7 @@ export function readReleaseProject(input: ReleaseInput): ReleaseReading {
         hasPriv: folders.has('priv'),
         hasLib: folders.has('lib'),
         umbrellaReleaseEdit: project.umbrella && rootMix !== undefined && !definesReleases(rootMix) ? umbrellaReleaseEdit(rootMix, name, project.umbrella.apps) : undefined,
-        releaseDockerfile: dockerfile !== undefined && !isOwnDockerfile(dockerfile) && /^\s*RUN\b[^\n]*\bmix\s+release\b/m.test(dockerfile) ? dockerfile : undefined,
+        releaseDockerfile: dockerfile !== undefined && !isOwnDockerfile(dockerfile) && /^[ \t]*RUN\b[^\n]*\bmix\s+release\b/m.test(dockerfile) ? dockerfile : undefined,
         existing: {
           envSh: files[ENV_SH] !== undefined,
           server: files[SERVER_SCRIPT] !== undefined,
@@ -153,7 +154,7 @@ function importedConfigs(configText: string | undefined): string[] {
   if (configText === undefined) return [];
   const code = blankComments(configText);
   const paths: string[] = [];
-  for (const match of code.matchAll(/\bimport_config\s*\(?\s*"([^"#{}\\]+\.exs)"/g)) {
+  for (const match of code.matchAll(/\bimport_config\s*(?:\(\s*)?"([^"#{}\\]+\.exs)"/g)) {
     const relative = match[1];
     if (relative === undefined || relative.startsWith('/') || relative.split('/').includes('..')) continue;
     paths.push(`config/${relative}`);

@@ -1,4 +1,5 @@
 import { composeDefaultName } from '../composeProject';
+import { ProjectRefusal } from '../projectRefusal';
 import { blankComments } from '../mixfile';
 import { DEFAULT_FOLDER, LABELS, devContainerFolder, mergeGitignore, type Advice, type RenderedFile } from '../scaffold';
 import { escapeGitignore, hostName, imageName, requireAppName, shellWord } from '../scaffold/names';
@@ -223,7 +224,7 @@ function copyInstruction(sources: readonly string[], destination: string): strin
   const paths = [...sources, destination];
   const unsafe = paths.find((path) => /[\u0000-\u001f\u007f$*?[\]\\]/.test(path.replace(/\$\{MIX_ENV\}/g, '')));
   if (unsafe !== undefined) {
-    throw new Error(`The project path ${JSON.stringify(unsafe)} has characters that a Dockerfile's COPY does not take literally ($, *, ?, [, ], \\ or control characters), so the scaffold stopped: rename it.`);
+    throw new ProjectRefusal(`The project path ${JSON.stringify(unsafe)} has characters that a Dockerfile's COPY does not take literally ($, *, ?, [, ], \\ or control characters), so the scaffold stopped: rename it.`);
   }
   if (paths.every((path) => PLAIN_PATH.test(path))) return `COPY ${paths.join(' ')}`;
   return `COPY [${paths.map((path) => JSON.stringify(path)).join(', ')}]`;
@@ -610,13 +611,13 @@ function renderEnv(c: Context, options: ReleaseRenderOptions): string {
 
 function adoptionNotes(c: Context, dockerfile: string): string[] {
   const notes = ['The project\'s Dockerfile already builds a release, so it was kept as it is; only the pieces it lacks were added (.dockerignore rules, rel/ files, the compose file to run it locally).'];
-  const code = dockerfile.replace(/^\s*#.*$/gm, '');
+  const code = dockerfile.replace(/^[ \t]*#.*$/gm, '');
   if (/\b(?:ENV|ARG)\s+RELEASE_COOKIE\b/.test(code)) {
     notes.push('The Dockerfile sets RELEASE_COOKIE, which bakes the Erlang cookie into the image; remove it and give the cookie to the container at run time instead.');
   } else if (!/releases\/COOKIE/.test(code)) {
     notes.push(`The Dockerfile keeps the random releases/COOKIE that mix release writes into the image; to ship no cookie, end its "RUN mix release" with: && rm -f "_build/$MIX_ENV/rel/${c.name}/releases/COOKIE"`);
   }
-  if (!/^\s*COPY\s+(?:--\S+\s+)*rel\s/m.test(code)) {
+  if (!/^[ \t]*COPY\s+(?:--\S+\s+)*rel\s/m.test(code)) {
     notes.push(`The Dockerfile does not copy rel/ before "mix release", so ${ENV_SH} and the overlays (bin/server, bin/migrate) are not in the release; add "COPY rel rel" before it.`);
   }
   return notes;

@@ -67,50 +67,62 @@ function skipQuoted(code: string, open: number, closer: string): number {
   return code.length;
 }
 
-/** Every `config :app, ...` statement, at any indentation. */
+const CONFIG_CALL = /(?<=^|\n)[ \t]*config\s+:([a-z_][a-zA-Z0-9_]*)\s*,\s*(:?[A-Za-z_][\w.]*)?/g;
+
+/**
+ * Every `config :app, ...` statement, at any indentation and outside strings. A statement ends
+ * at a newline outside its brackets that does not follow a `,`, or where the next one starts.
+ * One scan of the file finds every end, so the work stays linear in the file's length.
+ */
 export function configStatements(code: string): ConfigStatement[] {
-  const statements: ConfigStatement[] = [];
-  for (const match of code.matchAll(/(?<=^|\n)[ \t]*config\s+:([a-z_][a-zA-Z0-9_]*)\s*,\s*(:?[A-Za-z_][\w.]*)?/g)) {
+  const calls = [...code.matchAll(CONFIG_CALL)].map((match) => {
     const start = match.index + match[0].length - match[0].trimStart().length;
     const key = match[2] !== undefined && /^(:|[A-Z])/.test(match[2]) ? match[2] : undefined;
-    statements.push({ app: match[1] ?? '', key, start, end: statementEnd(code, start) });
-  }
-  return statements;
-}
-
-/** A statement ends at a newline outside brackets that does not follow a `,`. */
-function statementEnd(code: string, start: number): number {
+    return { app: match[1] ?? '', key, start };
+  });
+  const statements: ConfigStatement[] = [];
+  let next = 0;
+  let open: { readonly call: (typeof calls)[number]; readonly depth: number } | undefined;
   let last = '';
-  return scan(code, start, (char, depth) => {
-    if (depth === 0 && char === '\n' && last !== ',' && last !== '') return true;
+  const close = (end: number): void => {
+    if (open !== undefined) statements.push({ ...open.call, end });
+    open = undefined;
+  };
+  scan(code, 0, (char, depth, at) => {
+    // A call the scan never visits is inside a string or sigil, not a statement.
+    while (next < calls.length && (calls[next]?.start ?? 0) < at) next++;
+    const call = calls[next];
+    if (call?.start === at) {
+      close(at);
+      open = { call, depth };
+      next++;
+    } else if (char === '\n' && open?.depth === depth && last !== ',') {
+      close(at);
+    }
     if (!/\s/.test(char)) last = char;
     return false;
   });
+  close(code.length);
+  return statements;
 }
 
 /** The span of the value of `key:` at the top level of [from, to), e.g. `[ip: ..., port: 4000]`. */
 export function keywordValue(code: string, from: number, to: number, key: string): { start: number; end: number } | undefined {
-  const pattern = new RegExp(`(?<![\\w:])${key}:\\s*`, 'g');
-  pattern.lastIndex = from;
-  for (let match = pattern.exec(code); match !== null && match.index < to; match = pattern.exec(code)) {
-    // Only keys at depth 0 of the searched range count: `url: [port: 443]` holds no top-level port.
-    const depthAtKey = depthBetween(code, from, match.index);
-    if (depthAtKey !== 0) continue;
-    const start = match.index + match[0].length;
-    const end = scan(code, start, (char, depth) => depth === 0 && (char === ',' || CLOSERS.has(char)));
-    return { start, end: trimEnd(code, start, Math.min(end, to)) };
-  }
-  return undefined;
-}
-
-/** How many brackets are open at `to`, counting from `from`. */
-function depthBetween(code: string, from: number, to: number): number {
-  let result = 0;
-  scan(code, from, (_char, depth, at) => {
-    result = depth;
-    return at >= to;
+  const pattern = new RegExp(`(?<![\\w:])${key}:\\s*`, 'y');
+  let start: number | undefined;
+  // Only keys at depth 0 of the searched range count: `url: [port: 443]` holds no top-level port.
+  scan(code, from, (char, depth, at) => {
+    if (at >= to) return true;
+    if (depth !== 0 || char !== key.charAt(0)) return false;
+    pattern.lastIndex = at;
+    const match = pattern.exec(code);
+    if (match !== null) start = at + match[0].length;
+    return match !== null;
   });
-  return result;
+  if (start === undefined || start > to) return undefined;
+  const valueStart = start;
+  const end = scan(code, valueStart, (char, depth, at) => at >= to || (depth === 0 && (char === ',' || CLOSERS.has(char))));
+  return { start: valueStart, end: trimEnd(code, valueStart, Math.min(end, to)) };
 }
 
 function trimEnd(code: string, start: number, end: number): number {
@@ -131,17 +143,46 @@ export function stringLiteral(text: string): string | undefined {
   return match?.[1]?.replace(/\\(.)/g, '$1');
 }
 
+/** Lines of context makeEdit adds at most: past that the edit stays ambiguous, and applying it says so. */
+const MAX_CONTEXT_LINES = 20;
+
 /**
  * Replaces [start, end) of `original` by `replacement`, as an edit whose `find` occurs exactly
  * once in the file: when the span alone is ambiguous, whole lines before it are added until it
- * is not.
+ * is not (up to MAX_CONTEXT_LINES).
  */
 export function makeEdit(file: string, original: string, start: number, end: number, replacement: string): TextEdit {
   let from = start;
   let find = original.slice(from, end);
-  while (from > 0 && original.indexOf(find) !== original.lastIndexOf(find)) {
-    from = original.lastIndexOf('\n', from - 2) + 1;
+  for (let added = 0; added < MAX_CONTEXT_LINES && from > 0 && !occursOnce(original, find); added++) {
+    // The start of the line before the one `from` is in (from - 1 may be that line's newline).
+    from = from >= 2 ? original.lastIndexOf('\n', from - 2) + 1 : 0;
     find = original.slice(from, end);
   }
   return { file, find, replace: original.slice(from, start) + replacement };
+}
+
+/**
+ * Whether `part` occurs exactly once in `text`, by Knuth-Morris-Pratt: linear in their lengths,
+ * where indexOf takes time proportional to their product on repetitive text.
+ */
+function occursOnce(text: string, part: string): boolean {
+  if (part === '') return text === '';
+  // fallback[i]: the length of the longest proper prefix of part[0..i] that is also its suffix.
+  const fallback = new Int32Array(part.length);
+  for (let i = 1, k = 0; i < part.length; i++) {
+    while (k > 0 && part.charCodeAt(i) !== part.charCodeAt(k)) k = fallback[k - 1] ?? 0;
+    if (part.charCodeAt(i) === part.charCodeAt(k)) k++;
+    fallback[i] = k;
+  }
+  let found = 0;
+  for (let i = 0, k = 0; i < text.length; i++) {
+    while (k > 0 && text.charCodeAt(i) !== part.charCodeAt(k)) k = fallback[k - 1] ?? 0;
+    if (text.charCodeAt(i) === part.charCodeAt(k)) k++;
+    if (k === part.length) {
+      if (++found > 1) return false;
+      k = fallback[k - 1] ?? 0;
+    }
+  }
+  return found === 1;
 }

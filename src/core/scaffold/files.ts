@@ -70,7 +70,8 @@ export function planWrite(file: RenderedFile, old: ByteString | undefined): Writ
   return { path: file.path, action: 'conflict', oldContent: old, content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
 }
 
-const ENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
+/** `KEY=`; the value after it is trimmed by hand, as `(.*?)\s*$` would rescan a long run of spaces from each of its positions. */
+const ENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/;
 
 /** The KEY=value assignments of a .env file, in order (quotes removed, comments skipped). */
 function envAssignments(text: string): { key: string; value: string; line: string }[] {
@@ -78,7 +79,10 @@ function envAssignments(text: string): { key: string; value: string; line: strin
   for (const line of withoutBom(text).split(/\r?\n/)) {
     const match = ENV_LINE.exec(line);
     if (match?.[1] === undefined || line.trimStart().startsWith('#')) continue;
-    assignments.push({ key: match[1], value: (match[2] ?? '').replace(/^"(.*)"$|^'(.*)'$/, '$1$2'), line });
+    const value = line.slice(match[0].length).trim();
+    // A line break inside the value (a lone CR) makes the line no assignment.
+    if (/[\r\u2028\u2029]/.test(value)) continue;
+    assignments.push({ key: match[1], value: value.replace(/^"(.*)"$|^'(.*)'$/, '$1$2'), line });
   }
   return assignments;
 }
@@ -157,11 +161,26 @@ export function mergeGitignore(existingText: ByteString | undefined, lines: read
 interface GitignoreRule {
   readonly negated: boolean;
   readonly directoryOnly: boolean;
-  readonly regex: RegExp;
+  readonly pattern: readonly GlobPart[];
 }
 
+/**
+ * A piece of a gitignore pattern. Patterns are matched by globMatches rather than as regular
+ * expressions: a pattern such as `**\/**\/…` or `*a*a*…` makes a backtracking regex take
+ * exponential time, and the .gitignore is the project's.
+ */
+type GlobPart =
+  /** One character: a literal, `?` or a `[...]` class. */
+  | { readonly kind: 'char'; readonly matches: (char: string) => boolean }
+  /** `*`: any characters but `/`. */
+  | { readonly kind: 'star' }
+  /** `**\/`: any folders, or none. */
+  | { readonly kind: 'folders' }
+  /** A final `/**`: everything inside. */
+  | { readonly kind: 'everything' };
+
 function compileGitignoreLine(line: string): GitignoreRule | undefined {
-  let pattern = line.replace(/(?<!\\)\s+$/, '');
+  let pattern = withoutTrailingSpaces(line);
   if (pattern === '' || pattern.startsWith('#')) return undefined;
   const negated = pattern.startsWith('!');
   if (negated) pattern = pattern.slice(1);
@@ -169,37 +188,84 @@ function compileGitignoreLine(line: string): GitignoreRule | undefined {
   const directoryOnly = pattern.endsWith('/');
   if (directoryOnly) pattern = pattern.slice(0, -1);
   // A slash anywhere but at the end anchors the pattern to the .gitignore's folder.
-  const anchored = pattern.includes('/');
+  const parts: GlobPart[] = pattern.includes('/') ? [] : [{ kind: 'folders' }];
   pattern = pattern.replace(/^\//, '');
-  let body = '';
+  const literal = (expected: string): GlobPart => ({ kind: 'char', matches: (char) => char === expected });
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern.charAt(i);
     if (pattern.startsWith('**/', i) && (i === 0 || pattern[i - 1] === '/')) {
-      body += '(?:.*/)?';
+      parts.push({ kind: 'folders' });
       i += 2;
     } else if (pattern.startsWith('**', i) && i + 2 === pattern.length && pattern[i - 1] === '/') {
-      body += '.*';
+      parts.push({ kind: 'everything' });
       i += 1;
     } else if (char === '*') {
-      body += '[^/]*';
+      parts.push({ kind: 'star' });
     } else if (char === '?') {
-      body += '[^/]';
+      parts.push({ kind: 'char', matches: (candidate) => candidate !== '/' });
     } else if (char === '[' && pattern.indexOf(']', i + 2) > 0) {
       const end = pattern.indexOf(']', i + 2);
       const inside = pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-      body += `[${inside}]`;
+      let members: RegExp;
+      try {
+        members = new RegExp(`^[${inside}]$`);
+      } catch {
+        // A class git reads and JavaScript does not, such as the range [z-a]: no rule for these paths.
+        return undefined;
+      }
+      parts.push({ kind: 'char', matches: (candidate) => candidate !== '/' && members.test(candidate) });
       i = end;
     } else if (char === '\\' && i + 1 < pattern.length) {
-      body += escapeRegExp(pattern.charAt(++i));
+      parts.push(literal(pattern.charAt(++i)));
     } else {
-      body += escapeRegExp(char);
+      parts.push(literal(char));
     }
   }
-  return { negated, directoryOnly, regex: new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`) };
+  return { negated, directoryOnly, pattern: parts };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** The line without trailing whitespace, unless escaped with a backslash (`foo\ ` keeps its space). */
+function withoutTrailingSpaces(line: string): string {
+  let end = line.length;
+  while (end > 0 && /\s/.test(line.charAt(end - 1))) end--;
+  return end < line.length && line.charAt(end - 1) === '\\' ? line.slice(0, end + 1) : line.slice(0, end);
+}
+
+/**
+ * Whether a glob matches all of `path`: the set of path offsets each part can end at, part after
+ * part, in time proportional to the pattern's length times the path's.
+ */
+function globMatches(pattern: readonly GlobPart[], path: string): boolean {
+  let ends = Array.from({ length: path.length + 1 }, (_, offset) => offset === 0);
+  for (const part of pattern) {
+    const next = new Array<boolean>(path.length + 1).fill(false);
+    // Whether an earlier offset is an end (for `**` parts), or one before a run without `/` (for `*`).
+    let before = false;
+    for (let offset = 0; offset <= path.length; offset++) {
+      const previous = path.charAt(offset - 1);
+      const reachedBefore = offset > 0 && ends[offset - 1] === true;
+      switch (part.kind) {
+        case 'char':
+          next[offset] = reachedBefore && part.matches(previous);
+          break;
+        case 'star':
+          before = ends[offset] === true || (before && previous !== '/');
+          next[offset] = before;
+          break;
+        case 'folders':
+          before ||= reachedBefore;
+          next[offset] = ends[offset] === true || (before && previous === '/');
+          break;
+        case 'everything':
+          before ||= ends[offset] === true;
+          next[offset] = before;
+          break;
+      }
+    }
+    if (!next.includes(true)) return false;
+    ends = next;
+  }
+  return ends[path.length] === true;
 }
 
 /** Git's rule: a path is ignored when it or a folder above it is; the last matching rule wins. */
@@ -210,7 +276,7 @@ function isIgnored(rules: readonly GitignoreRule[], path: string): boolean {
     const isDirectory = depth < parts.length;
     let ignored = false;
     for (const rule of rules) {
-      if ((!rule.directoryOnly || isDirectory) && rule.regex.test(candidate)) ignored = !rule.negated;
+      if ((!rule.directoryOnly || isDirectory) && globMatches(rule.pattern, candidate)) ignored = !rule.negated;
     }
     if (ignored || !isDirectory) return ignored;
   }

@@ -1,3 +1,5 @@
+import { ProjectRefusal } from '../projectRefusal';
+
 /**
  * A container hostname from an app name: lowercase letters, digits and `-`, at most `maxLength`
  * characters (63 for a DNS label, less to leave room for a suffix).
@@ -31,7 +33,7 @@ export function isAppName(name: string): boolean {
  */
 export function requireAppName(name: string, source: string): string {
   if (!isAppName(name)) {
-    throw new Error(`${source} ${JSON.stringify(name)} is not an Elixir application name (a lowercase letter or _ first, then letters, digits and _), so the scaffold stopped: rename it.`);
+    throw new ProjectRefusal(`${source} ${JSON.stringify(name)} is not an Elixir application name (a lowercase letter or _ first, then letters, digits and _), so the scaffold stopped: rename it.`);
   }
   return name;
 }

@@ -3,6 +3,7 @@ import { configStatements, keywordValue, listInside, makeEdit, stringLiteral, ty
 import { folderInsideProject } from './folder';
 import { requireAppName } from './names';
 import { parseMiseToml, parseReleaseDockerfile, parseToolVersions, type BaseImageInputs } from './versions';
+import { ProjectRefusal } from '../projectRefusal';
 
 /** The project's files, by path relative to its root (`/` separators), with only those that exist. */
 export interface ProjectInput {
@@ -87,7 +88,7 @@ const DATABASE_ADAPTERS: readonly (readonly [string, Database])[] = [
 export function umbrellaAppsFolder(appsPath: string): string {
   const folder = folderInsideProject(appsPath);
   if (folder === undefined) {
-    throw new Error(`mix.exs sets apps_path: ${JSON.stringify(appsPath)}, which is not a folder inside the project, so the scaffold stopped: it reads and writes only inside the project folder. Set apps_path to a folder inside it, such as "apps".`);
+    throw new ProjectRefusal(`mix.exs sets apps_path: ${JSON.stringify(appsPath)}, which is not a folder inside the project, so the scaffold stopped: it reads and writes only inside the project folder. Set apps_path to a folder inside it, such as "apps".`);
   }
   return folder;
 }
@@ -97,8 +98,7 @@ export function umbrellaAppsFolder(appsPath: string): string {
  * for a name or folder the generated files cannot safely hold (see umbrellaAppsFolder, requireAppName).
  */
 export function readProject(input: ProjectInput): ProjectReading {
-  const notes: string[] = [];
-  const { files } = input;
+  const { files, notes } = withinSizeLimit(input.files);
   const rootMix = files['mix.exs'];
   const root = rootMix === undefined ? undefined : summarizeMixfile(rootMix);
   if (rootMix === undefined) notes.push('The folder has no mix.exs; open the root folder of a Mix project to scaffold its dev container.');
@@ -323,4 +323,19 @@ function readPins(files: ProjectInput['files']): BaseImageInputs['pinned'] {
     if (pins && (pins.elixir !== undefined || pins.erlang !== undefined)) return { ...pins, source };
   }
   return undefined;
+}
+
+/** The longest project file that is read (UTF-16 units): far beyond any real mix.exs, config or version file. */
+export const MAX_PROJECT_FILE_LENGTH = 1024 * 1024;
+
+/** The files with each one longer than MAX_PROJECT_FILE_LENGTH read as empty, and a note for each of those. */
+export function withinSizeLimit(files: ProjectInput['files']): { files: Record<string, string>; notes: string[] } {
+  const notes: string[] = [];
+  const limited: Record<string, string> = {};
+  for (const [path, text] of Object.entries(files)) {
+    const tooLong = text.length > MAX_PROJECT_FILE_LENGTH;
+    if (tooLong) notes.push(`${path} is larger than ${MAX_PROJECT_FILE_LENGTH / (1024 * 1024)} MB, so it was not read; check the generated files against what it sets.`);
+    limited[path] = tooLong ? '' : text;
+  }
+  return { files: limited, notes };
 }

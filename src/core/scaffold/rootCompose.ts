@@ -23,7 +23,9 @@ const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 /** Reads a compose file at the project root; throws with compose-like wording when it is not one. */
 export function readRootCompose(text: string): RootCompose {
   const read = readComposeServices(text);
-  if ('error' in read) throw new Error(read.error === 'yaml' ? `it is not valid YAML (${read.detail})` : 'it has no "services:" section');
+  if ('error' in read) {
+    throw new Error(read.error === 'yaml' ? `it is not valid YAML (${read.detail})` : read.error === 'too-large' ? read.detail : 'it has no "services:" section');
+  }
   const services = read.services;
 
   const candidates: (AdoptableService & { builds: boolean })[] = [];

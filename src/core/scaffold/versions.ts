@@ -67,9 +67,9 @@ export function parseMiseToml(text: string): PinnedVersions {
   const found: { elixir?: string; erlang?: string } = {};
   let table = '';
   for (const line of text.split(/\r?\n/)) {
-    const header = /^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$/.exec(line);
+    const header = /^\s*\[([^\]]*)\]\s*(#.*)?$/.exec(line);
     if (header?.[1] !== undefined) {
-      table = header[1];
+      table = header[1].trim();
       continue;
     }
     if (table !== 'tools') continue;
@@ -84,8 +84,9 @@ export function parseMiseToml(text: string): PinnedVersions {
 
 /** Reads the ARG lines (or a literal BUILDER_IMAGE) of a `mix phx.gen.release --docker` Dockerfile. */
 export function parseReleaseDockerfile(text: string): ReleaseDockerfileVersions | undefined {
+  // Spaces and tabs only: `\s` would also match newlines, and rescanning every run of blank lines is quadratic.
   const arg = (name: string): string | undefined =>
-    new RegExp(`^\\s*ARG\\s+${name}=["']?([^"'\\s$]+)["']?\\s*$`, 'm').exec(text)?.[1];
+    new RegExp(`^[ \\t]*ARG[ \\t]+${name}=["']?([^"'\\s$]+)["']?[ \\t]*\\r?$`, 'm').exec(text)?.[1];
   const literal = /hexpm\/elixir:(\d[\w.]*)-erlang-(\d[\w.]*)-debian-([a-z]+-\d{8}(?:-slim)?)/.exec(text);
   const elixir = arg('ELIXIR_VERSION') ?? literal?.[1];
   const otp = arg('OTP_VERSION') ?? literal?.[2];
@@ -114,9 +115,11 @@ export function satisfies(version: string, requirement: string): boolean | undef
   const target = parseVersion(version);
   if (target === undefined) return undefined;
   let anyOr = false;
-  for (const alternative of requirement.split(/\s+or\s+/)) {
+  // Single spaces first: splitting at /\s+or\s+/ rescans each run of spaces from every position in it.
+  const words = requirement.trim().replace(/\s+/g, ' ');
+  for (const alternative of words.split(' or ')) {
     let all = true;
-    for (const clause of alternative.split(/\s+and\s+/)) {
+    for (const clause of alternative.split(' and ')) {
       const match = /^\s*(~>|==|!=|>=|<=|>|<)?\s*(\S+)\s*$/.exec(clause);
       const bound = match?.[2] === undefined ? undefined : parseVersion(match[2]);
       if (match === null || bound === undefined) return undefined;
