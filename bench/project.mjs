@@ -53,7 +53,7 @@ export async function ok(cmd, args, options = {}) {
  * stops its own containers). The copy lives in `<tmp>/phoenix <folder> XXXXXX/<folder>`, a
  * path with spaces; `folder` also names its compose projects (`bench start` gives benchstart_...),
  * so pick one nobody else uses. Before `body` runs, the copy is scaffolded with the compiled core
- * and the loopback advice accepted, Phoenix listens on a free port (never the suites' 4000), the
+ * (config/dev.exs left bound to loopback, as generated), Phoenix listens on a free port (never the suites' 4000), the
  * app's image is renamed to `<generated name><imageSuffix>` (the generated name is shared with
  * the test suites), the Dockerfile's FROM images are tagged from the local base images (no
  * internet), and the image is built once, under the compose project `buildProject`.
@@ -165,15 +165,10 @@ export function scaffoldDevContainerFiles(project, folder, composeProject) {
   return rendered;
 }
 
-/** Scaffolds the project and applies the loopback advice; returns the node's cookie. */
+/** Scaffolds the project (config/dev.exs stays bound to loopback, as generated); returns the node's cookie. */
 function scaffold(project, folder) {
   const core = requireCompiled('core', 'scaffold', 'index.js');
   const { composeProjectName } = requireCompiled('core', 'composeProject.js');
-  const rendered = scaffoldDevContainerFiles(project, folder, composeProjectName(folder));
-  // What the user accepts when the scaffold offers it: dev.exs binds all interfaces, so the
-  // published port answers (test/integration/scaffold.test.ts does the same through applyAdvice).
-  const loopback = rendered.advice.find((advice) => advice.file === 'config/dev.exs' && advice.find.includes('127, 0, 0, 1'));
-  if (!loopback) throw new Error('the scaffold gave no advice to bind config/dev.exs beyond loopback');
-  editOnce(join(project, loopback.file), loopback.find, loopback.replace);
+  scaffoldDevContainerFiles(project, folder, composeProjectName(folder));
   return core.parseEnvFile(readFileSync(join(project, '.devcontainer', '.env'), 'utf8'))['ERLANG_COOKIE'];
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
+import type { EntrypointStep } from '../core/entrypointSteps';
 import type { LifecycleOptions, StartStage } from '../docker/lifecycle';
 import type { Services } from '../commands/services';
 import { showFailure } from './failureMessages';
@@ -12,6 +13,15 @@ const STAGE_TITLES: Record<StartStage, () => string> = {
   'waiting-for-node': () => vscode.l10n.t('Waiting for the Erlang node'),
   'waiting-for-http': () => vscode.l10n.t('Waiting for Phoenix to answer'),
   ready: () => vscode.l10n.t('Ready'),
+};
+
+const STEP_TITLES: Record<EntrypointStep, () => string> = {
+  dependencies: () => vscode.l10n.t('Checking the dependencies'),
+  compile: () => vscode.l10n.t('Compiling'),
+  database: () => vscode.l10n.t('Waiting for the database'),
+  'ecto.create': () => vscode.l10n.t('Creating the database'),
+  'ecto.migrate': () => vscode.l10n.t('Running the migrations'),
+  server: () => vscode.l10n.t('Starting Phoenix'),
 };
 
 /** Projects with lifecycle work under way: a second Start (a double click) must not run compose twice. */
@@ -63,6 +73,11 @@ export async function withLifecycleProgress<T>(
                 log.info(`${project.folder.name}: ${stage}`);
                 // Building is the long, noisy stage: its output is worth watching.
                 if (next === 'building') log.show(true);
+                progress.report({ message: stage });
+              },
+              step: (next) => {
+                stage = STEP_TITLES[next]();
+                log.info(`${project.folder.name}: ${stage}`);
                 progress.report({ message: stage });
               },
               line: (text) => {

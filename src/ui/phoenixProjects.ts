@@ -27,13 +27,14 @@ const COMPOSE_FILE = 'docker-compose.yml';
 
 /**
  * Knows which workspace folders are Phoenix projects and whether they have a dev container, and
- * mirrors that into the `phoenix.projectDetected` and `phoenix.devContainerExists` context keys
- * that drive the welcome views and menus.
+ * mirrors that into the `phoenix.scanned`, `phoenix.projectDetected` and
+ * `phoenix.devContainerExists` context keys that drive the welcome views and menus.
  */
 export class PhoenixProjects implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private current: readonly PhoenixProject[] = [];
+  private scanning: Promise<void> = Promise.resolve();
   private readonly disposables: { dispose(): unknown }[] = [this.changed];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -68,7 +69,21 @@ export class PhoenixProjects implements vscode.Disposable {
     return this.current;
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * The projects once the scan under way has finished: a command run from the palette the moment
+   * the window shows comes before the first scan has read the folders.
+   */
+  async scanned(): Promise<readonly PhoenixProject[]> {
+    await this.scanning;
+    return this.current;
+  }
+
+  refresh(): Promise<void> {
+    this.scanning = this.scan();
+    return this.scanning;
+  }
+
+  private async scan(): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const found = await Promise.all(folders.map((folder) => this.inspect(folder)));
     this.current = found.flat();
@@ -76,6 +91,7 @@ export class PhoenixProjects implements vscode.Disposable {
     await Promise.all([
       vscode.commands.executeCommand('setContext', 'phoenix.projectDetected', this.current.length > 0),
       vscode.commands.executeCommand('setContext', 'phoenix.devContainerExists', this.current.some((p) => p.hasDevContainer)),
+      vscode.commands.executeCommand('setContext', 'phoenix.scanned', true),
     ]);
     this.changed.fire();
   }

@@ -122,15 +122,26 @@ class Workbench {
     }
   }
 
-  /** F1, types `title`, and runs it with Enter; fails unless `title` is the selected entry. */
-  async runFromPalette(title) {
+  /**
+   * F1, types `title`, and runs it with Enter; fails unless `title` is the selected entry within
+   * `timeout` ms of typing it.
+   */
+  async runFromPalette(title, { timeout = 20_000 } = {}) {
     await this.#openPalette(title);
     const focused = this.page.locator(`${SELECTORS.paletteRows}.focused`);
     await eventually(async () => {
       const label = await focused.getAttribute('aria-label', { timeout: 1000 });
       assert.ok(label === title || label?.startsWith(`${title},`), `palette selected "${label}", not "${title}"`);
-    });
+    }, { timeout });
     await this.page.keyboard.press('Enter');
+  }
+
+  /** Answers the modal dialog with Enter, as a user who accepts every default does; returns its text. */
+  async answerDialogWithEnter() {
+    const text = await this.dialogText();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 20_000 });
+    return text;
   }
 
   async #openPalette(text) {

@@ -133,11 +133,11 @@ describe('renderDevContainer', () => {
   it('waits for a database server only when there is one', () => {
     const postgres = file(render('phoenix_postgres'), '.devcontainer/entrypoint.sh');
     assert.match(postgres, /:gen_tcp\.connect\(host, port, \[\], 1000\)/);
-    assert.match(postgres, /\nmix ecto\.create\nmix ecto\.migrate\n/);
+    assert.match(postgres, /\nbegin ecto\.create\nmix do app\.config \+ eval '[^'\n]+' \+ ecto\.create\nbegin ecto\.migrate\nmix do app\.config \+ eval '[^'\n]+' \+ ecto\.migrate\n/);
 
     const sqlite = render('sqlite');
     assert.doesNotMatch(file(sqlite, '.devcontainer/entrypoint.sh'), /gen_tcp/);
-    assert.match(file(sqlite, '.devcontainer/entrypoint.sh'), /mix ecto\.migrate/);
+    assert.match(file(sqlite, '.devcontainer/entrypoint.sh'), / \+ ecto\.migrate\n/);
     assert.deepEqual(Object.keys(compose(sqlite).services), ['app']);
     assert.equal(service(sqlite, 'app')['depends_on'], undefined);
 
@@ -152,7 +152,7 @@ describe('renderDevContainer', () => {
     assert.match(entrypoint, /if \[ -z "\$\{ERLANG_COOKIE:-\}" \]; then\n {2}echo "ERLANG_COOKIE is empty: run \\"Phoenix: Scaffold Dev Container\\" again or set it in \.devcontainer\/\.env, then recreate the container\." >&2\n {2}exit 1\nfi/);
     assert.match(entrypoint, /if ! mix deps\.loadpaths --no-compile >\/dev\/null 2>&1; then/);
     assert.match(entrypoint, /\n {2}mix deps\.get\n/);
-    assert.ok(entrypoint.trimEnd().endsWith('exec elixir "$name_option" "$NODE_NAME" -S mix phx.server'));
+    assert.ok(entrypoint.trimEnd().endsWith(`exec elixir "$name_option" "$NODE_NAME" -S mix do app.config + eval 'Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG"))' + phx.server`));
     // The cookie reaches Erlang through a private file, never the process list.
     assert.match(entrypoint, /\(umask 077 && printf '%s' "\$ERLANG_COOKIE" > "\$HOME\/\.erlang\.cookie"\)/);
     assert.doesNotMatch(entrypoint, /--cookie/);
@@ -286,21 +286,20 @@ describe('renderDevContainer, defensively', () => {
 });
 
 describe('advice', () => {
-  it('offers the loopback and DB_HOST edits on Linux, and polling on macOS and Windows', () => {
-    const linux = render('phoenix_postgres');
-    assert.deepEqual(linux.advice.map((advice) => advice.find), ['ip: {127, 0, 0, 1}', 'hostname: "localhost"']);
-    assert.match(linux.advice[0]?.reason ?? '', /cannot be reached through the published port/);
+  it('asks for no edit of the loopback endpoint or the localhost Repo on Linux, and offers polling on macOS and Windows', () => {
+    // Both are adjusted inside the container only (the entrypoint's container configuration).
+    assert.deepEqual(render('phoenix_postgres').advice, []);
     for (const platform of ['darwin', 'win32'] as const) {
       const advice = render('phoenix_postgres', { host: { uid: 501, gid: 20, platform } }).advice;
-      assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['ip: {0, 0, 0, 0}', 'config :phoenix_live_reload, backend: :fs_poll', 'hostname: System.get_env("DB_HOST", "localhost")']);
+      assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['config :phoenix_live_reload, backend: :fs_poll']);
     }
     const unreliableMount = render('phoenix_postgres', { host: { uid: 1000, gid: 1000, platform: 'linux', fileEventsUnreliable: true } });
-    assert.equal(unreliableMount.advice.length, 3);
+    assert.equal(unreliableMount.advice.length, 1);
   });
 
-  it('offers no DB_HOST edit without a database service, and no polling when it is configured', () => {
-    assert.deepEqual(render('sqlite').advice.map((advice) => advice.replace), ['ip: {0, 0, 0, 0}']);
-    assert.deepEqual(render('no_ecto', { host: { uid: 501, gid: 20, platform: 'darwin' } }).advice.map((advice) => advice.replace), ['ip: {0, 0, 0, 0}']);
+  it('offers no polling when it is configured', () => {
+    assert.deepEqual(render('sqlite').advice, []);
+    assert.deepEqual(render('no_ecto', { host: { uid: 501, gid: 20, platform: 'darwin' } }).advice, []);
   });
 
   it('is a sentence for every note and reason', () => {

@@ -1,3 +1,5 @@
+import { STEP_MARKER } from '../entrypointSteps';
+import { CONTAINER_CONFIG_SCRIPT, mixDoAfterContainerConfig } from './containerConfig';
 import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
 import { DEFAULT_FOLDER, devContainerFolder } from './folder';
@@ -275,10 +277,12 @@ function renderEntrypoint(c: Context): string {
   const db = c.dbService === undefined ? undefined : DATABASES[c.dbService];
   const folder = shellDoubleQuoted(c.folder);
   const scaffold = `run \\"Phoenix: Scaffold Dev Container\\" again or set it in ${folder}/.env`;
+  const configured = (task: string): string => mixDoAfterContainerConfig(c.image, task);
   const ecto = c.project.usesEcto
     ? `${db === undefined ? '' : `
 # Wait until the database accepts connections, for at most DB_WAIT_SECONDS (60 by default).
 if [ -n "\${DB_HOST:-}" ]; then
+  begin database
   echo "Waiting for the database at \${DB_HOST}:\${DB_PORT:-${db.port}}..."
   elixir -e '
     host = String.to_charlist(System.fetch_env!("DB_HOST"))
@@ -305,14 +309,25 @@ if [ -n "\${DB_HOST:-}" ]; then
   '
 fi
 `}
-mix ecto.create
-mix ecto.migrate
+begin ecto.create
+mix ${configured('ecto.create')}
+begin ecto.migrate
+mix ${configured('ecto.migrate')}
 `
     : '';
   return `#!/bin/sh
 # Starts ${c.project.app}'s Phoenix dev server as a distributed Erlang node, so that a remote IEx
 # shell can attach to it. The dev container's compose file runs it with sh from the bind-mounted project.
 set -eu
+
+# Each step says when it begins, and a failed one says so, so that the Phoenix extension can show
+# the step under way and name the one that failed.
+step=start
+begin() {
+  step="$1"
+  echo "${STEP_MARKER} $1"
+}
+trap 'status=$?; [ "$status" -eq 0 ] || echo "${STEP_MARKER} failed $step (exit $status)" >&2' EXIT
 
 if [ -z "\${ERLANG_COOKIE:-}" ]; then
   echo "ERLANG_COOKIE is empty: ${scaffold}, then recreate the container." >&2
@@ -323,8 +338,10 @@ if [ -z "\${NODE_NAME:-}" ]; then
   exit 1
 fi
 
+${CONTAINER_CONFIG_SCRIPT}
 # Fetch dependencies only when Mix reports some missing or out of date, so that a project whose
 # dependencies are all present (or all path dependencies) starts without network access.
+begin dependencies
 if ! mix deps.loadpaths --no-compile >/dev/null 2>&1; then
   # Hex and rebar3 are missing when the image was built offline: try again now.
   mix local.hex --force --if-missing || echo "warning: could not install Hex." >&2
@@ -332,6 +349,7 @@ if ! mix deps.loadpaths --no-compile >/dev/null 2>&1; then
   mix deps.get
 fi
 
+begin compile
 mix compile
 ${ecto}
 # A host part with a dot (an IP address) needs a long node name.
@@ -351,7 +369,8 @@ rm -f "$HOME/.erlang.cookie"
 (umask 077 && printf '%s' "$ERLANG_COOKIE" > "$HOME/.erlang.cookie")
 
 # exec: the BEAM replaces this shell, so it receives the container's stop signal.
-exec elixir "$name_option" "$NODE_NAME" -S mix phx.server
+begin server
+exec elixir "$name_option" "$NODE_NAME" -S mix ${configured('phx.server')}
 `;
 }
 
@@ -531,26 +550,18 @@ function renderEnv(c: Context, randomBytes: Uint8Array): string {
   ].join('\n');
 }
 
+/*
+ * The endpoint's loopback address and the Repo's localhost need no edit: the entrypoint adjusts
+ * them inside the container only (see containerConfig.ts).
+ */
 function advise(c: Context, host: HostFacts): Advice[] {
   const { project } = c;
   const advice: Advice[] = [];
-  if (project.http.loopbackEdit) {
-    advice.push({
-      ...project.http.loopbackEdit,
-      reason: `${project.http.loopbackEdit.file} binds the server to loopback, which inside the container cannot be reached through the published port. Bind it to all interfaces: the port is still published on your machine's loopback only.`,
-    });
-  }
   const eventsUnreliable = host.platform === 'darwin' || host.platform === 'win32' || host.fileEventsUnreliable === true;
   if (project.usesLiveReload && !project.liveReloadPolls && project.liveReloadPollingEdit && eventsUnreliable) {
     advice.push({
       ...project.liveReloadPollingEdit,
       reason: 'File change events from this machine may not reach the container through the bind mount, so live reload would miss your edits. Let phoenix_live_reload poll the files instead.',
-    });
-  }
-  if (c.dbService !== undefined && project.repo?.hostnameEdit) {
-    advice.push({
-      ...project.repo.hostnameEdit,
-      reason: `Inside the dev container the database is the "${c.dbHost}" service, not localhost. Read the host from DB_HOST, which the container sets, so the same config still works outside it.`,
     });
   }
   return advice;

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { ENTRYPOINT_STEPS, classifyStepFailure, parseStepMarker } from '../../src/core/entrypointSteps';
+import { CONTAINER_CONFIG_SCRIPT, CONTAINER_CONFIG_VARIABLE, mixDoAfterContainerConfig } from '../../src/core/scaffold/containerConfig';
+
+const marker = (text: string): string => `phoenix-dev-container: ${text}`;
+
+describe('entrypoint step markers', () => {
+  it('reads the step that begins and the step that failed, behind a compose prefix too', () => {
+    assert.deepEqual(parseStepMarker(marker('compile')), { kind: 'begins', step: 'compile' });
+    assert.deepEqual(parseStepMarker(`app-1  | ${marker('ecto.migrate')}`), { kind: 'begins', step: 'ecto.migrate' });
+    assert.deepEqual(parseStepMarker(marker('failed ecto.create (exit 1)')), { kind: 'failed', step: 'ecto.create', exitCode: 1 });
+    assert.deepEqual(parseStepMarker(marker('failed database')), { kind: 'failed', step: 'database', exitCode: undefined });
+  });
+
+  it('ignores lines that are not markers, unknown steps and very long lines', () => {
+    assert.equal(parseStepMarker('Compiling 3 files (.ex)'), undefined);
+    assert.equal(parseStepMarker(marker('rm -rf /')), undefined);
+    assert.equal(parseStepMarker(marker('failed start (exit 1)')), undefined);
+    assert.equal(parseStepMarker(`${'x'.repeat(300)}${marker('compile')}`), undefined);
+  });
+
+  it('are what the generated entrypoint prints: the shell function and the failure trap', () => {
+    const script = `set -eu\nstep=start\nbegin() {\n  step="$1"\n  echo "phoenix-dev-container: $1"\n}\ntrap 'status=$?; [ "$status" -eq 0 ] || echo "phoenix-dev-container: failed $step (exit $status)" >&2' EXIT\nbegin compile\nfalse\n`;
+    let output = '';
+    try {
+      execFileSync('sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      const failed = error as { stdout: string; stderr: string };
+      output = `${failed.stdout}${failed.stderr}`;
+    }
+    const lines = output.trim().split('\n');
+    assert.deepEqual(lines.map(parseStepMarker), [{ kind: 'begins', step: 'compile' }, { kind: 'failed', step: 'compile', exitCode: 1 }]);
+    assert.deepEqual(ENTRYPOINT_STEPS.map((step) => parseStepMarker(marker(step))?.kind), ENTRYPOINT_STEPS.map(() => 'begins'));
+  });
+});
+
+describe('classifyStepFailure', () => {
+  it('names a database that cannot be reached, with the host and port tried', () => {
+    const failed = classifyStepFailure([
+      marker('ecto.create'),
+      '** (DBConnection.ConnectionError) tcp connect (localhost:5432): connection refused - :econnrefused',
+      marker('failed ecto.create (exit 1)'),
+    ], true);
+    assert.deepEqual(failed, { step: 'ecto.create', cause: 'database-unreachable', host: 'localhost', port: 5432, reason: 'connection refused - :econnrefused' });
+  });
+
+  it('names the database wait that timed out', () => {
+    const failed = classifyStepFailure([
+      marker('database'),
+      'Waiting for the database at db:5432...',
+      'The database at db:5432 does not accept connections (connection refused); check it with: docker compose logs db',
+      marker('failed database (exit 1)'),
+    ], true);
+    assert.deepEqual(failed, { step: 'database', cause: 'database-unreachable', host: 'db', port: 5432, reason: 'connection refused' });
+  });
+
+  it('names a database that refuses the password', () => {
+    const failed = classifyStepFailure([
+      marker('ecto.create'),
+      '** (Postgrex.Error) FATAL 28P01 (invalid_password) password authentication failed for user "postgres"',
+      marker('failed ecto.create (exit 1)'),
+    ], true);
+    assert.deepEqual(failed, { step: 'ecto.create', cause: 'database-refused', reason: 'password authentication failed for user "postgres"' });
+  });
+
+  it('names the migration that failed', () => {
+    const failed = classifyStepFailure([
+      marker('ecto.migrate'),
+      '[info] == Running 20240101000000 Blog.Repo.Migrations.CreatePosts.change/0 forward',
+      '[info] == Running 20240102000000 Blog.Repo.Migrations.AddTitle.change/0 forward',
+      '** (Postgrex.Error) ERROR 42P01 (undefined_table) relation "missing" does not exist',
+      marker('failed ecto.migrate (exit 1)'),
+    ], true);
+    assert.deepEqual(failed, {
+      step: 'ecto.migrate',
+      cause: 'migration-failed',
+      migration: '20240102000000 Blog.Repo.Migrations.AddTitle',
+      detail: '** (Postgrex.Error) ERROR 42P01 (undefined_table) relation "missing" does not exist',
+    });
+  });
+
+  it('names a compile error with its file and line, in the forms Elixir prints', () => {
+    const old = classifyStepFailure([
+      marker('compile'),
+      '== Compilation error in file lib/blog/post.ex ==',
+      '** (CompileError) lib/blog/post.ex:12: undefined function foo/0',
+      marker('failed compile (exit 1)'),
+    ], true);
+    assert.deepEqual(old, { step: 'compile', cause: 'compile-error', file: 'lib/blog/post.ex', line: 12, detail: '** (CompileError) lib/blog/post.ex:12: undefined function foo/0' });
+    const current = classifyStepFailure([
+      marker('compile'),
+      'error: undefined function foo/0 (there is no such import)',
+      '  │',
+      '  └─ lib/blog/post.ex:7:5: Blog.Post.bar/0',
+      '** (CompileError) cannot compile module Blog.Post (errors have been logged)',
+      marker('failed compile (exit 1)'),
+    ], true);
+    assert.ok(current?.cause === 'compile-error', JSON.stringify(current));
+    assert.deepEqual([current.file, current.line], ['lib/blog/post.ex', 7]);
+  });
+
+  it('names dependencies that cannot be fetched', () => {
+    const failed = classifyStepFailure([marker('dependencies'), '** (Mix) httpc request failed with: {:failed_connect, []}', marker('failed dependencies (exit 1)')], true);
+    assert.deepEqual(failed, { step: 'dependencies', cause: 'dependencies-unreachable', detail: '** (Mix) httpc request failed with: {:failed_connect, []}' });
+  });
+
+  it('reads the server\'s own lines once the container exited after the server step began', () => {
+    const lines = [marker('ecto.migrate'), marker('server'), '** (DBConnection.ConnectionError) tcp connect (db:5432): timeout'];
+    assert.deepEqual(classifyStepFailure(lines, true), { step: 'server', cause: 'database-unreachable', host: 'db', port: 5432, reason: 'timeout' });
+    // Still running: the server may yet come up, so nothing failed.
+    assert.equal(classifyStepFailure(lines, false), undefined);
+  });
+
+  it('says nothing without a failure marker, or when a step began after it', () => {
+    assert.equal(classifyStepFailure(['some output', 'more'], true), undefined);
+    assert.equal(classifyStepFailure([marker('failed compile (exit 1)'), marker('compile')], false), undefined);
+  });
+
+  it('reads a huge log quickly', () => {
+    const started = performance.now();
+    const lines = [marker('ecto.migrate'), ...Array.from({ length: 200 }, () => `tcp connect (${'a'.repeat(1990)}`), marker('failed ecto.migrate (exit 1)')];
+    classifyStepFailure(lines, true);
+    assert.ok(performance.now() - started < 200, `took ${performance.now() - started} ms`);
+  });
+});
+
+describe('the container configuration', () => {
+  it('is a single-quoted shell string the entrypoint exports, with no single quote inside', () => {
+    const assignment = new RegExp(`^${CONTAINER_CONFIG_VARIABLE}='([^']*)'$`, 'm').exec(CONTAINER_CONFIG_SCRIPT);
+    assert.ok(assignment, CONTAINER_CONFIG_SCRIPT);
+    assert.match(CONTAINER_CONFIG_SCRIPT, new RegExp(`^export ${CONTAINER_CONFIG_VARIABLE}$`, 'm'));
+    const value = execFileSync('sh', ['-c', `${CONTAINER_CONFIG_SCRIPT}\nprintf '%s' "$${CONTAINER_CONFIG_VARIABLE}"`], { encoding: 'utf8' });
+    assert.equal(value, assignment[1]);
+    assert.match(value, /Application\.put_env\(app, key, adjusted, persistent: true\)/);
+  });
+
+  it('runs the task after app.config and the script, with the separator the image\'s Elixir knows', () => {
+    assert.equal(
+      mixDoAfterContainerConfig('hexpm/elixir:1.17.3-erlang-27.1.2-debian-bookworm-20250113-slim', 'phx.server'),
+      `do app.config + eval 'Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG"))' + phx.server`,
+    );
+    assert.equal(
+      mixDoAfterContainerConfig('hexpm/elixir:1.13.4-erlang-25.3.2.16-debian-bookworm-20250113-slim', 'ecto.create'),
+      `do app.config, eval 'Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG"))', ecto.create`,
+    );
+    assert.match(mixDoAfterContainerConfig('my-registry/elixir-dev:latest', 'phx.server'), / \+ phx\.server$/);
+  });
+});
