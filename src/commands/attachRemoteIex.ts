@@ -9,6 +9,7 @@ import type { InspectedContainer } from '../docker/engine';
 import { showFailure } from '../ui/failureMessages';
 import type { PhoenixProject } from '../ui/phoenixProjects';
 import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
+import { walkthroughEventHappened } from '../ui/walkthrough';
 import type { Services } from './services';
 
 type AttachMode = 'container' | 'host' | 'auto';
@@ -52,6 +53,7 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
       void services.docker.exec(candidate.container.id, endRemoteShellArgv(uniqueName)).catch(() => undefined);
     }
   });
+  walkthroughEventHappened('attached');
 }
 
 /** The node from the tree item, else the only running one, else the user's choice. */

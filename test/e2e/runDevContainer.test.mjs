@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { prepareWorkspace } from '../stack/workspace.mjs';
 import { eventually, openWorkbench } from './workbench.mjs';
-import { tagImagesForProject } from './images.mjs';
+import { tagImagesForProject } from '../stack/projectImages.mjs';
 
 const run = promisify(execFile);
 const docker = async (...args) => (await run('docker', args, { encoding: 'utf8' })).stdout.trim();

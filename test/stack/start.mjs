@@ -8,6 +8,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBaseImage } from './baseImage.mjs';
 import { installExtension, startCodeServer } from './codeServer.mjs';
+import { tagImagesForProject } from './projectImages.mjs';
 import { cacheDir, provision } from './provision.mjs';
 import { REPO } from './workspace.mjs';
 
@@ -20,16 +21,21 @@ if (ready.missing.length > 0) {
 }
 await ensureBaseImage({ log });
 
-log('packaging the extension');
+log('compiling and packaging the extension');
+execFileSync('npm', ['run', '--silent', 'compile'], { cwd: REPO, stdio: 'inherit' });
 execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO, stdio: 'inherit' });
 
-// A persistent copy, so what you scaffold there is still there next time.
+// A persistent copy, so what you scaffold there is still there next time. It is shaped as
+// `mix phx.new` writes a project (config/dev.exs binds 127.0.0.1), in a path with a space, and
+// comes up with Enter alone: "Phoenix: Start Dev Container", then Enter at each question.
 const home = join(cacheDir(), 'demo');
 const project = join(home, 'sample projects', 'hello_phoenix');
 if (!existsSync(project)) {
   await mkdir(join(home, 'sample projects'), { recursive: true });
   await cp(join(REPO, 'test', 'fixtures', 'hello_phoenix'), project, { recursive: true });
 }
+// No registry is reachable here: the images the scaffolded Dockerfile names come from the local base image.
+await tagImagesForProject(project);
 const extensionsDir = join(home, 'extensions');
 await installExtension(join(REPO, 'dist', 'phoenix-dev-containers.vsix'), extensionsDir, { log });
 const server = await startCodeServer({ folder: project, extensionsDir, userDataDir: join(home, 'user-data'), log });
