@@ -9,6 +9,7 @@ import { benchScaffold } from './scaffold.mjs';
 import { benchTreeLatency } from './treeLatency.mjs';
 import { benchStart, median } from './start.mjs';
 import { benchVsix } from './vsix.mjs';
+import { benchZeroToIex } from './zeroToIex.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vsix = `${root}dist/phoenix-dev-containers.vsix`;
@@ -76,6 +77,15 @@ if (attached.error) {
   report(`attach: command to iex( prompt (median of ${runs})`, `${promptMedian.toFixed(2)} s`, '<= 2 s', promptMedian <= 2);
   report('attach: command to iex( prompt, max', `${max.toFixed(2)} s`, '', true);
   if (shellLeftAfterHangUp) notes.push('attach: closing the terminal (pty hang-up) left the remote IEx shell running in the container');
+}
+
+const zero = await benchZeroToIex({ log: (line) => console.error(`[zero to IEx bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (zero.error) {
+  report('zero to IEx, warm image', 'failed', '<= 15 s', false);
+  notes.push(`zero to IEx bench failed: ${zero.error.message}`);
+} else {
+  report(`zero to IEx, window to iex( prompt, Enter only, warm image (median of ${zero.result.warm.length})`, `${zero.result.warmMedian.toFixed(2)} s`, '<= 15 s', zero.result.warmMedian <= 15);
+  report('zero to IEx, cold (no image, no _build)', `${zero.result.cold.toFixed(2)} s`, '', true);
 }
 
 const sizes = await benchImageSizes({ log: (line) => console.error(`[image sizes bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
