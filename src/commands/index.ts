@@ -6,6 +6,7 @@ import { openShell } from './openShell';
 import { openInBrowser } from './openInBrowser';
 import { rebuildDevContainer } from './rebuildDevContainer';
 import { refreshView } from './refreshView';
+import { resetDatabase } from './resetDatabase';
 import { restartDevContainer } from './restartDevContainer';
 import { runReleaseLocally } from './runReleaseLocally';
 import { scaffoldDevContainer } from './scaffoldDevContainer';
@@ -26,6 +27,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   'phoenix.restartDevContainer': restartDevContainer,
   'phoenix.rebuildDevContainer': rebuildDevContainer,
   'phoenix.tearDownDevContainer': tearDownDevContainer,
+  'phoenix.resetDatabase': resetDatabase,
   'phoenix.scaffoldDevContainer': scaffoldDevContainer,
   'phoenix.attachRemoteIex': attachRemoteIex,
   'phoenix.openShell': openShell,

@@ -5,8 +5,11 @@
  */
 
 /** The entrypoint's steps, in the order they run. */
-export const ENTRYPOINT_STEPS = ['dependencies', 'compile', 'database', 'ecto.create', 'ecto.migrate', 'server'] as const;
+export const ENTRYPOINT_STEPS = ['dependencies', 'compile', 'database', 'ecto.drop', 'ecto.create', 'ecto.migrate', 'seeds', 'server'] as const;
 export type EntrypointStep = (typeof ENTRYPOINT_STEPS)[number];
+
+/** The entrypoint's argument that resets the database in a running dev container instead of starting it. */
+export const RESET_DATABASE_ARGUMENT = 'reset-database';
 
 /** How every marker line starts. */
 export const STEP_MARKER = 'phoenix-dev-container:';
@@ -41,6 +44,9 @@ export type StepFailure =
   | { readonly step: EntrypointStep; readonly cause: 'migration-failed'; readonly migration: string | undefined; readonly detail: string | undefined }
   | { readonly step: EntrypointStep; readonly cause: 'other'; readonly detail: string | undefined };
 
+/** The steps that connect to the database, whose failure may be the database's. */
+const DATABASE_STEPS: ReadonlySet<EntrypointStep> = new Set(['database', 'ecto.drop', 'ecto.create', 'ecto.migrate', 'seeds', 'server']);
+
 /** Lines longer than this are not read for causes (a crafted log must not cost time). */
 const MAX_LINE_LENGTH = 2000;
 
@@ -68,14 +74,15 @@ export function classifyStepFailure(lines: readonly string[], containerExited: b
   const last = before.filter((line) => parseStepMarker(line) === undefined && line.trim() !== '').at(-1)?.trim();
   const text = before.join('\n');
 
+  const talksToDatabase = DATABASE_STEPS.has(step);
   const refused = /password authentication failed for user "[^"\n]{0,200}"|role "[^"\n]{0,200}" does not exist|Access denied for user [^\n]{0,200}|no pg_hba\.conf entry[^\n]{0,200}/.exec(text);
-  if (refused && (step === 'database' || step === 'ecto.create' || step === 'ecto.migrate' || step === 'server')) {
+  if (refused && talksToDatabase) {
     return { step, cause: 'database-refused', reason: refused[0] };
   }
   const tcp = /tcp connect \(([^:()\s]{1,255}):(\d{1,5})\): ([^\n]{1,200})/.exec(text);
   const waited = /The database at ([^:\s]{1,255}):(\d{1,5}) does not accept connections \(([^)\n]{1,200})\)/.exec(text);
   const unreachable = waited ?? tcp;
-  if (unreachable && (step === 'database' || step === 'ecto.create' || step === 'ecto.migrate' || step === 'server')) {
+  if (unreachable && talksToDatabase) {
     return { step, cause: 'database-unreachable', host: unreachable[1], port: Number(unreachable[2]), reason: unreachable[3]?.trim() };
   }
   if (step === 'database') return { step, cause: 'database-unreachable', host: undefined, port: undefined, reason: last };
@@ -109,4 +116,15 @@ function compileErrorLocation(lines: readonly string[]): { file: string | undefi
     if (location) return { file: location[1], line: Number(location[2]) };
   }
   return found ? { file, line: undefined } : undefined;
+}
+
+/**
+ * The command that resets the database in a running dev container: the container's own
+ * entrypoint (`sh <path>/entrypoint.sh`, as the generated compose file runs it) with the reset
+ * argument. Undefined for a container whose command is another.
+ */
+export function resetDatabaseArgv(containerCommand: readonly string[]): string[] | undefined {
+  const [shell, script, ...rest] = containerCommand;
+  if (shell !== 'sh' || script === undefined || !script.endsWith('/entrypoint.sh') || rest.length > 0) return undefined;
+  return ['sh', script, RESET_DATABASE_ARGUMENT];
 }

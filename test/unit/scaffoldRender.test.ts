@@ -143,6 +143,11 @@ describe('renderDevContainer', () => {
 
     const noEcto = file(render('no_ecto'), '.devcontainer/entrypoint.sh');
     assert.doesNotMatch(noEcto, /ecto/);
+    assert.doesNotMatch(noEcto, /reset-database/);
+    // Reset Database: drop (forced for Postgres, whose app holds connections), create, migrate, seeds.
+    assert.match(postgres, /if \[ "\$\{1:-\}" = reset-database \]; then\n {2}begin ecto\.drop\n {2}mix do app\.config \+ eval '[^'\n]+' \+ ecto\.drop --force-drop\n/);
+    assert.match(postgres, /if \[ -f priv\/repo\/seeds\.exs \]; then\n {4}begin seeds\n {4}mix do app\.config \+ eval '[^'\n]+' \+ run priv\/repo\/seeds\.exs\n/);
+    assert.match(file(render('mysql'), '.devcontainer/entrypoint.sh'), / \+ ecto\.drop\n/);
   });
 
   it('writes a POSIX entrypoint that refuses to start without a cookie and execs the node', () => {

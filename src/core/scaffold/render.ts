@@ -1,4 +1,4 @@
-import { STEP_MARKER } from '../entrypointSteps';
+import { RESET_DATABASE_ARGUMENT, STEP_MARKER } from '../entrypointSteps';
 import { CONTAINER_CONFIG_SCRIPT, mixDoAfterContainerConfig } from './containerConfig';
 import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
@@ -338,7 +338,7 @@ if [ -z "\${NODE_NAME:-}" ]; then
   exit 1
 fi
 
-${CONTAINER_CONFIG_SCRIPT}
+${CONTAINER_CONFIG_SCRIPT}${c.project.usesEcto ? renderResetDatabase(c, configured) : ''}
 # Fetch dependencies only when Mix reports some missing or out of date, so that a project whose
 # dependencies are all present (or all path dependencies) starts without network access.
 begin dependencies
@@ -371,6 +371,29 @@ rm -f "$HOME/.erlang.cookie"
 # exec: the BEAM replaces this shell, so it receives the container's stop signal.
 begin server
 exec elixir "$name_option" "$NODE_NAME" -S mix ${configured('phx.server')}
+`;
+}
+
+/** The entrypoint's reset mode, run by "Phoenix: Reset Database" in the running container. */
+function renderResetDatabase(c: Context, configured: (task: string) => string): string {
+  // Postgres refuses to drop a database the running app is connected to, unless forced (13 and later).
+  const drop = c.dbService === 'postgres' ? 'ecto.drop --force-drop' : 'ecto.drop';
+  return `
+# "Phoenix: Reset Database" runs this script with ${RESET_DATABASE_ARGUMENT} in the running dev
+# container: the database is dropped, created and migrated again, then seeded when there are seeds.
+if [ "\${1:-}" = ${RESET_DATABASE_ARGUMENT} ]; then
+  begin ecto.drop
+  mix ${configured(drop)}
+  begin ecto.create
+  mix ${configured('ecto.create')}
+  begin ecto.migrate
+  mix ${configured('ecto.migrate')}
+  if [ -f priv/repo/seeds.exs ]; then
+    begin seeds
+    mix ${configured('run priv/repo/seeds.exs')}
+  fi
+  exit 0
+fi
 `;
 }
 
