@@ -122,17 +122,14 @@ class Workbench {
     }
   }
 
-  /**
-   * F1, types `title`, and runs it with Enter; fails unless `title` is the selected entry within
-   * `timeout` ms of typing it.
-   */
-  async runFromPalette(title, { timeout = 20_000 } = {}) {
+  /** F1, types `title`, and runs it with Enter; fails unless `title` is the selected entry. */
+  async runFromPalette(title) {
     await this.#openPalette(title);
     const focused = this.page.locator(`${SELECTORS.paletteRows}.focused`);
     await eventually(async () => {
       const label = await focused.getAttribute('aria-label', { timeout: 1000 });
       assert.ok(label === title || label?.startsWith(`${title},`), `palette selected "${label}", not "${title}"`);
-    }, { timeout });
+    });
     await this.page.keyboard.press('Enter');
   }
 
