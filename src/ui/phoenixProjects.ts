@@ -5,6 +5,7 @@ import { adoptedComposeProjectName, composeProjectName, devContainerTarget } fro
 import { summarizeMixfile } from '../core/mixfile';
 import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
 import { DEFAULT_FOLDER, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, parseEnvFile, readRootCompose } from '../core/scaffold';
+import { walkthroughEventHappened } from './walkthrough';
 import { exists, readText, subfolders } from './workspaceFiles';
 
 /**
@@ -93,6 +94,7 @@ export class PhoenixProjects implements vscode.Disposable {
       vscode.commands.executeCommand('setContext', 'phoenix.devContainerExists', this.current.some((p) => p.hasDevContainer)),
       vscode.commands.executeCommand('setContext', 'phoenix.scanned', true),
     ]);
+    if (this.current.length > 0) walkthroughEventHappened('projectOpened');
     this.changed.fire();
   }
 

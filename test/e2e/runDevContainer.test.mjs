@@ -118,6 +118,22 @@ for (const { flavour, journey, portFromEnvironment } of [
       assert.equal((await workbench.terminalTabs()).length, before);
     });
 
+    it('opens the app in the browser from the palette', async () => {
+      let page;
+      void workbench.page.context().waitForEvent('page', { timeout: 30_000 }).then((opened) => { page = opened; }, () => undefined);
+      await workbench.runFromPalette('Phoenix: Open in Browser');
+      await eventually(async () => {
+        // The workbench may ask before it opens a link outside itself.
+        if (page === undefined && await workbench.page.locator('.monaco-dialog-box').isVisible()) await workbench.clickDialogButton('Open');
+        assert.ok(page, 'no browser tab opened');
+      });
+      await page.waitForLoadState();
+      // code-server forwards the port through its own address (/proxy/4000/).
+      assert.match(page.url(), /^http:\/\/(127\.0\.0\.1|localhost):(4000\/?|\d+\/proxy\/4000\/)$/);
+      assert.match(await page.content(), /hello_phoenix/);
+      await page.close();
+    });
+
     it('stops from the palette', async () => {
       await workbench.runFromPalette('Phoenix: Stop Dev Container');
       await eventually(async () => {
@@ -125,6 +141,13 @@ for (const { flavour, journey, portFromEnvironment } of [
         assert.match(await workbench.statusBarText(STATUS), /Phoenix: stopped/);
       }, { timeout: 60_000 });
       await workbench.screenshot('stopped');
+    });
+
+    it('checked off each step of the walkthrough as it really happened', async () => {
+      const done = await workbench.completedWalkthroughSteps('Phoenix: From Zero to IEx');
+      await workbench.screenshot('walkthrough');
+      assert.deepEqual(done, ['openProject', 'start', 'openInBrowser', 'attach', 'stop']);
+      await workbench.page.keyboard.press('Control+W');
     });
 
     it('says which container holds the port when Phoenix\'s port is taken', async () => {

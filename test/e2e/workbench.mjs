@@ -133,6 +133,22 @@ class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Opens the walkthrough titled `title` (Welcome: Open Walkthrough...) and returns the ids of its
+   * steps that the workbench shows as done.
+   */
+  async completedWalkthroughSteps(title) {
+    await this.runFromPalette('Welcome: Open Walkthrough...');
+    await this.page.keyboard.type(title);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.getting-started-step[data-step-id]').first().waitFor({ timeout: 20_000 });
+    // Each step's check mark: `complete` once done; its id is `<extension>#<walkthrough>#<step>`.
+    const marks = this.page.locator('.getting-started-step [data-done-step-id]');
+    return marks.evaluateAll((elements) => elements
+      .filter((element) => element.classList.contains('complete'))
+      .map((element) => element.getAttribute('data-done-step-id')?.split('#').pop()));
+  }
+
   /** Answers the modal dialog with Enter, as a user who accepts every default does; returns its text. */
   async answerDialogWithEnter() {
     const text = await this.dialogText();
