@@ -17,11 +17,11 @@ export default tseslint.config(
     },
   },
   {
-    // The core and the Docker layer decide everything that can be decided without VS Code, so
-    // they stay testable with plain unit tests.
-    files: ['src/core/**/*.ts', 'src/docker/**/*.ts'],
+    // The core, the Docker layer and the project file system decide everything that can be decided
+    // without VS Code, so they stay testable with plain unit tests.
+    files: ['src/core/**/*.ts', 'src/docker/**/*.ts', 'src/files/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/docker must not depend on VS Code.' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core, src/docker and src/files must not depend on VS Code.' }] }],
     },
   },
   {

@@ -64,9 +64,6 @@ async function chooseNode(services: Services, treeNode: unknown): Promise<Candid
     if (project === undefined) return undefined;
     return candidateIn(services, project, await services.docker.inspectContainer(fromTree));
   }
-  if (!vscode.workspace.isTrusted) {
-    throw new Error(vscode.l10n.t('Trust this workspace first: attaching runs programs in its dev container.'));
-  }
   const inspected = (await Promise.all((await services.projects.scanned()).filter((project) => project.hasDevContainer).map(async (project) => {
     const containers = await services.docker.listComposeContainers(project.composeProject);
     return Promise.all(containers.filter((container) => container.state === 'running').map(async (container) => {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
+import { requireTrust, type TrustPrompt } from '../core/workspaceTrust';
 import { showFailure } from '../ui/failureMessages';
 import { attachRemoteIex } from './attachRemoteIex';
 import { openShell } from './openShell';
@@ -19,30 +20,55 @@ import { tearDownDevContainer } from './tearDownDevContainer';
 
 type Handler = (services: Services, ...args: unknown[]) => unknown;
 
+interface Command {
+  readonly run: Handler;
+  /** Why the command needs a trusted workspace: it writes into the project or runs what it holds. */
+  readonly needsTrust?: () => string;
+}
+
+const runsTheDevContainer = (): string => vscode.l10n.t('Trust this workspace first: running its dev container runs the compose file and Dockerfile it contains.');
+
 /** Every command the extension contributes, by id. Titles live in package.nls.json. */
-const COMMANDS: Readonly<Record<string, Handler>> = {
-  'phoenix.refreshView': refreshView,
-  'phoenix.startDevContainer': startDevContainer,
-  'phoenix.stopDevContainer': stopDevContainer,
-  'phoenix.restartDevContainer': restartDevContainer,
-  'phoenix.rebuildDevContainer': rebuildDevContainer,
-  'phoenix.tearDownDevContainer': tearDownDevContainer,
-  'phoenix.resetDatabase': resetDatabase,
-  'phoenix.scaffoldDevContainer': scaffoldDevContainer,
-  'phoenix.attachRemoteIex': attachRemoteIex,
-  'phoenix.openShell': openShell,
-  'phoenix.showLogs': showLogs,
-  'phoenix.openInBrowser': openInBrowser,
-  'phoenix.scaffoldReleaseImage': scaffoldReleaseImage,
-  'phoenix.runReleaseLocally': runReleaseLocally,
+const COMMANDS: Readonly<Record<string, Command>> = {
+  'phoenix.refreshView': { run: refreshView },
+  'phoenix.startDevContainer': { run: startDevContainer, needsTrust: runsTheDevContainer },
+  'phoenix.stopDevContainer': { run: stopDevContainer, needsTrust: runsTheDevContainer },
+  'phoenix.restartDevContainer': { run: restartDevContainer, needsTrust: runsTheDevContainer },
+  'phoenix.rebuildDevContainer': { run: rebuildDevContainer, needsTrust: runsTheDevContainer },
+  'phoenix.tearDownDevContainer': { run: tearDownDevContainer, needsTrust: runsTheDevContainer },
+  'phoenix.resetDatabase': { run: resetDatabase, needsTrust: runsTheDevContainer },
+  'phoenix.scaffoldDevContainer': {
+    run: scaffoldDevContainer,
+    needsTrust: () => vscode.l10n.t('Trust this workspace first: scaffolding writes a Dockerfile, scripts and compose files into it, made from its own files, that Docker then runs.'),
+  },
+  'phoenix.attachRemoteIex': { run: attachRemoteIex, needsTrust: () => vscode.l10n.t('Trust this workspace first: attaching runs programs in its dev container.') },
+  'phoenix.openShell': { run: openShell, needsTrust: runsTheDevContainer },
+  'phoenix.showLogs': { run: showLogs, needsTrust: runsTheDevContainer },
+  'phoenix.openInBrowser': { run: openInBrowser, needsTrust: runsTheDevContainer },
+  'phoenix.scaffoldReleaseImage': {
+    run: scaffoldReleaseImage,
+    needsTrust: () => vscode.l10n.t('Trust this workspace first: scaffolding a release image writes a Dockerfile, scripts and a compose file into it, made from its own files, that Docker then runs.'),
+  },
+  'phoenix.runReleaseLocally': {
+    run: runReleaseLocally,
+    needsTrust: () => vscode.l10n.t('Trust this workspace first: running its release runs the compose file and Dockerfile it contains.'),
+  },
+};
+
+const workspaceTrust: TrustPrompt = {
+  isTrusted: () => vscode.workspace.isTrusted,
+  warn: async (message, action) => (await vscode.window.showWarningMessage(message, action)) === action,
+  manageTrust: () => vscode.commands.executeCommand('workbench.trust.manage'),
 };
 
 export function registerCommands(context: vscode.ExtensionContext, services: Services): void {
-  for (const [id, handler] of Object.entries(COMMANDS)) {
+  for (const [id, { run, needsTrust }] of Object.entries(COMMANDS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        // Its own first step, before anything is read, written or run.
+        if (needsTrust !== undefined && !requireTrust(workspaceTrust, needsTrust(), vscode.l10n.t('Manage Workspace Trust'))) return;
         try {
-          await handler(services, ...args);
+          await run(services, ...args);
         } catch (error) {
           if (error instanceof DevContainerError) {
             showFailure(services.log, error.failure, undefined);

@@ -3,6 +3,7 @@ import { scaffoldDevContainer as writeDevContainer, type ScaffoldDecisions } fro
 import { pickProjectFolder } from '../ui/pickFolder';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
+import { offerSecretRotation } from '../ui/secretHygiene';
 import type { Services } from './services';
 
 /**
@@ -33,6 +34,8 @@ export async function scaffoldDevContainer({ projects, docker, log, proposedFile
     written: (files) => vscode.l10n.t('Dev container for {0} written: {1}.', folder.name, files),
     upToDate: vscode.l10n.t('The dev container for {0} is up to date; nothing was written.', folder.name),
   });
+  // Not awaited, like the summary: git may take a moment in a large repository.
+  if (result.secrets !== undefined) void offerSecretRotation(folder, result.secrets, log);
 }
 
 function askTheUser(root: vscode.Uri, proposedFiles: ProposedFiles): ScaffoldDecisions {

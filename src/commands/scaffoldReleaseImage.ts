@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { pickProjectFolder } from '../ui/pickFolder';
 import { scaffoldReleaseImage as writeReleaseImage } from '../ui/releaseScaffold';
 import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
+import { offerSecretRotation } from '../ui/secretHygiene';
 import type { Services } from './services';
 
 /**
@@ -22,4 +23,6 @@ export async function scaffoldReleaseImage({ projects, log, proposedFiles }: Ser
     written: (files) => vscode.l10n.t('Release image for {0} written: {1}. "Phoenix: Run Release Locally" builds and runs it.', folder.name, files),
     upToDate: vscode.l10n.t('The release image files of {0} are up to date; nothing was written.', folder.name),
   });
+  // Not awaited, like the summary: git may take a moment in a large repository.
+  if (result.secrets !== undefined) void offerSecretRotation(folder, result.secrets, log);
 }

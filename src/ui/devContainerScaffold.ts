@@ -1,26 +1,24 @@
-import { chmod, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { adoptedComposeProjectName, composeProjectName } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import {
   PROJECT_FILES,
-  planWrites,
   readProject,
   readRootCompose,
   renderDevContainer,
   subnetConflicts,
   umbrellaAppFiles,
+  umbrellaAppsFolder,
   type AdoptableService,
   type AdoptedCompose,
   type Advice,
   type RenderedFile,
-  type WritePlan,
 } from '../core/scaffold';
-import { exists, readText, subfolders } from './workspaceFiles';
+import { checkWritablePath, foldersInside, readInside } from '../files/projectFiles';
+import { writeRenderedFiles, type Conflict, type ConflictChoice, type WriteOutcome } from '../files/writeRendered';
 
-export type ConflictChoice = 'keep' | 'overwrite' | 'alongside';
-export type Conflict = Extract<WritePlan, { action: 'conflict' }>;
+export type { Conflict, ConflictChoice, WriteOutcome } from '../files/writeRendered';
 
 /** The questions scaffolding asks: the command asks the user, tests answer from a script. */
 export interface ScaffoldDecisions {
@@ -48,6 +46,8 @@ export interface ScaffoldResult extends WriteOutcome {
   readonly notes: string[];
   /** Edits of the user's own files that the scaffold recommends; offered, never applied by itself. */
   readonly advice: Advice[];
+  /** The rendered .env, whose fresh secrets replace ones found in git (see offerSecretRotation). */
+  readonly secrets: RenderedFile | undefined;
 }
 
 /**
@@ -103,61 +103,18 @@ export async function scaffoldDevContainer(
   allNotes.push(...rendered.notes);
 
   const outcome = await writePlannedFiles(root, rendered.files, (conflict) => decisions.resolveConflict(conflict));
-  return { ...outcome, notes: allNotes, advice: rendered.advice };
+  return { ...outcome, notes: allNotes, advice: rendered.advice, secrets: rendered.files.find((file) => file.merge === 'env') };
 }
 
-/** What happened to each rendered file: paths relative to the project root, as written, kept or saved aside. */
-export interface WriteOutcome {
-  readonly written: string[];
-  readonly unchanged: string[];
-  readonly kept: string[];
-  readonly backups: string[];
-  readonly alongside: string[];
-}
-
-/**
- * Writes rendered files into the project, never losing one of the user's: a file that exists and
- * differs goes to `resolveConflict` (keep it, overwrite it after a byte copy to .bak, or write the
- * new one alongside); merged files (.env, .gitignore) keep every line of theirs.
- */
+/** Writes rendered files into the project with writeRenderedFiles' rules. */
 export async function writePlannedFiles(root: vscode.Uri, files: readonly RenderedFile[], resolveConflict: (conflict: Conflict) => Promise<ConflictChoice>): Promise<WriteOutcome> {
-  const existing: Record<string, string | undefined> = {};
-  for (const file of files) existing[file.path] = await readText(vscode.Uri.joinPath(root, file.path));
-  const result: WriteOutcome = { written: [], unchanged: [], kept: [], backups: [], alongside: [] };
-  for (const plan of planWrites(files, existing)) {
-    switch (plan.action) {
-      case 'unchanged':
-        result.unchanged.push(plan.path);
-        break;
-      case 'create':
-        await writeText(root, plan.path, plan.content, plan.mode);
-        result.written.push(plan.path);
-        break;
-      case 'update':
-        await writeText(root, plan.path, plan.content, files.find((file) => file.path === plan.path)?.mode);
-        result.written.push(plan.path);
-        break;
-      case 'conflict': {
-        const choice = await resolveConflict(plan);
-        if (choice === 'keep') {
-          result.kept.push(plan.path);
-        } else if (choice === 'alongside') {
-          const aside = await unusedPath(root, `${plan.path}.new`);
-          await writeText(root, aside, plan.content, plan.mode);
-          result.alongside.push(aside);
-        } else {
-          // A byte-for-byte copy: the user's file may hold more than the text we decoded.
-          const backup = await unusedPath(root, `${plan.path}.bak`);
-          await vscode.workspace.fs.copy(vscode.Uri.joinPath(root, plan.path), vscode.Uri.joinPath(root, backup), { overwrite: false });
-          await writeText(root, plan.path, plan.content, plan.mode);
-          result.backups.push(backup);
-          result.written.push(plan.path);
-        }
-        break;
-      }
-    }
-  }
-  return result;
+  return writeRenderedFiles(projectPath(root), files, resolveConflict);
+}
+
+/** The project folder on disk: the scaffolds read and write only there, through Node's file system. */
+function projectPath(root: vscode.Uri): string {
+  if (root.scheme !== 'file') throw new Error(vscode.l10n.t("{0} is not a folder on this machine's disk, where the dev container can bind-mount it.", root.toString()));
+  return root.fsPath;
 }
 
 /** Asks whether to adopt the project's own compose file, when it has one with a service to adopt. */
@@ -188,6 +145,7 @@ async function chooseAdoption(
 
 /** Applies one recommended edit to the user's file, through an editor so unsaved work is kept. */
 export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<void> {
+  await checkWritablePath(projectPath(root), advice.file);
   const uri = vscode.Uri.joinPath(root, advice.file);
   const document = await vscode.workspace.openTextDocument(uri);
   const text = document.getText();
@@ -203,39 +161,28 @@ export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<voi
   if (!hadUnsavedChanges) await document.save();
 }
 
-/** The files readProject reads, each umbrella app's included, as they are in the project (missing ones left out). */
+/**
+ * The files readProject reads, each umbrella app's included, as they are in the project (missing
+ * ones left out). A file or folder that leads outside the project stops the scaffold.
+ */
 export async function readProjectFiles(root: vscode.Uri): Promise<Record<string, string>> {
+  const folder = projectPath(root);
+  const read = async (path: string): Promise<string | undefined> => {
+    const bytes = await readInside(folder, path);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  };
   // The root .env may name the compose project of an adopted compose file.
   const paths: string[] = [...PROJECT_FILES, '.env'];
-  const mixfile = await readText(vscode.Uri.joinPath(root, 'mix.exs'));
+  const mixfile = await read('mix.exs');
   const appsPath = mixfile === undefined ? undefined : summarizeMixfile(mixfile).umbrellaAppsPath;
   if (appsPath !== undefined) {
-    for (const app of await subfolders(vscode.Uri.joinPath(root, appsPath))) paths.push(...umbrellaAppFiles(appsPath, app));
+    const appsFolder = umbrellaAppsFolder(appsPath);
+    for (const app of await foldersInside(folder, appsFolder)) paths.push(...umbrellaAppFiles(appsFolder, app));
   }
   const files: Record<string, string> = {};
   for (const path of paths) {
-    const text = await readText(vscode.Uri.joinPath(root, path));
+    const text = await read(path);
     if (text !== undefined) files[path] = text;
   }
   return files;
-}
-
-/** `path`, or `path.1`, `path.2`... whichever does not exist yet. */
-async function unusedPath(root: vscode.Uri, path: string): Promise<string> {
-  for (let n = 0; ; n++) {
-    const candidate = n === 0 ? path : `${path}.${n}`;
-    if (!(await exists(vscode.Uri.joinPath(root, candidate)))) return candidate;
-  }
-}
-
-async function writeText(root: vscode.Uri, path: string, content: string, mode?: number): Promise<void> {
-  const uri = vscode.Uri.joinPath(root, path);
-  if (mode === undefined || uri.scheme !== 'file') {
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
-    return;
-  }
-  // Private before the content lands: .env holds the cookie and is never readable by others.
-  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
-  await chmod(uri.fsPath, mode).catch(() => undefined); // an existing file keeps its permissions otherwise
-  await writeFile(uri.fsPath, content, { mode });
 }

@@ -4,7 +4,7 @@ import type { ComposeTarget } from '../core/compose';
 import { adoptedComposeProjectName, composeProjectName, devContainerTarget } from '../core/composeProject';
 import { summarizeMixfile } from '../core/mixfile';
 import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
-import { DEFAULT_FOLDER, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, parseEnvFile, readRootCompose } from '../core/scaffold';
+import { DEFAULT_FOLDER, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, folderInsideProject, parseEnvFile, readRootCompose } from '../core/scaffold';
 import { walkthroughEventHappened } from './walkthrough';
 import { exists, readText, subfolders } from './workspaceFiles';
 
@@ -176,8 +176,10 @@ async function usesPhoenix(root: vscode.Uri): Promise<boolean> {
   if (mixfile === undefined) return false;
   const summary = summarizeMixfile(mixfile);
   if (summary.dependsOnPhoenix) return true;
-  if (summary.umbrellaAppsPath === undefined) return false;
-  const appsDir = vscode.Uri.joinPath(root, summary.umbrellaAppsPath);
+  // An apps_path outside the project is not looked at (the scaffolds refuse it).
+  const appsPath = summary.umbrellaAppsPath === undefined ? undefined : folderInsideProject(summary.umbrellaAppsPath);
+  if (appsPath === undefined) return false;
+  const appsDir = vscode.Uri.joinPath(root, appsPath);
   for (const app of await subfolders(appsDir)) {
     const appMixfile = await readText(vscode.Uri.joinPath(appsDir, app, 'mix.exs'));
     if (appMixfile !== undefined && summarizeMixfile(appMixfile).dependsOnPhoenix) return true;

@@ -9,9 +9,6 @@ import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
  * locally (a choice when it has both). Undefined when the user dismissed a choice.
  */
 export async function projectForCommand(projects: PhoenixProjects, node: unknown, placeHolder: string): Promise<PhoenixProject | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    throw new Error(vscode.l10n.t('Trust this workspace first: running its dev container runs the compose file and Dockerfile it contains.'));
-  }
   if (isTreeNode(node) && node.kind !== 'message') return node.project;
   const folder = await pickProjectFolder(projects, placeHolder);
   if (folder === undefined) return undefined;

@@ -8,13 +8,16 @@ import {
   renderReleaseImage,
   type ReleaseInput,
 } from '../core/release';
-import { readProject, type Advice } from '../core/scaffold';
+import { readProject, type Advice, type RenderedFile } from '../core/scaffold';
+import { readInside } from '../files/projectFiles';
 import { readProjectFiles, writePlannedFiles, type Conflict, type ConflictChoice, type WriteOutcome } from './devContainerScaffold';
-import { exists, readText } from './workspaceFiles';
+import { exists } from './workspaceFiles';
 
 export interface ReleaseScaffoldResult extends WriteOutcome {
   readonly notes: string[];
   readonly advice: Advice[];
+  /** The rendered .env, whose fresh secrets replace ones found in git (see offerSecretRotation). */
+  readonly secrets: RenderedFile | undefined;
 }
 
 /** What the release scaffold reads from a project folder: the dev scaffold's files, the release's, and which folders exist. */
@@ -23,8 +26,8 @@ export async function readReleaseInput(folder: vscode.WorkspaceFolder): Promise<
   // What else to read depends on the project (its umbrella apps, what config.exs imports).
   const { project } = readProject({ files, folderName: folder.name });
   for (const path of new Set([...RELEASE_FILES, ...releaseProjectFiles(project, files['config/config.exs'])])) {
-    const text = await readText(vscode.Uri.joinPath(folder.uri, path));
-    if (text !== undefined) files[path] = text;
+    const bytes = await readInside(folder.uri.fsPath, path);
+    if (bytes !== undefined) files[path] = new TextDecoder().decode(bytes);
   }
   const folders: string[] = [];
   for (const path of releaseFolders(project)) if (await exists(vscode.Uri.joinPath(folder.uri, path))) folders.push(path);
@@ -49,5 +52,5 @@ export async function scaffoldReleaseImage(
     randomBytes: (await import('node:crypto')).randomBytes(96),
   });
   const outcome = await writePlannedFiles(folder.uri, rendered.files, resolveConflict);
-  return { ...outcome, notes: [...reading.notes, ...rendered.notes], advice: rendered.advice };
+  return { ...outcome, notes: [...reading.notes, ...rendered.notes], advice: rendered.advice, secrets: rendered.files.find((file) => file.merge === 'env') };
 }

@@ -39,6 +39,10 @@ export function reportScaffold(
   for (const note of result.notes) log.info(`Scaffold ${folder.name}: ${note}`);
   log.info(`Scaffold ${folder.name}: wrote ${result.written.join(', ') || 'nothing'}; kept ${result.kept.join(', ') || 'nothing'}; backups ${result.backups.join(', ') || 'none'}; alongside ${result.alongside.join(', ') || 'none'}.`);
   for (const advice of result.advice) void offerAdvice(folder.uri, advice, log);
+  for (const { path, mode } of result.readableSecrets) {
+    log.warn(`Scaffold ${folder.name}: ${path} holds secrets and has permissions ${mode.toString(8)}.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} holds secrets, but other users of this machine can read it (permissions {1}), and they could not be narrowed. Restrict it yourself, for example with "chmod 600 {0}".', path, mode.toString(8)));
+  }
   const summary = [
     result.written.length > 0 ? wording.written(result.written.join(', ')) : '',
     result.kept.length > 0 ? vscode.l10n.t('Kept your {0}.', result.kept.join(', ')) : '',

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { readFile, rm, stat, writeFile, mkdtemp, appendFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile, mkdir, mkdtemp, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { listensOnLoopbackOnly } from '../../src/core/compose';
@@ -62,7 +62,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
     first = await scaffold(answering('keep'));
     assert.ok(first);
     assert.deepEqual([...first.written].sort(), [
-      '.devcontainer/.env', '.devcontainer/Dockerfile', '.devcontainer/devcontainer.json',
+      '.devcontainer/.dockerignore', '.devcontainer/.env', '.devcontainer/Dockerfile', '.devcontainer/devcontainer.json',
       '.devcontainer/docker-compose.yml', '.devcontainer/entrypoint.sh', '.gitattributes', '.gitignore',
     ]);
     cookie = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '';
@@ -77,6 +77,24 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
     const { stdout: eol } = await exec('git', ['check-attr', 'eol', '--', '.devcontainer/entrypoint.sh'], { cwd: root });
     assert.equal(eol.trim(), '.devcontainer/entrypoint.sh: eol: lf');
     await rm(file('.git'), { recursive: true, force: true });
+  });
+
+  it("keeps the .env files out of the dev image's build context, which is the dev container folder", async () => {
+    await mkdir(file('.devcontainer/release'), { recursive: true });
+    await writeFile(file('.devcontainer/release/.env'), 'RELEASE_COOKIE=release-secret\n');
+    // Whatever a Dockerfile in that context copies, the engine never received the .env files.
+    const probe = join(await mkdtemp(join(tmpdir(), 'context probe ')), 'probe.Dockerfile');
+    await writeFile(probe, `FROM ${BENCH_IMAGE}\nCOPY . /context\n`);
+    const tag = 'phoenix-dev-containers-context-probe';
+    try {
+      await docker('build', '-q', '-t', tag, '-f', probe, file('.devcontainer'));
+      assert.equal(await docker('run', '--rm', tag, 'find', '/context', '-name', '.env*'), '');
+      assert.match(await docker('run', '--rm', tag, 'ls', '-A', '/context'), /^entrypoint\.sh$/m, 'the rest of the folder is in the context');
+    } finally {
+      await docker('image', 'rm', '--force', tag).catch(() => undefined);
+      await rm(file('.devcontainer/release'), { recursive: true, force: true });
+      await rm(dirname(probe), { recursive: true, force: true });
+    }
   });
 
   it('leaves config/dev.exs as mix phx.new wrote it, bound to loopback, and asks for no edit of it', async () => {

@@ -11,8 +11,10 @@ describe('mergeEnvFile', () => {
     assert.equal(parseEnvFile(merged)['EXTRA'], 'quoted value');
   });
 
-  it('fills a key that is present but empty, in place', () => {
-    assert.equal(mergeEnvFile('ERLANG_COOKIE=\nUID=501\n', { UID: '1000', ERLANG_COOKIE: 'abc' }), 'ERLANG_COOKIE=abc\nUID=501\n');
+  it("fills a key that is present but empty by appending it, leaving the user's line as it is", () => {
+    const merged = mergeEnvFile('ERLANG_COOKIE=\nUID=501\n', { UID: '1000', ERLANG_COOKIE: 'abc' });
+    assert.equal(merged, 'ERLANG_COOKIE=\nUID=501\nERLANG_COOKIE=abc\n');
+    assert.equal(parseEnvFile(merged)['ERLANG_COOKIE'], 'abc');
   });
 
   it('changes nothing when every key is there, and keeps CRLF line endings', () => {

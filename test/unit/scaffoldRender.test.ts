@@ -41,6 +41,7 @@ describe('renderDevContainer', () => {
         ['.devcontainer/Dockerfile', undefined, undefined],
         ['.devcontainer/entrypoint.sh', 0o755, undefined],
         ['.devcontainer/docker-compose.yml', undefined, undefined],
+        ['.devcontainer/.dockerignore', undefined, 'lines'],
         ['.devcontainer/devcontainer.json', undefined, undefined],
         ['.devcontainer/.env', 0o600, 'env'],
         ['.gitignore', undefined, 'gitignore'],

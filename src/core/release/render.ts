@@ -1,7 +1,7 @@
 import { composeDefaultName } from '../composeProject';
 import { blankComments } from '../mixfile';
 import { DEFAULT_FOLDER, LABELS, devContainerFolder, mergeGitignore, type Advice, type RenderedFile } from '../scaffold';
-import { escapeGitignore, hostName, imageName } from '../scaffold/names';
+import { escapeGitignore, hostName, imageName, requireAppName, shellWord } from '../scaffold/names';
 import { chooseBaseImage } from '../scaffold/versions';
 import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, releaseDockerfileHeader, type ReleaseProject } from './project';
 
@@ -94,6 +94,8 @@ export function renderReleaseImage(project: ReleaseProject, options: ReleaseRend
     throw new RangeError(`renderReleaseImage needs at least ${RANDOM_BYTES} random bytes (32 for RELEASE_COOKIE, 64 for SECRET_KEY_BASE).`);
   }
   const { release } = project;
+  requireAppName(project.app, 'The app name');
+  requireAppName(release.name, 'The release name');
   const notes: string[] = [];
   const folder = normalizeFolder(options.folder, notes);
   const base = chooseBaseImage(project.versions, options.debian === undefined ? {} : { debian: options.debian });
@@ -213,9 +215,16 @@ const BUILD_TOOLS = ['gcc:build-essential', 'make:build-essential', 'git:git'];
 /** Paths a COPY can name as they are; `${MIX_ENV}` is the Dockerfile's own variable. */
 const PLAIN_PATH = /^(?:[\w./-]|\$\{MIX_ENV\})+$/;
 
-/** A COPY of project paths; the JSON form when a path has spaces or quotes. */
+/**
+ * A COPY of project paths; the JSON form when a path has spaces or quotes. Throws for a path that
+ * COPY would not take literally: it expands `$` and wildcards even in the JSON form.
+ */
 function copyInstruction(sources: readonly string[], destination: string): string {
   const paths = [...sources, destination];
+  const unsafe = paths.find((path) => /[\u0000-\u001f\u007f$*?[\]\\]/.test(path.replace(/\$\{MIX_ENV\}/g, '')));
+  if (unsafe !== undefined) {
+    throw new Error(`The project path ${JSON.stringify(unsafe)} has characters that a Dockerfile's COPY does not take literally ($, *, ?, [, ], \\ or control characters), so the scaffold stopped: rename it.`);
+  }
   if (paths.every((path) => PLAIN_PATH.test(path))) return `COPY ${paths.join(' ')}`;
   return `COPY [${paths.map((path) => JSON.stringify(path)).join(', ')}]`;
 }
@@ -234,11 +243,11 @@ function renderDockerfile(c: Context): string {
   const { release } = c.project;
   const umbrella = c.project.umbrella;
   const mixFiles = release.hasMixLock ? 'mix.exs mix.lock' : 'mix.exs';
-  const appMixfiles = umbrella ? umbrella.apps.map((app) => `COPY ${umbrella.appsPath}/${app}/mix.exs ${umbrella.appsPath}/${app}/`) : [];
+  const appMixfiles = umbrella ? umbrella.apps.map((app) => copyInstruction([`${umbrella.appsPath}/${app}/mix.exs`], `${umbrella.appsPath}/${app}/`)) : [];
   const config = release.compileConfig.map((path) => (path === 'config/prod.exs' ? 'config/${MIX_ENV}.exs' : path));
   const sources: string[] = [];
   if (umbrella) {
-    sources.push(`COPY ${umbrella.appsPath} ${umbrella.appsPath}`);
+    sources.push(copyInstruction([umbrella.appsPath], umbrella.appsPath));
   }
   if (release.hasPriv) sources.push('COPY priv priv');
   if (release.hasLib) sources.push('COPY lib lib');
@@ -247,8 +256,8 @@ function renderDockerfile(c: Context): string {
   const assets: string[] = [];
   for (const app of release.assets) {
     const prefix = app.dir === '' ? '' : `${app.dir}/`;
-    if (app.hasFolder && umbrella === undefined) assets.push(`COPY ${prefix}assets ${prefix}assets`, '');
-    assets.push(`# Build, minify and digest the assets${app.dir === '' ? '' : ` of ${app.dir}`}.`, app.dir === '' ? 'RUN mix assets.deploy' : `RUN cd ${app.dir} && mix assets.deploy`, '');
+    if (app.hasFolder && umbrella === undefined) assets.push(copyInstruction([`${prefix}assets`], `${prefix}assets`), '');
+    assets.push(`# Build, minify and digest the assets${app.dir === '' ? '' : ` of ${app.dir}`}.`, app.dir === '' ? 'RUN mix assets.deploy' : `RUN cd ${shellWord(app.dir)} && mix assets.deploy`, '');
   }
 
   const lines = [
@@ -374,7 +383,7 @@ function renderDockerfile(c: Context): string {
 
 function renderDockerignore(c: Context): string {
   const { release } = c.project;
-  const built = release.assets.map((app) => (app.dir === '' ? '' : `/${app.dir}`));
+  const built = release.assets.map((app) => (app.dir === '' ? '' : `/${escapeGitignore(app.dir)}`));
   const lines = [
     '# Paths kept out of the Docker build context: faster builds, and no secrets or local build',
     '# output in the image.',
@@ -458,7 +467,7 @@ function renderServer(c: Context): string {
 set -eu
 
 cd -P -- "$(dirname -- "$0")"
-PHX_SERVER=true exec ./${c.name} start
+PHX_SERVER=true exec ${shellWord(`./${c.name}`)} start
 `;
 }
 
@@ -467,7 +476,7 @@ function renderMigrate(c: Context, module: string): string {
 set -eu
 
 cd -P -- "$(dirname -- "$0")"
-exec ./${c.name} eval ${module}.migrate
+exec ${shellWord(`./${c.name}`)} eval ${shellWord(`${module}.migrate`)}
 `;
 }
 

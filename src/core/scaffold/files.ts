@@ -17,62 +17,100 @@ export interface RenderedFile {
 export type WritePlan =
   | { readonly path: string; readonly action: 'create'; readonly content: string; readonly mode?: number }
   | { readonly path: string; readonly action: 'unchanged' }
-  /** A merge that keeps every existing line and only adds. */
-  | { readonly path: string; readonly action: 'update'; readonly oldContent: string; readonly content: string }
+  /** A merge that only appends: `content` is `oldContent` and the added lines, as bytes (see ByteString). */
+  | { readonly path: string; readonly action: 'update'; readonly oldContent: ByteString; readonly content: ByteString }
   /** The file exists with other content: the user decides. */
-  | { readonly path: string; readonly action: 'conflict'; readonly oldContent: string; readonly content: string; readonly mode?: number };
+  | { readonly path: string; readonly action: 'conflict'; readonly oldContent: ByteString; readonly content: string; readonly mode?: number };
 
-/** Decides, for each file, whether writing it creates, changes nothing, only adds, or conflicts. */
-export function planWrites(files: readonly RenderedFile[], existing: Readonly<Record<string, string | undefined>>): WritePlan[] {
-  return files.map((file): WritePlan => {
-    const old = existing[file.path];
-    if (old === undefined) return { path: file.path, action: 'create', content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
-    if (file.merge !== undefined) {
-      const merged = mergeInto(old, file.content, file.merge);
-      return merged === old ? { path: file.path, action: 'unchanged' } : { path: file.path, action: 'update', oldContent: old, content: merged };
-    }
-    // A checkout with CRLF line endings holds the same file.
-    if (old.replace(/\r\n/g, '\n') === file.content) return { path: file.path, action: 'unchanged' };
-    return { path: file.path, action: 'conflict', oldContent: old, content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
-  });
+/**
+ * A file's bytes as a string of one character per byte (latin1). String operations on it keep
+ * every byte as it was, whatever the file's encoding; for ASCII it is the text itself.
+ */
+export type ByteString = string;
+
+export function byteString(bytes: Uint8Array): ByteString {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** The bytes of a ByteString. */
+export function stringBytes(bytes: ByteString): Buffer {
+  return Buffer.from(bytes, 'latin1');
+}
+
+/** Generated text as the bytes a file gets (UTF-8), in ByteString form. */
+function utf8Bytes(text: string): ByteString {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+const UTF8_BOM = '\u00ef\u00bb\u00bf';
+
+/** The text merges parse: without the byte order mark a Windows editor may have put first. */
+function withoutBom(text: ByteString): ByteString {
+  return text.startsWith(UTF8_BOM) ? text.slice(UTF8_BOM.length) : text.replace(/^\uFEFF/, '');
+}
+
+/**
+ * Decides, for each file, whether writing it creates, changes nothing, only appends, or
+ * conflicts. `existing` holds the files that exist, as ByteStrings.
+ */
+export function planWrites(files: readonly RenderedFile[], existing: Readonly<Record<string, ByteString | undefined>>): WritePlan[] {
+  return files.map((file) => planWrite(file, existing[file.path]));
+}
+
+export function planWrite(file: RenderedFile, old: ByteString | undefined): WritePlan {
+  if (old === undefined) return { path: file.path, action: 'create', content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
+  const generated = utf8Bytes(file.content);
+  // A file in another encoding (UTF-16 has NUL bytes) cannot take appended UTF-8 lines.
+  if (file.merge !== undefined && !old.includes('\0')) {
+    const merged = mergeInto(old, generated, file.merge);
+    return merged === old ? { path: file.path, action: 'unchanged' } : { path: file.path, action: 'update', oldContent: old, content: merged };
+  }
+  // A checkout with CRLF line endings holds the same file.
+  if (old.replace(/\r\n/g, '\n') === generated) return { path: file.path, action: 'unchanged' };
+  return { path: file.path, action: 'conflict', oldContent: old, content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
 }
 
 const ENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
 
-/** The KEY=value pairs of a .env file (quotes removed, comments skipped). */
-export function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
+/** The KEY=value assignments of a .env file, in order (quotes removed, comments skipped). */
+function envAssignments(text: string): { key: string; value: string; line: string }[] {
+  const assignments: { key: string; value: string; line: string }[] = [];
+  for (const line of withoutBom(text).split(/\r?\n/)) {
     const match = ENV_LINE.exec(line);
     if (match?.[1] === undefined || line.trimStart().startsWith('#')) continue;
-    values[match[1]] = (match[2] ?? '').replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
+    assignments.push({ key: match[1], value: (match[2] ?? '').replace(/^"(.*)"$|^'(.*)'$/, '$1$2'), line });
   }
+  return assignments;
+}
+
+/** The KEY=value pairs of a .env file (quotes removed, comments skipped); the last of a key counts, as for compose. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const { key, value } of envAssignments(text)) values[key] = value;
   return values;
 }
 
 /**
- * Adds the wanted keys that `existingText` lacks or leaves empty, and keeps everything else as
- * it is: values (a cookie is never rotated), other lines and comments.
+ * Appends the wanted keys that `existingText` lacks or whose last value is empty, and leaves
+ * every existing byte as it is. A key whose last line is empty gets the user's last non-empty
+ * value again (a cookie is never rotated), else the wanted one: compose reads the last line.
  */
-export function mergeEnvFile(existingText: string, wanted: Readonly<Record<string, string>>): string {
+export function mergeEnvFile(existingText: ByteString, wanted: Readonly<Record<string, string>>): ByteString {
   const eol = existingText.includes('\r\n') ? '\r\n' : '\n';
-  const present = parseEnvFile(existingText);
-  const lines = existingText.split(/\r?\n/);
+  const assignments = envAssignments(existingText);
   const added: string[] = [];
   for (const [key, value] of Object.entries(wanted)) {
-    if (present[key] === undefined) {
-      added.push(`${key}=${value}`);
-    } else if (present[key] === '') {
-      const index = lines.findIndex((line) => ENV_LINE.exec(line)?.[1] === key && !line.trimStart().startsWith('#'));
-      lines[index] = `${key}=${value}`;
-    }
+    const own = assignments.filter((assignment) => assignment.key === key);
+    if (own.length > 0 && own[own.length - 1]?.value !== '') continue;
+    const lastValue = own.filter((assignment) => assignment.value !== '').pop();
+    added.push(lastValue === undefined ? `${key}=${value}` : lastValue.line.trim());
   }
-  let result = lines.join(eol);
-  if (added.length > 0) result = `${result === '' || result.endsWith(eol) ? result : result + eol}${added.join(eol)}${eol}`;
-  return result;
+  if (added.length === 0) return existingText;
+  const separator = existingText === '' || existingText.endsWith('\n') ? '' : eol;
+  return `${existingText}${separator}${added.join(eol)}${eol}`;
 }
 
-function mergeInto(existing: string, rendered: string, merge: NonNullable<RenderedFile['merge']>): string {
+function mergeInto(existing: ByteString, rendered: ByteString, merge: NonNullable<RenderedFile['merge']>): ByteString {
   switch (merge) {
     case 'env':
       return mergeEnvFile(existing, parseEnvFile(rendered));
@@ -84,10 +122,10 @@ function mergeInto(existing: string, rendered: string, merge: NonNullable<Render
 }
 
 /** Appends the lines of `rendered` (comments included) that `existing` lacks, in their order. */
-export function mergeLines(existing: string, rendered: string): string {
+export function mergeLines(existing: ByteString, rendered: ByteString): ByteString {
   // The same rule with other spacing is the same rule.
   const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
-  const present = new Set(existing.split(/\r?\n/).map(normalize));
+  const present = new Set(withoutBom(existing).split(/\r?\n/).map(normalize));
   if (ruleLines(rendered).every((rule) => present.has(normalize(rule)))) return existing;
   const eol = existing.includes('\r\n') ? '\r\n' : '\n';
   const missing = rendered.split('\n').filter((line) => line.trim() !== '' && !present.has(normalize(line)));
@@ -106,9 +144,9 @@ const GITIGNORE_HEADER = '# Dev container secrets (docker compose reads them; ne
  * Adds each of `lines` (root-relative patterns such as `/.devcontainer/.env`) unless the
  * existing patterns already ignore that path (`.env`, `**\/.env`, `.devcontainer/`...).
  */
-export function mergeGitignore(existingText: string | undefined, lines: readonly string[]): string {
+export function mergeGitignore(existingText: ByteString | undefined, lines: readonly string[]): ByteString {
   const existing = existingText ?? '';
-  const rules = existing.split(/\r?\n/).flatMap((line) => compileGitignoreLine(line) ?? []);
+  const rules = withoutBom(existing).split(/\r?\n/).flatMap((line) => compileGitignoreLine(line) ?? []);
   const missing = lines.filter((line) => !isIgnored(rules, line.replace(/^\/+/, '').replace(/\\(.)/g, '$1')));
   if (missing.length === 0) return existing;
   const eol = existing.includes('\r\n') ? '\r\n' : '\n';

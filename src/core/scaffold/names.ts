@@ -17,3 +17,26 @@ export function imageName(name: string, suffix: string): string {
 export function escapeGitignore(path: string): string {
   return path.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ');
 }
+
+/** An OTP application name as mix.exs declares it (`app: :my_app`). */
+const APP_NAME = /^[a-z_][a-zA-Z0-9_]*$/;
+
+export function isAppName(name: string): boolean {
+  return APP_NAME.test(name);
+}
+
+/**
+ * Throws unless `name` is an OTP application name: it is written into Dockerfiles, scripts and
+ * Elixir code, where anything else could run as a command.
+ */
+export function requireAppName(name: string, source: string): string {
+  if (!isAppName(name)) {
+    throw new Error(`${source} ${JSON.stringify(name)} is not an Elixir application name (a lowercase letter or _ first, then letters, digits and _), so the scaffold stopped: rename it.`);
+  }
+  return name;
+}
+
+/** A word for a POSIX shell: as it is when no shell gives its characters a meaning, else in single quotes. */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}

@@ -1,5 +1,7 @@
 import { blankComments, summarizeMixfile, type MixfileSummary } from '../mixfile';
 import { configStatements, keywordValue, listInside, makeEdit, stringLiteral, type ConfigStatement, type TextEdit } from './elixirConfig';
+import { folderInsideProject } from './folder';
+import { requireAppName } from './names';
 import { parseMiseToml, parseReleaseDockerfile, parseToolVersions, type BaseImageInputs } from './versions';
 
 /** The project's files, by path relative to its root (`/` separators), with only those that exist. */
@@ -78,7 +80,22 @@ const DATABASE_ADAPTERS: readonly (readonly [string, Database])[] = [
   ['ecto_sqlite3', 'sqlite'],
 ];
 
-/** Reads what the dev container needs from the project's files. Never throws: gaps become notes. */
+/**
+ * The umbrella's apps folder that mix.exs's `apps_path:` names, relative to the project root.
+ * Throws when it is not a folder inside the project: the scaffolds read and write only there.
+ */
+export function umbrellaAppsFolder(appsPath: string): string {
+  const folder = folderInsideProject(appsPath);
+  if (folder === undefined) {
+    throw new Error(`mix.exs sets apps_path: ${JSON.stringify(appsPath)}, which is not a folder inside the project, so the scaffold stopped: it reads and writes only inside the project folder. Set apps_path to a folder inside it, such as "apps".`);
+  }
+  return folder;
+}
+
+/**
+ * Reads what the dev container needs from the project's files. Gaps become notes; it throws only
+ * for a name or folder the generated files cannot safely hold (see umbrellaAppsFolder, requireAppName).
+ */
 export function readProject(input: ProjectInput): ProjectReading {
   const notes: string[] = [];
   const { files } = input;
@@ -89,7 +106,7 @@ export function readProject(input: ProjectInput): ProjectReading {
     notes.push('mix.exs could not be read (no app: or apps_path: found), so defaults were used; check the generated files against your project.');
   }
 
-  const umbrella = root?.umbrellaAppsPath === undefined ? undefined : readUmbrella(files, root.umbrellaAppsPath);
+  const umbrella = root?.umbrellaAppsPath === undefined ? undefined : readUmbrella(files, umbrellaAppsFolder(root.umbrellaAppsPath));
   const mixfiles: MixfileSummary[] = [...(root ? [root] : []), ...(umbrella?.summaries ?? [])];
   const webSummary = umbrella ? umbrella.summaries.find((summary) => summary.app === umbrella.webApp) : root;
   const deps = [...new Set(mixfiles.flatMap((summary) => summary.deps))];
@@ -152,13 +169,14 @@ interface Umbrella {
 }
 
 function readUmbrella(files: ProjectInput['files'], appsPath: string): Umbrella {
-  const prefix = `${appsPath.replace(/\/+$/, '')}/`;
+  const prefix = `${appsPath}/`;
   const apps: string[] = [];
   const summaries: MixfileSummary[] = [];
   for (const [path, text] of Object.entries(files)) {
     const app = path.startsWith(prefix) && path.endsWith('/mix.exs') ? path.slice(prefix.length, -'/mix.exs'.length) : undefined;
     if (app === undefined || app.includes('/')) continue;
-    apps.push(app);
+    // Its folder name is written into the Dockerfile and the release module like an app name.
+    apps.push(requireAppName(app, `The umbrella app folder under ${appsPath}/ named`));
     // An app's mix.exs that names no app still counts under its folder name.
     const summary = summarizeMixfile(text);
     summaries.push({ ...summary, app: summary.app ?? app });

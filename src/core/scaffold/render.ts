@@ -3,7 +3,7 @@ import { CONTAINER_CONFIG_SCRIPT, mixDoAfterContainerConfig } from './containerC
 import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
 import { DEFAULT_FOLDER, devContainerFolder } from './folder';
-import { escapeGitignore, hostName, imageName } from './names';
+import { escapeGitignore, hostName, imageName, requireAppName } from './names';
 import { networkPlan, parseSubnet } from './network';
 import type { ProjectDescription } from './project';
 import type { AdoptableService } from './rootCompose';
@@ -113,6 +113,7 @@ interface Context {
 /** Renders the dev container's files for a project, with notes and recommended edits. */
 export function renderDevContainer(project: ProjectDescription, options: RenderOptions): RenderedDevContainer {
   if (options.randomBytes.length < 16) throw new RangeError('renderDevContainer needs at least 16 random bytes for the Erlang cookie.');
+  requireAppName(project.app, 'The app name');
   const notes: string[] = [];
   const folder = normalizeFolder(options.folder, notes);
   const base = chooseBaseImage(project.versions, options);
@@ -163,6 +164,7 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
           { path: `${folder}/Dockerfile`, content: renderDockerfile(context) },
           { path: `${folder}/entrypoint.sh`, content: renderEntrypoint(context), mode: 0o755 },
           { path: `${folder}/docker-compose.yml`, content: renderCompose(context) },
+          { path: `${folder}/.dockerignore`, content: DEV_DOCKERIGNORE, merge: 'lines' as const },
         ]
       : [
           { path: `${folder}/entrypoint.sh`, content: renderEntrypoint(context), mode: 0o755 },
@@ -180,6 +182,13 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
   }
   return { files, notes, advice: advise(context, options.host) };
 }
+
+/** The dev image's build context is the dev container folder, which holds the .env files. */
+const DEV_DOCKERIGNORE = `# The dev image copies nothing from this folder, its build context: the secrets in the .env files
+# here (the Erlang cookie, the release's) are never sent to the Docker engine.
+**/.env
+**/.env.*
+`;
 
 function normalizeFolder(folder: string | undefined, notes: string[]): string {
   const cleaned = devContainerFolder(folder ?? DEFAULT_FOLDER);

@@ -18,6 +18,8 @@ export interface RootCompose {
   readonly databaseService: string | undefined;
 }
 
+const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+
 /** Reads a compose file at the project root; throws with compose-like wording when it is not one. */
 export function readRootCompose(text: string): RootCompose {
   const read = readComposeServices(text);
@@ -27,7 +29,8 @@ export function readRootCompose(text: string): RootCompose {
   const candidates: (AdoptableService & { builds: boolean })[] = [];
   let databaseService: string | undefined;
   for (const [name, service] of Object.entries(services)) {
-    if (!isRecord(service)) continue;
+    // Compose accepts no other service names; the generated files write the name in comments too.
+    if (!isRecord(service) || !SERVICE_NAME.test(name)) continue;
     const image = typeof service['image'] === 'string' ? service['image'] : '';
     if (databaseService === undefined && /(^|\/)(postgres|postgis|mysql|mariadb)[:@]?/.test(image)) databaseService = name;
     const projectMount = projectMountOf(service['volumes']);
