@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm start`: makes the machine ready (Docker engine, compose, Elixir, the offline Elixir base
-// image, code-server), packages the extension, installs it into a real VS Code (code-server), and
-// opens a copy of the sample Phoenix project in it. Prints the URL and runs until Ctrl+C.
+// and PostgreSQL images, code-server), packages the extension, installs it into a real VS Code
+// (code-server), and opens a copy of the sample Phoenix project in it. Prints the URL and runs
+// until Ctrl+C.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBaseImage } from './baseImage.mjs';
 import { installExtension, startCodeServer } from './codeServer.mjs';
+import { ensurePostgresImage } from './postgresImage.mjs';
 import { tagImagesForProject } from './projectImages.mjs';
 import { cacheDir, provision } from './provision.mjs';
 import { REPO } from './workspace.mjs';
@@ -20,6 +22,8 @@ if (ready.missing.length > 0) {
   process.exit(1);
 }
 await ensureBaseImage({ log });
+// The database of a scaffolded Ecto project.
+await ensurePostgresImage({ log });
 
 log('compiling and packaging the extension');
 execFileSync('npm', ['run', '--silent', 'compile'], { cwd: REPO, stdio: 'inherit' });
