@@ -69,9 +69,11 @@ export function classifyStepFailure(lines: readonly string[], containerExited: b
   }
   if (step === undefined) return undefined;
   // A failure marker ends what its step printed; the server's own lines follow its marker.
-  const printed = step === 'server' ? lines.slice(markerAt + 1) : lines.slice(0, markerAt);
-  const before = printed.filter((line) => line.length <= MAX_LINE_LENGTH);
-  const last = before.filter((line) => parseStepMarker(line) === undefined && line.trim() !== '').at(-1)?.trim();
+  const stepLines = step === 'server' ? lines.slice(markerAt + 1) : lines.slice(0, markerAt);
+  const before = stepLines.filter((line) => line.length <= MAX_LINE_LENGTH);
+  const printed = before.filter((line) => parseStepMarker(line) === undefined && line.trim() !== '');
+  // The exception Elixir printed says what went wrong; the stacktrace after it only where.
+  const last = ([...printed].reverse().find((line) => /^\s*\*\* \(/.test(line)) ?? printed.at(-1))?.trim();
   const text = before.join('\n');
 
   const talksToDatabase = DATABASE_STEPS.has(step);

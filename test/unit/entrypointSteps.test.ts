@@ -71,6 +71,7 @@ describe('classifyStepFailure', () => {
       '[info] == Running 20240101000000 Blog.Repo.Migrations.CreatePosts.change/0 forward',
       '[info] == Running 20240102000000 Blog.Repo.Migrations.AddTitle.change/0 forward',
       '** (Postgrex.Error) ERROR 42P01 (undefined_table) relation "missing" does not exist',
+      '    (ecto_sql 3.11.1) lib/mix/tasks/ecto.migrate.ex:17: Mix.Tasks.Ecto.Migrate.run/1',
       marker('failed ecto.migrate (exit 1)'),
     ], true);
     assert.deepEqual(failed, {
