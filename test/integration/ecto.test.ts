@@ -70,7 +70,8 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
     await startDevContainer(engine, cli, target, { readyTimeoutMs: 240_000 });
     assert.equal(await psql('SELECT title FROM posts'), 'kept');
     // What "Phoenix: Reset Database" runs in the running container.
-    await docker('exec', await container('app'), 'sh', '/app/.devcontainer/entrypoint.sh', 'reset-database');
+    const output = await docker('exec', await container('app'), 'sh', '/app/.devcontainer/entrypoint.sh', 'reset-database');
+    console.log(output);
     assert.equal(await postsTables(), '1', 'migrated again');
     assert.equal(await psql('SELECT count(*) FROM posts'), '0', 'the data is gone');
   });
