@@ -67,6 +67,8 @@ export interface ReadyDevContainer {
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 300_000;
+/** A container started this recently is one this start (re)started: its output is followed from its start. */
+const JUST_STARTED_MS = 60_000;
 const SILENT: LifecycleReport = { stage: () => undefined, line: () => undefined };
 
 /** The first compose CLI that answers, in the setting's order; fails saying what was tried. */
@@ -165,12 +167,14 @@ export async function waitUntilReady(engine: DockerEngine, target: ComposeTarget
   const following = new AbortController();
   const stopFollowing = (): void => { following.abort(); };
   options.signal?.addEventListener('abort', stopFollowing, { once: true });
-  // The app's own output (dependencies, compilation, migrations) is what the user waits on.
+  // The app's own output (dependencies, compilation, migrations) is what the user waits on, from
+  // its start when that was just now (its first steps come before the logs are followed).
+  const justStarted = Date.now() - app.startedAt < JUST_STARTED_MS;
   engine.followLogs(app.id, (line) => {
     const marker = parseStepMarker(line);
     if (marker?.kind === 'begins') report.step?.(marker.step);
     report.line(line);
-  }, following.signal).catch(() => undefined);
+  }, following.signal, justStarted ? app.startedAt : Date.now()).catch(() => undefined);
   try {
     const discovery = await discoverContainerNode(engine, app);
     const node = discovery.kind === 'found' ? discovery : undefined;
