@@ -49,7 +49,7 @@ export async function ok(cmd, args, options = {}) {
 }
 
 /**
- * Runs `body` on a fresh copy of test/fixtures/hello_phoenix, then deletes the copy (the body
+ * Runs `body` on a fresh copy of test/fixtures/<fixture> (hello_phoenix by default), then deletes the copy (the body
  * stops its own containers). The copy lives in `<tmp>/phoenix <folder> XXXXXX/<folder>`, a
  * path with spaces; `folder` also names its compose projects (`bench start` gives benchstart_...),
  * so pick one nobody else uses. Before `body` runs, the copy is scaffolded with the compiled core
@@ -59,7 +59,7 @@ export async function ok(cmd, args, options = {}) {
  * internet), and the image is built once, under the compose project `buildProject`.
  *
  * @template T
- * @param {{ folder: string, imageSuffix: string, buildProject: string, log?: (line: string) => void }} options
+ * @param {{ folder: string, imageSuffix: string, buildProject: string, fixture?: string, log?: (line: string) => void }} options
  * @param {(project: {
  *   scratch: string,      // the temporary folder holding the copy
  *   project: string,      // the copy's root
@@ -73,14 +73,14 @@ export async function ok(cmd, args, options = {}) {
  * }) => Promise<T>} body
  * @returns {Promise<T>}
  */
-export async function withProject({ folder, imageSuffix, buildProject, log = () => {} }, body) {
+export async function withProject({ folder, imageSuffix, buildProject, fixture = 'hello_phoenix', log = () => {} }, body) {
   if ((await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 })).code !== 0) {
     throw new Error('no Docker engine answers (run node test/stack/provision.mjs)');
   }
   const scratch = mkdtempSync(join(tmpdir(), `phoenix ${folder} `));
   try {
     const project = join(scratch, folder);
-    cpSync(join(root, 'test', 'fixtures', 'hello_phoenix'), project, {
+    cpSync(join(root, 'test', 'fixtures', fixture), project, {
       recursive: true,
       filter: (source) => !/[/\\](_build|deps|\.elixir_ls)$/.test(source),
     });

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchActivation } from './activation.mjs';
 import { benchAttach } from './attach.mjs';
+import { benchEctoStart } from './ectoStart.mjs';
 import { benchImageSizes, megabytes } from './imageSizes.mjs';
 import { benchScaffold } from './scaffold.mjs';
 import { benchTreeLatency } from './treeLatency.mjs';
@@ -56,6 +57,17 @@ if (started.error) {
   report('start, ours / devcontainer to node', `${versusDevcontainer.toFixed(2)}x`, '< 1.00x', versusDevcontainer < 1);
   report('start, ours / devcontainer to HTTP', `${times(ours.ready, devcontainer.http).toFixed(2)}x`, '', true);
   report('start, warm starts where ours built', `${ours.builds} of ${runs}`, '0', ours.builds === 0);
+}
+
+const ecto = await benchEctoStart({ log: (line) => console.error(`[ecto start bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (ecto.error) {
+  report('Ecto start, ours / raw to ready', 'failed', '<= 1.00x', false);
+  notes.push(`Ecto start bench failed: ${ecto.error.message}`);
+} else {
+  const { runs, raw, ours, ratio } = ecto.result;
+  report(`Ecto start, raw: up -d to node and HTTP (median of ${runs})`, `${median(raw).toFixed(2)} s`, '', true);
+  report('Ecto start, ours to ready', `${median(ours).toFixed(2)} s`, '', true);
+  report('Ecto start, ours / raw to ready', `${ratio.toFixed(2)}x`, '<= 1.00x', ratio <= 1);
 }
 
 const tree = await benchTreeLatency().then((result) => ({ result }), (error) => ({ error }));

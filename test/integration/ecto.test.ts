@@ -71,9 +71,10 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
     assert.equal(await psql('SELECT title FROM posts'), 'kept');
     // What "Phoenix: Reset Database" runs in the running container.
     const output = await docker('exec', await container('app'), 'sh', '/app/.devcontainer/entrypoint.sh', 'reset-database');
-    console.log(output);
+    assert.deepEqual(output.split('\n').filter((line) => line.startsWith('phoenix-dev-container:')), ['ecto.drop', 'ecto.create', 'ecto.migrate', 'seeds'].map((step) => `phoenix-dev-container: ${step}`));
     assert.equal(await postsTables(), '1', 'migrated again');
-    assert.equal(await psql('SELECT count(*) FROM posts'), '0', 'the data is gone');
+    assert.equal(await psql("SELECT count(*) FROM posts WHERE title = 'kept'"), '0', 'the data is gone');
+    assert.equal(await psql('SELECT title FROM posts'), 'Hello from the seeds', 'seeded again');
   });
 
   it('names a database that refuses the password', async () => {
