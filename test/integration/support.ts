@@ -139,6 +139,19 @@ function stackModule(name: string): string {
 }
 
 /**
+ * Makes sure the bench's offline PostgreSQL image exists (test/stack/postgresImage.mjs; `npm test`
+ * builds it before the suites) under the name generated compose files use, and returns that name.
+ */
+export async function ensurePostgresImage(): Promise<string> {
+  const postgresImage = (await import(pathToFileURL(stackModule('postgresImage.mjs')).href)) as {
+    POSTGRES_IMAGE: string;
+    ensurePostgresImage(options: { log: (line: string) => void }): Promise<unknown>;
+  };
+  await postgresImage.ensurePostgresImage({ log: (line) => { console.log(line); } });
+  return postgresImage.POSTGRES_IMAGE;
+}
+
+/**
  * Tags the bench's offline images as every image a Dockerfile names in FROM, so that builds
  * resolve them locally instead of pulling (no registry is reachable from the bench).
  */
