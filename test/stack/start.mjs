@@ -30,13 +30,14 @@ execFileSync('npm', ['run', '--silent', 'compile'], { cwd: REPO, stdio: 'inherit
 execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO, stdio: 'inherit' });
 
 // A persistent copy, so what you scaffold there is still there next time. It is shaped as
-// `mix phx.new` writes a project (config/dev.exs binds 127.0.0.1), in a path with a space, and
-// comes up with Enter alone: "Phoenix: Start Dev Container", then Enter at each question.
+// `mix phx.new` writes a project by default, with Ecto and Postgres (config/dev.exs binds the
+// endpoint to 127.0.0.1 and the Repo to localhost), in a path with a space, and comes up with
+// Enter alone: "Phoenix: Start Dev Container", then Enter at each question.
 const home = join(cacheDir(), 'demo');
-const project = join(home, 'sample projects', 'hello_phoenix');
+const project = join(home, 'sample projects', 'hello_ecto');
 if (!existsSync(project)) {
   await mkdir(join(home, 'sample projects'), { recursive: true });
-  await cp(join(REPO, 'test', 'fixtures', 'hello_phoenix'), project, { recursive: true });
+  await cp(join(REPO, 'test', 'fixtures', 'hello_ecto'), project, { recursive: true });
 }
 // No registry is reachable here: the images the scaffolded Dockerfile names come from the local base image.
 await tagImagesForProject(project);
