@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { ComposeEventsWatcher } from './docker/composeEventsWatcher';
 import { DockerEngine } from './docker/engine';
+import { LocalEpmd } from './docker/localEpmd';
 import { ComposeSession } from './ui/composeSession';
 import { DevContainerTree } from './ui/devContainerTree';
 import { PhoenixProjects } from './ui/phoenixProjects';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
       set: (image, record) => context.globalState.update(`build:${image}`, record),
     },
     terminals,
+    localEpmd: new LocalEpmd(),
   });
   // Discovery reads files; activation does not wait for it.
   void projects.refresh();

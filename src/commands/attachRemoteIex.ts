@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
-import { attachingNodeName, containerAttachArgv, endRemoteShellArgv, hostAttachArgv, terminalName, type AttachCommand } from '../core/node';
+import { attachingNodeName, chooseAttachCommand, endRemoteShellArgv, terminalName, type AttachChoice } from '../core/node';
 import { runsPhoenix } from '../core/serviceView';
 import { discoverContainerNode, waitForNode, type FoundNode } from '../docker/containerNode';
 import type { InspectedContainer } from '../docker/engine';
@@ -12,7 +12,8 @@ import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
 import { walkthroughEventHappened } from '../ui/walkthrough';
 import type { Services } from './services';
 
-type AttachMode = 'container' | 'host' | 'auto';
+/** How long a closed host terminal's VM may take to unregister from an epmd that one of ours started. */
+const HOST_VM_END_MS = 20_000;
 
 interface Candidate {
   readonly project: PhoenixProject;
@@ -36,9 +37,9 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
   const { randomBytes } = await import('node:crypto');
   const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
   const containerCli = await services.compose.containerCli();
-  const command = attachCommand(services, candidate, uniqueName, containerCli);
-  const inContainer = command.command === containerCli;
-  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${inContainer ? 'inside the container' : 'from this machine'})`);
+  const { command, place } = attachCommand(services, candidate, uniqueName, containerCli);
+  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${place === 'container' ? 'inside the container' : 'from this machine'})`);
+  if (place === 'host') await services.localEpmd.beforeVmStarts();
   services.terminals.show(key, {
     name: terminalName(candidate.node.node),
     shellPath: command.command,
@@ -49,8 +50,10 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
     isTransient: true,
   }, () => {
     // A local shell's VM ends with its terminal's hang-up; one started by docker exec does not.
-    if (inContainer) {
+    if (place === 'container') {
       void services.docker.exec(candidate.container.id, endRemoteShellArgv(uniqueName)).catch(() => undefined);
+    } else {
+      void services.localEpmd.stopWhenIdle(HOST_VM_END_MS);
     }
   });
   walkthroughEventHappened('attached');
@@ -142,22 +145,27 @@ async function waitUntilAnswering(services: Services, candidate: Candidate): Pro
   }
 }
 
-/** In the container (works everywhere), or from this machine's iex when asked and possible. */
-function attachCommand(services: Services, candidate: Candidate, uniqueName: string, containerCli: string): AttachCommand {
-  const mode = vscode.workspace.getConfiguration('phoenix').get<AttachMode>('attachMode', 'container');
-  if (mode !== 'container') {
-    const iex = findOnPath(process.platform === 'win32' ? 'iex.bat' : 'iex');
-    const gateway = candidate.container.networks.find((network) => network.gateway !== '')?.gateway;
-    const host = iex === undefined || gateway === undefined || process.platform !== 'linux'
-      ? undefined
-      : hostAttachArgv({ iex, node: candidate.node, hostAddress: gateway, uniqueName });
-    if (host !== undefined) return host;
-    if (mode === 'host') {
-      services.log.warn(`Host mode is not possible for ${candidate.node.node}: attaching inside the container instead.`);
-      void vscode.window.showWarningMessage(vscode.l10n.t('Attaching from this machine needs iex here, Linux, and a long-name node with an IP address (set "phoenix.fixedSubnet" and scaffold again). Attached inside the container instead.'));
-    }
+/** In the container (works everywhere), or from this machine's iex when the user's own settings ask for it and it is possible. */
+function attachCommand(services: Services, candidate: Candidate, uniqueName: string, containerCli: string): AttachChoice {
+  const linux = process.platform === 'linux';
+  const choice = chooseAttachCommand({
+    // The user's settings only: a repository's .vscode/settings.json must not choose host mode.
+    attachModeSetting: vscode.workspace.getConfiguration('phoenix').inspect('attachMode'),
+    docker: containerCli,
+    container: candidate.container.id,
+    containerEnv: candidate.container.env,
+    node: candidate.node,
+    uniqueName,
+    local: {
+      iex: linux ? findOnPath('iex') : undefined,
+      address: linux ? candidate.container.networks.find((network) => network.gateway !== '')?.gateway : undefined,
+    },
+  });
+  if (choice.hostImpossible) {
+    services.log.warn(`Host mode is not possible for ${candidate.node.node}: attaching inside the container instead.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Attaching from this machine needs iex here, Linux, and a long-name node with an IP address (set "phoenix.fixedSubnet" and scaffold again). Attached inside the container instead.'));
   }
-  return containerAttachArgv({ docker: containerCli, container: candidate.container.id, node: candidate.node, uniqueName });
+  return choice;
 }
 
 function findOnPath(program: string): string | undefined {

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { DockerEngine } from '../docker/engine';
 import type { BuildRecords } from '../docker/lifecycle';
+import type { LocalEpmd } from '../docker/localEpmd';
 import type { ComposeSession } from '../ui/composeSession';
 import type { DevContainerTree } from '../ui/devContainerTree';
 import type { PhoenixProjects } from '../ui/phoenixProjects';
@@ -19,4 +20,6 @@ export interface Services {
   readonly statusBar: DevContainerStatusBar;
   readonly buildRecords: BuildRecords;
   readonly terminals: ContainerTerminals;
+  /** This machine's epmd, which a host-mode attach may start. */
+  readonly localEpmd: LocalEpmd;
 }

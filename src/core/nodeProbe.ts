@@ -1,4 +1,6 @@
 import type { Argv } from './compose';
+import type { CookieSource } from './node/discovery';
+import { LOOPBACK_DISTRIBUTION, PRIVATE_COOKIE_VARIABLE, cookieValue, cookieVariablesEmptied, privateCookieShellArgs } from './node/ownVm';
 
 /** The Erlang distribution mode of a node: short (`--sname`) or long (`--name`) host names. */
 export type NodeMode = 'sname' | 'name';
@@ -11,9 +13,6 @@ export type NodeProbeOutcome =
   | 'refused'
   /** epmd does not list the node (not started yet, crashed, or another name). */
   | 'unregistered';
-
-/** The environment variable that carries the cookie into the probe, so it is never in an argv. */
-export const PROBE_COOKIE_VARIABLE = 'PHOENIX_PROBE_COOKIE';
 
 /*
  * Runs in a throwaway VM inside the container and waits there until the node answers, so one VM
@@ -31,10 +30,6 @@ const PROBE_CODE = `
     [name] -> {name, Node.self() |> Atom.to_string() |> String.split("@") |> List.last()}
   end
 target = String.to_atom("#{name}@#{host}")
-case System.get_env("${PROBE_COOKIE_VARIABLE}") do
-  nil -> :ok
-  cookie -> Node.set_cookie(target, String.to_atom(cookie))
-end
 deadline = System.monotonic_time(:millisecond) + String.to_integer(wait_ms)
 check = fn ->
   # The probe's own start launched epmd, so asking it always gets an answer.
@@ -56,19 +51,38 @@ end
 loop.(loop)
 `;
 
+/** A program to run in the container: its argv, and "NAME=value" variables only it receives. */
+export interface ContainerCommand {
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+}
+
 /**
  * The command that waits up to `waitMs` for `node` to answer, run inside the node's container.
  * The probe's own name must use the same mode as the node's: short and long names cannot connect.
- * With `cookieInEnvironment` the node's cookie is read from PROBE_COOKIE_VARIABLE and set for
- * that node only (the probe's own is a placeholder); without, both use the container user's
- * ~/.erlang.cookie, as the node does.
+ * Anyone who can reach the container may try to connect to the probe, so it has the node's own
+ * cookie, never one of its own that could be guessed, and on no command line or in its environment:
+ * a known value goes into a private ~/.erlang.cookie (the container's variables that hold it reach
+ * the probe emptied); otherwise the probe reads the container user's ~/.erlang.cookie, as the node
+ * does. It listens for distribution on loopback only and is hidden.
  */
-export function nodeProbeArgv(node: string, mode: NodeMode, probeName: string, waitMs: number, cookieInEnvironment: boolean): Argv {
+export function nodeProbeCommand(input: {
+  readonly node: string;
+  readonly mode: NodeMode;
+  readonly cookie: CookieSource;
+  readonly probeName: string;
+  readonly waitMs: number;
+  readonly containerEnv: readonly string[];
+}): ContainerCommand {
+  const { node, probeName } = input;
   const host = node.includes('@') ? node.slice(node.indexOf('@') + 1) : undefined;
-  const self = mode === 'name' && host !== undefined ? `${probeName}@${host}` : probeName;
+  const self = input.mode === 'name' && host !== undefined ? `${probeName}@${host}` : probeName;
+  const elixir = ['elixir', `--${input.mode}`, self, '--hidden', '--erl', LOOPBACK_DISTRIBUTION, '-e', PROBE_CODE, node, String(Math.round(input.waitMs))];
+  const cookie = cookieValue(input.cookie);
+  if (cookie === undefined) return { argv: elixir, env: [] };
   return {
-    command: 'elixir',
-    args: [`--${mode}`, self, ...(cookieInEnvironment ? ['--cookie', 'phoenix_probe'] : []), '--erl', '-hidden', '-e', PROBE_CODE, node, String(Math.round(waitMs))],
+    argv: ['sh', ...privateCookieShellArgs(probeName, elixir)],
+    env: [`${PRIVATE_COOKIE_VARIABLE}=${cookie}`, ...cookieVariablesEmptied(input.containerEnv, cookie)],
   };
 }
 

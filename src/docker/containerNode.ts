@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
 import { discoverNode, type ContainerFacts, type NodeDiscovery } from '../core/node';
-import { PROBE_COOKIE_VARIABLE, PROBE_NODE_VARIABLE, nodeProbeArgv, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
+import { PROBE_NODE_VARIABLE, nodeProbeCommand, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
 import { LABELS } from '../core/scaffold';
-import type { DockerEngine, InspectedContainer } from './engine';
+import { ExecTimeoutError, type DockerEngine, type InspectedContainer } from './engine';
 
 export type FoundNode = Extract<NodeDiscovery, { kind: 'found' }>;
 
@@ -13,6 +13,14 @@ const PROBE_SLICE_MS = 10_000;
 /** A node that has refused the connection for this long has another cookie: waiting longer changes nothing. */
 const REFUSED_FOR_MS_BEFORE_GIVING_UP = 10_000;
 const RELEASE_PROBE_INTERVAL_MS = 500;
+/** How long a probe's VM may take beyond its own wait (starting, a busy machine) before it counts as hung. */
+const PROBE_START_GRACE_MS = 30_000;
+/** A release's `rpc` or `eval` starts a VM, and its script may read files of the container: bounded too. */
+const RELEASE_COMMAND_TIMEOUT_MS = 30_000;
+/** Reading a few bytes or a process list in the container takes well under this. */
+const DISCOVERY_EXEC_TIMEOUT_MS = 10_000;
+/** A cookie is far shorter; anything longer is not one. */
+const COOKIE_FILE_MAX_BYTES = 4096;
 export const LOG_LINES_IN_ERRORS = 20;
 
 /*
@@ -34,6 +42,13 @@ const BEAM_ARGS_SCRIPT = [
   '[ -n "$best" ] && cat "/proc/$best/cmdline"',
 ].join('\n');
 
+/*
+ * Prints a release's releases/COOKIE ($1) when it is a regular file, at most COOKIE_FILE_MAX_BYTES
+ * of it: a FIFO there would block a plain cat forever (and leave it blocked in the container), a
+ * device would never end. A fixed script: the path is its argument.
+ */
+const READ_COOKIE_FILE_SCRIPT = `[ -f "$1" ] && exec head -c ${COOKIE_FILE_MAX_BYTES} -- "$1"`;
+
 /**
  * The Erlang node a container runs, found from the container itself: its labels, command and
  * environment first; then, in a running container, a release's releases/COOKIE file and, as a
@@ -52,7 +67,7 @@ export async function discoverContainerNode(engine: DockerEngine, container: Ins
   if (!container.running) return discovery;
   if (discovery.kind === 'found' && discovery.release !== undefined && discovery.cookie.kind === 'unknown') {
     const cookieFile = `${discovery.release.root.replace(/\/+$/, '')}/releases/COOKIE`;
-    const read = await engine.exec(container.id, ['cat', cookieFile]).catch(() => undefined);
+    const read = await engine.exec(container.id, ['sh', '-c', READ_COOKIE_FILE_SCRIPT, 'sh', cookieFile], { timeoutMs: DISCOVERY_EXEC_TIMEOUT_MS }).catch(() => undefined);
     if (read?.exitCode === 0) {
       facts = { ...facts, releaseCookie: read.output };
       discovery = discoverNode(facts);
@@ -62,7 +77,7 @@ export async function discoverContainerNode(engine: DockerEngine, container: Ins
   const releaseWithoutRoot = discovery.kind === 'found' && discovery.release === undefined
     && (container.labels[LABELS.role] === 'release' || container.env.some((variable) => /^RELEASE_(NODE|DISTRIBUTION)=/.test(variable)));
   if (discovery.kind === 'not-distributed' || discovery.cookie.kind === 'unknown' || releaseWithoutRoot) {
-    const beam = await engine.exec(container.id, ['sh', '-c', BEAM_ARGS_SCRIPT]).catch(() => undefined);
+    const beam = await engine.exec(container.id, ['sh', '-c', BEAM_ARGS_SCRIPT], { timeoutMs: DISCOVERY_EXEC_TIMEOUT_MS }).catch(() => undefined);
     if (beam?.exitCode === 0) {
       const withProcess = discoverNode({ ...facts, beamArgs: beam.output.split('\0').filter((arg) => arg !== '') });
       if (withProcess.kind === 'found') discovery = withProcess;
@@ -108,24 +123,38 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
 
 async function probeOnce(engine: DockerEngine, container: InspectedContainer, node: FoundNode, deadline: number, signal: AbortSignal | undefined): Promise<{ outcome: NodeProbeOutcome | undefined; output: string }> {
   const options = signal ? { signal } : {};
-  const cookie = node.cookie.kind === 'value' ? node.cookie.value : undefined;
   if (node.release !== undefined) {
+    const cookie = node.cookie.kind === 'value' ? node.cookie.value : undefined;
     const { ping, registration } = releaseProbeArgv(node.release);
-    // The cookie found in the container, which may not be the one in its environment (a vm.args of the release's own).
-    const result = await engine.exec(container.id, [ping.command, ...ping.args], { ...options, ...(cookie !== undefined && { env: [`RELEASE_COOKIE=${cookie}`] }) });
+    const bounded = { ...options, timeoutMs: RELEASE_COMMAND_TIMEOUT_MS };
+    // The cookie found in the container, which may not be the one in its environment (a vm.args of the
+    // release's own). Mix's script puts it on its rpc VM's command line, as it did on the node's own.
+    const result = await boundedProbe(engine.exec(container.id, [ping.command, ...ping.args], { ...bounded, ...(cookie !== undefined && { env: [`RELEASE_COOKIE=${cookie}`] }) }));
     if (result.exitCode === 0 && result.output.includes('answered')) return { outcome: 'answered', output: result.output };
-    const registered = await engine.exec(container.id, [registration.command, ...registration.args], { ...options, env: [`${PROBE_NODE_VARIABLE}=${nodeNamePart(node.node)}`] });
+    const registered = await boundedProbe(engine.exec(container.id, [registration.command, ...registration.args], { ...bounded, env: [`${PROBE_NODE_VARIABLE}=${nodeNamePart(node.node)}`] }));
     await sleep(RELEASE_PROBE_INTERVAL_MS, undefined, signal ? { signal } : {});
     return { outcome: parseNodeProbe(registered.output) ?? 'unregistered', output: result.output };
   }
   const waitMs = Math.max(0, Math.min(PROBE_SLICE_MS, deadline - Date.now()));
   const { randomBytes } = await import('node:crypto');
-  const probe = nodeProbeArgv(node.node, node.mode, `probe_${randomBytes(4).toString('hex')}`, waitMs, cookie !== undefined);
-  const result = await engine.exec(container.id, [probe.command, ...probe.args], {
-    ...options,
-    ...(cookie !== undefined && { env: [`${PROBE_COOKIE_VARIABLE}=${cookie}`] }),
+  const probe = nodeProbeCommand({
+    node: node.node,
+    mode: node.mode,
+    cookie: node.cookie,
+    probeName: `probe_${randomBytes(4).toString('hex')}`,
+    waitMs,
+    containerEnv: container.env,
   });
+  const result = await boundedProbe(engine.exec(container.id, probe.argv, { ...options, env: probe.env, timeoutMs: waitMs + PROBE_START_GRACE_MS }));
   return { outcome: parseNodeProbe(result.output), output: result.output };
+}
+
+/** A probe that hung says so as its output, which has no outcome: the wait ends with it. */
+async function boundedProbe(run: Promise<{ exitCode: number | undefined; output: string }>): Promise<{ exitCode: number | undefined; output: string }> {
+  return run.catch((error: unknown) => {
+    if (error instanceof ExecTimeoutError) return { exitCode: undefined, output: error.message };
+    throw error;
+  });
 }
 
 /** Fails with the container's last lines when it is no longer running. */

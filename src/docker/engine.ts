@@ -173,8 +173,11 @@ export class DockerEngine {
   /**
    * Runs a program in a running container (argv, no shell) and returns its exit code and output.
    * `env` reaches the program only, never the engine's event log the way a command line does.
+   * Output past EXEC_OUTPUT_MAX_BYTES ends the wait (the exit code is then most likely undefined);
+   * after `timeoutMs` it fails with an ExecTimeoutError. Neither stops the program in the
+   * container, so give it bounds of its own when it may block.
    */
-  async exec(id: string, argv: readonly string[], options: { env?: readonly string[]; signal?: AbortSignal } = {}): Promise<{ exitCode: number | undefined; output: string }> {
+  async exec(id: string, argv: readonly string[], options: ExecOptions = {}): Promise<{ exitCode: number | undefined; output: string }> {
     const client = await this.connect();
     const exec = await client.getContainer(id).exec({
       Cmd: [...argv],
@@ -184,8 +187,10 @@ export class DockerEngine {
     });
     const stream = await exec.start({ hijack: true, stdin: false });
     const chunks: Buffer[] = [];
+    let size = 0;
     const signal = options.signal;
     let abort: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
         abort = (): void => {
@@ -194,7 +199,21 @@ export class DockerEngine {
         };
         if (signal?.aborted) abort();
         signal?.addEventListener('abort', abort, { once: true });
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        if (options.timeoutMs !== undefined) {
+          const timeoutMs = options.timeoutMs;
+          timer = setTimeout(() => {
+            stream.destroy();
+            reject(new ExecTimeoutError(argv[0] ?? '', timeoutMs));
+          }, timeoutMs);
+        }
+        stream.on('data', (chunk: Buffer) => {
+          if (size >= EXEC_OUTPUT_MAX_BYTES) return;
+          chunks.push(chunk.subarray(0, EXEC_OUTPUT_MAX_BYTES - size));
+          size += chunk.byteLength;
+          if (size < EXEC_OUTPUT_MAX_BYTES) return;
+          stream.destroy();
+          resolve();
+        });
         stream.on('end', resolve);
         stream.on('close', resolve);
         stream.on('error', reject);
@@ -202,8 +221,10 @@ export class DockerEngine {
     } finally {
       // One probe after another on the same signal must not pile up listeners.
       if (abort !== undefined) signal?.removeEventListener('abort', abort);
+      clearTimeout(timer);
     }
     const output = demultiplexDockerStream(Buffer.concat(chunks));
+    // Null while the program still runs (output cut short).
     const { ExitCode } = await exec.inspect();
     return { exitCode: ExitCode ?? undefined, output };
   }
@@ -237,6 +258,23 @@ export class DockerEngine {
       if (this.connection === connection) this.connection = undefined;
     });
     return connection;
+  }
+}
+
+/** How much of a program's output stream (stdout and stderr, with the engine's frame headers) exec keeps. */
+const EXEC_OUTPUT_MAX_BYTES = 1024 * 1024;
+
+export interface ExecOptions {
+  readonly env?: readonly string[];
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+/** A program run in a container did not finish in time. */
+export class ExecTimeoutError extends Error {
+  constructor(readonly program: string, readonly timeoutMs: number) {
+    super(`${program} did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+    this.name = 'ExecTimeoutError';
   }
 }
 

@@ -42,6 +42,30 @@ export async function processesWith(text: string, vmsOnly = false): Promise<stri
   return found;
 }
 
+export interface ProcessEnvironment {
+  readonly pid: string;
+  /** Its command line, arguments separated by spaces. */
+  readonly command: string;
+  /** The variables whose value holds the text. */
+  readonly variables: readonly string[];
+}
+
+/**
+ * The processes of this machine, the containers' included, whose environment (/proc/PID/environ,
+ * as the process was started; the suites run as root and read every one) holds `text`.
+ */
+export async function environmentsWith(text: string): Promise<ProcessEnvironment[]> {
+  const found: ProcessEnvironment[] = [];
+  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (!environ.includes(text)) continue;
+    const variables = environ.split('\0').filter((variable) => variable.includes(text)).map((variable) => variable.slice(0, Math.max(0, variable.indexOf('='))));
+    const command = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ').trim();
+    found.push({ pid, command, variables });
+  }
+  return found;
+}
+
 /** The failure a lifecycle or attach call ended with; fails the test when it succeeded. */
 export async function failureOf(work: Promise<unknown>): Promise<DevContainerFailure> {
   try {

@@ -1,5 +1,6 @@
 import type { Argv } from '../compose';
-import type { CookieSource, NodeDiscovery, ReleaseInfo } from './discovery';
+import type { NodeDiscovery, ReleaseInfo } from './discovery';
+import { LOOPBACK_DISTRIBUTION, PRIVATE_COOKIE_VARIABLE, cookieValue, cookieVariablesEmptied, privateCookieShellArgs } from './ownVm';
 
 export type { Argv };
 
@@ -12,47 +13,76 @@ export interface AttachCommand extends Argv {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** Carries the cookie into the attaching shell without putting it on any command line. */
-const ATTACH_COOKIE_VARIABLE = 'PHOENIX_IEX_COOKIE';
 /** Marks the processes of one attached shell (a release's `remote` names its own node), so that they can be ended. */
 const ATTACH_SESSION_VARIABLE = 'PHOENIX_IEX_SESSION';
 
-/*
- * Runs a program ("$@" after the session name $1) with the cookie in $HOME/.erlang.cookie, where
- * Erlang reads it when no --cookie is given: iex --cookie would put it on the VM's command line,
- * which every user of the machine can read. When the user's own cookie file holds it already (the
- * dev container's entrypoint writes it there), the program runs as it is. Otherwise HOME points to
- * a private folder for the VM, removed 30 s later, once the VM has read the cookie at its start
- * (and by the terminal's cleanup); version managers keep finding their installs in the real home.
- * `[` and printf are the shell's builtins, so the cookie is on no command line here either. A
- * fixed script: nothing is interpolated into it.
+/** Where Attach Remote IEx runs the shell: `docker exec` into the container, or iex on this machine. */
+export type AttachPlace = 'container' | 'host';
+
+/** `phoenix.attachMode` as VS Code's `inspect()` reports it, by where it is set. */
+export interface AttachModeSetting {
+  readonly globalValue?: unknown;
+  readonly workspaceValue?: unknown;
+  readonly workspaceFolderValue?: unknown;
+}
+
+/**
+ * Where the shell runs, from `phoenix.attachMode`. Only the user's own settings count: in host
+ * mode the container's node becomes a distribution peer of a VM on this machine and can run any
+ * code there, so nothing a repository holds (workspace or folder settings, labels or names found
+ * in its container) may choose it. `auto`, which once chose host mode when the node's name
+ * allowed it, attaches in the container.
  */
-const WITH_PRIVATE_COOKIE = [
-  'set -eu',
-  'session="$1"; shift',
-  `if [ "$(cat "\${HOME:-}/.erlang.cookie" 2>/dev/null || true)" = "$${ATTACH_COOKIE_VARIABLE}" ]; then unset ${ATTACH_COOKIE_VARIABLE}; exec "$@"; fi`,
-  'home="${TMPDIR:-/tmp}/$session"',
-  'mkdir -m 700 "$home"',
-  `(umask 077; printf '%s' "$${ATTACH_COOKIE_VARIABLE}" > "$home/.erlang.cookie")`,
-  `unset ${ATTACH_COOKIE_VARIABLE}`,
-  '(trap "" HUP; sleep 30; rm -rf "$home") </dev/null >/dev/null 2>&1 &',
-  'export ASDF_DATA_DIR="${ASDF_DATA_DIR:-${HOME:-}/.asdf}" MISE_DATA_DIR="${MISE_DATA_DIR:-${HOME:-}/.local/share/mise}" MISE_CONFIG_DIR="${MISE_CONFIG_DIR:-${HOME:-}/.config/mise}"',
-  'export HOME="$home"',
-  'exec "$@"',
-].join('\n');
+export function attachPlace(attachModeSetting: AttachModeSetting | undefined): AttachPlace {
+  return attachModeSetting?.globalValue === 'host' ? 'host' : 'container';
+}
+
+export interface AttachChoice {
+  readonly command: AttachCommand;
+  readonly place: AttachPlace;
+  /** The user chose host mode, but it cannot work here: the shell runs in the container instead. */
+  readonly hostImpossible: boolean;
+}
+
+/**
+ * The shell's command: in the container, or on this machine when the user's own settings ask for
+ * it and it can work (`local` holds this machine's iex and its address on the container's
+ * network, undefined when either is missing or this is not Linux).
+ */
+export function chooseAttachCommand(input: {
+  readonly attachModeSetting: AttachModeSetting | undefined;
+  readonly docker: string;
+  readonly container: string;
+  readonly containerEnv: readonly string[];
+  readonly node: FoundNode;
+  readonly uniqueName: string;
+  readonly local: { readonly iex: string | undefined; readonly address: string | undefined };
+}): AttachChoice {
+  const { node, uniqueName, local } = input;
+  if (attachPlace(input.attachModeSetting) === 'host') {
+    const host = local.iex === undefined || local.address === undefined ? undefined : hostAttachArgv({ iex: local.iex, node, hostAddress: local.address, uniqueName });
+    if (host !== undefined) return { command: host, place: 'host', hostImpossible: false };
+  }
+  return {
+    command: containerAttachArgv({ docker: input.docker, container: input.container, containerEnv: input.containerEnv, node, uniqueName }),
+    place: 'container',
+    hostImpossible: attachPlace(input.attachModeSetting) === 'host',
+  };
+}
 
 /**
  * A remote IEx shell started inside the node's container, which works wherever Docker runs
  * (container IPs are unreachable from a Docker Desktop host): `docker exec -it <container> iex
  * --sname|--name <unique> --remsh <node>`, the cookie in a private ~/.erlang.cookie. The cookie
  * travels in the environment (`docker exec -e NAME` copies the variable from docker's own
- * environment), so it is in neither the host's process list nor the engine's event log. A release
- * attaches with its own `<root>/bin/<name> remote`, since its image has no iex, given the cookie
- * as RELEASE_COOKIE the same way (Mix's scripts pass it on to the VM's command line). Without a
- * known cookie value, iex reads the container user's ~/.erlang.cookie, as a node started without
- * one does, and a release's script finds its own.
+ * environment), so it is in neither the host's process list nor the engine's event log; the
+ * container's own variables that hold it (`containerEnv`, e.g. ERLANG_COOKIE) reach iex emptied.
+ * A release attaches with its own `<root>/bin/<name> remote`, since its image has no iex, given
+ * the cookie as RELEASE_COOKIE the same way (Mix's scripts pass it on to the VM's command line).
+ * Without a known cookie value, iex reads the container user's ~/.erlang.cookie, as a node started
+ * without one does, and a release's script finds its own.
  */
-export function containerAttachArgv(input: { readonly docker: string; readonly container: string; readonly node: FoundNode; readonly uniqueName: string }): AttachCommand {
+export function containerAttachArgv(input: { readonly docker: string; readonly container: string; readonly containerEnv: readonly string[]; readonly node: FoundNode; readonly uniqueName: string }): AttachCommand {
   const { node, uniqueName } = input;
   const cookie = cookieValue(node.cookie);
   if (node.release !== undefined) {
@@ -65,19 +95,21 @@ export function containerAttachArgv(input: { readonly docker: string; readonly c
   }
   const shell = remoteShellArgs(node.mode, ownName(node, uniqueName), node.node);
   if (cookie === undefined) return { command: input.docker, args: ['exec', '-it', input.container, 'iex', ...shell], env: {} };
+  const emptied = cookieVariablesEmptied(input.containerEnv, cookie).flatMap((variable) => ['-e', variable]);
   return {
     command: input.docker,
-    args: ['exec', '-it', '-e', ATTACH_COOKIE_VARIABLE, input.container, 'sh', '-c', WITH_PRIVATE_COOKIE, 'sh', uniqueName, 'iex', ...shell],
-    env: { [ATTACH_COOKIE_VARIABLE]: cookie },
+    args: ['exec', '-it', '-e', PRIVATE_COOKIE_VARIABLE, ...emptied, input.container, 'sh', ...privateCookieShellArgs(uniqueName, ['iex', ...shell])],
+    env: { [PRIVATE_COOKIE_VARIABLE]: cookie },
   };
 }
 
 /**
  * A remote IEx shell started on this machine, reaching the node at its container's IP address:
  * `iex --name <unique>@<hostAddress> --remsh <node>` under `sh`, the cookie in a private
- * ~/.erlang.cookie as in the container. Undefined when that is impossible: a short-name node
- * (short and long names cannot connect), a host part that is not an IPv4 address, or a cookie
- * that only a file in the container holds.
+ * ~/.erlang.cookie as in the container. An epmd that its VM starts listens on loopback only
+ * (ERL_EPMD_ADDRESS). Undefined when that is impossible: a short-name node (short and long names
+ * cannot connect), a host part that is not an IPv4 address, or a cookie that only a file in the
+ * container holds.
  */
 export function hostAttachArgv(input: { readonly iex: string; readonly node: FoundNode; readonly hostAddress: string; readonly uniqueName: string }): AttachCommand | undefined {
   const { node, uniqueName } = input;
@@ -86,8 +118,8 @@ export function hostAttachArgv(input: { readonly iex: string; readonly node: Fou
   if (node.mode !== 'name' || !node.node.includes('@') || !IPV4.test(host) || !IPV4.test(input.hostAddress) || cookie === undefined) return undefined;
   return {
     command: '/bin/sh',
-    args: ['-c', WITH_PRIVATE_COOKIE, 'sh', uniqueName, input.iex, ...remoteShellArgs('name', `${uniqueName}@${input.hostAddress}`, node.node)],
-    env: { [ATTACH_COOKIE_VARIABLE]: cookie },
+    args: privateCookieShellArgs(uniqueName, [input.iex, ...remoteShellArgs('name', `${uniqueName}@${input.hostAddress}`, node.node)]),
+    env: { [PRIVATE_COOKIE_VARIABLE]: cookie, ERL_EPMD_ADDRESS: '127.0.0.1' },
   };
 }
 
@@ -121,9 +153,12 @@ export function terminalName(node: string): string {
   return `IEx: ${node}`;
 }
 
-/** --hidden, like a release's `remote`: the shell stays out of the node's Node.list() and its cluster. */
+/**
+ * --hidden, like a release's `remote`: the shell stays out of the node's Node.list() and its
+ * cluster. It connects out to the node, so nothing needs to reach its own listener.
+ */
 function remoteShellArgs(mode: FoundNode['mode'], self: string, node: string): string[] {
-  return ['--hidden', `--${mode}`, self, '--remsh', node];
+  return ['--erl', LOOPBACK_DISTRIBUTION, '--hidden', `--${mode}`, self, '--remsh', node];
 }
 
 /**
@@ -134,14 +169,6 @@ function remoteShellArgs(mode: FoundNode['mode'], self: string, node: string): s
 function ownName(node: FoundNode, uniqueName: string): string {
   const at = node.node.indexOf('@');
   return node.mode === 'name' && at !== -1 ? `${uniqueName}${node.node.slice(at)}` : uniqueName;
-}
-
-/**
- * The cookie to hand to the shell. One that starts with "-" is left to the container user's
- * ~/.erlang.cookie: erl ignores such a -setcookie value, so the node must have read it from there.
- */
-function cookieValue(cookie: CookieSource): string | undefined {
-  return cookie.kind === 'value' && !cookie.value.startsWith('-') ? cookie.value : undefined;
 }
 
 function releaseScript(release: ReleaseInfo): string {
