@@ -162,6 +162,7 @@ describe('renderDevContainer', () => {
     // The cookie reaches Erlang through a private file, never the process list.
     assert.match(entrypoint, /\(umask 077 && printf '%s' "\$ERLANG_COOKIE" > "\$HOME\/\.erlang\.cookie"\)/);
     assert.doesNotMatch(entrypoint, /--cookie/);
+    assert.match(entrypoint, /\nunset ERLANG_COOKIE\n[^]*\nexec elixir /, 'the node\'s environment does not hold the cookie');
     assert.doesNotMatch(entrypoint, /\bbash\b|\[\[/);
   });
 

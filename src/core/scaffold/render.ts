@@ -376,6 +376,8 @@ if [ ! -w "\${HOME:-/nonexistent}" ]; then
 fi
 rm -f "$HOME/.erlang.cookie"
 (umask 077 && printf '%s' "$ERLANG_COOKIE" > "$HOME/.erlang.cookie")
+# The node reads the file: its environment, which its child processes inherit, need not hold it too.
+unset ERLANG_COOKIE
 
 # exec: the BEAM replaces this shell, so it receives the container's stop signal.
 begin server
