@@ -68,8 +68,14 @@ export function classifyStepFailure(lines: readonly string[], containerExited: b
     break;
   }
   if (step === undefined) return undefined;
-  // A failure marker ends what its step printed; the server's own lines follow its marker.
-  const stepLines = step === 'server' ? lines.slice(markerAt + 1) : lines.slice(0, markerAt);
+  // A failure marker ends what its step printed, from the marker that began it; the server's own
+  // lines follow its marker. An earlier step's output says nothing of this step's failure.
+  let stepLines = lines.slice(markerAt + 1);
+  if (step !== 'server') {
+    let began = markerAt - 1;
+    while (began >= 0 && parseStepMarker(lines[began] ?? '')?.kind !== 'begins') began--;
+    stepLines = lines.slice(began + 1, markerAt);
+  }
   const before = stepLines.filter((line) => line.length <= MAX_LINE_LENGTH);
   const printed = before.filter((line) => parseStepMarker(line) === undefined && line.trim() !== '');
   // The exception Elixir printed says what went wrong; the stacktrace after it only where.
@@ -77,9 +83,10 @@ export function classifyStepFailure(lines: readonly string[], containerExited: b
   const text = before.join('\n');
 
   const talksToDatabase = DATABASE_STEPS.has(step);
-  const refused = /password authentication failed for user "[^"\n]{0,200}"|role "[^"\n]{0,200}" does not exist|Access denied for user [^\n]{0,200}|no pg_hba\.conf entry[^\n]{0,200}/.exec(text);
+  // Refused at connection time only: Postgres says FATAL there (a missing role in a migration is an ERROR).
+  const refused = /FATAL [^\n]{0,80}?(password authentication failed for user "[^"\n]{0,200}"|role "[^"\n]{0,200}" does not exist|no pg_hba\.conf entry[^\n]{0,200})|(Access denied for user [^\n]{0,200})/.exec(text);
   if (refused && talksToDatabase) {
-    return { step, cause: 'database-refused', reason: refused[0] };
+    return { step, cause: 'database-refused', reason: refused[1] ?? refused[2] ?? refused[0] };
   }
   const tcp = /tcp connect \(([^:()\s]{1,255}):(\d{1,5})\): ([^\n]{1,200})/.exec(text);
   const waited = /The database at ([^:\s]{1,255}):(\d{1,5}) does not accept connections \(([^)\n]{1,200})\)/.exec(text);
@@ -101,11 +108,13 @@ export function classifyStepFailure(lines: readonly string[], containerExited: b
 
 /**
  * Where a compile error is, in the forms Elixir prints: `== Compilation error in file lib/x.ex ==`,
- * `** (CompileError) lib/x.ex:12: ...`, or `error: ...` followed by `└─ lib/x.ex:12:5`.
+ * `** (CompileError) lib/x.ex:12: ...`, or `error: ...` followed by `└─ lib/x.ex:12:5` (warnings
+ * print their location the same way, after `warning: ...`).
  */
 function compileErrorLocation(lines: readonly string[]): { file: string | undefined; line: number | undefined } | undefined {
   let file: string | undefined;
   let found = false;
+  let inError = false;
   for (const text of lines) {
     const header = /== Compilation error in file (\S{1,500}) ==/.exec(text);
     if (header) {
@@ -113,8 +122,10 @@ function compileErrorLocation(lines: readonly string[]): { file: string | undefi
       found = true;
       continue;
     }
+    if (/^\s*error:/.test(text)) inError = true;
+    else if (/^\s*warning:/.test(text)) inError = false;
     const location = /\*\* \((?:CompileError|SyntaxError|TokenMissingError|MismatchedDelimiterError|KeyError|UndefinedFunctionError)\) (\S{1,500}?\.exs?):(\d{1,7})/.exec(text)
-      ?? /^\s*[└│]\S*\s+(\S{1,500}?\.exs?):(\d{1,7})/.exec(text);
+      ?? (inError ? /^\s*[└│]\S*\s+(\S{1,500}?\.exs?):(\d{1,7})/.exec(text) : null);
     if (location) return { file: location[1], line: Number(location[2]) };
   }
   return found ? { file, line: undefined } : undefined;

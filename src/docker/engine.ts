@@ -143,7 +143,6 @@ export class DockerEngine {
     return info.Config.Tty ? output.toString('utf8') : demultiplexDockerStream(output);
   }
 
-  /** Follows a container's output from now on, line by line, until `signal` aborts. */
   /** Follows the container's output from `sinceMs` (milliseconds since the epoch), line by line, until `signal` aborts. */
   async followLogs(id: string, onLine: (line: string) => void, signal: AbortSignal, sinceMs = Date.now()): Promise<void> {
     const client = await this.connect();

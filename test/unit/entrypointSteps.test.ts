@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ENTRYPOINT_STEPS, classifyStepFailure, parseStepMarker, resetDatabaseArgv } from '../../src/core/entrypointSteps';
-import { CONTAINER_CONFIG_SCRIPT, CONTAINER_CONFIG_VARIABLE, mixDoAfterContainerConfig } from '../../src/core/scaffold/containerConfig';
+import { readProject, renderDevContainer } from '../../src/core/scaffold';
+import { CONTAINER_CONFIG_SCRIPT, CONTAINER_CONFIG_VARIABLE } from '../../src/core/scaffold/containerConfig';
+import { loadProject } from './fixtures/loadProject';
 
 const marker = (text: string): string => `phoenix-dev-container: ${text}`;
 
@@ -21,20 +26,32 @@ describe('entrypoint step markers', () => {
     assert.equal(parseStepMarker(`${'x'.repeat(300)}${marker('compile')}`), undefined);
   });
 
-  it('are what the generated entrypoint prints: the shell function and the failure trap', () => {
-    const script = `set -eu\nstep=start\nbegin() {\n  step="$1"\n  echo "phoenix-dev-container: $1"\n}\ntrap 'status=$?; [ "$status" -eq 0 ] || echo "phoenix-dev-container: failed $step (exit $status)" >&2' EXIT\nbegin compile\nfalse\n`;
-    let output = '';
-    try {
-      execFileSync('sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error) {
-      const failed = error as { stdout: string; stderr: string };
-      output = `${failed.stdout}${failed.stderr}`;
-    }
+  it('are what the generated entrypoint prints: its own step function and failure trap', () => {
+    // The rendered entrypoint up to its first check, then a step that fails.
+    const entrypoint = renderedEntrypoint();
+    const prelude = entrypoint.slice(0, entrypoint.indexOf('\nif [ -z "${ERLANG_COOKIE:-}" ]'));
+    const output = runSh(`${prelude}\nbegin compile\nfalse\n`);
     const lines = output.trim().split('\n');
-    assert.deepEqual(lines.map(parseStepMarker), [{ kind: 'begins', step: 'compile' }, { kind: 'failed', step: 'compile', exitCode: 1 }]);
+    assert.deepEqual(lines.map((line) => parseStepMarker(line)), [{ kind: 'begins', step: 'compile' }, { kind: 'failed', step: 'compile', exitCode: 1 }]);
     assert.deepEqual(ENTRYPOINT_STEPS.map((step) => parseStepMarker(marker(step))?.kind), ENTRYPOINT_STEPS.map(() => 'begins'));
   });
 });
+
+/** The entrypoint rendered for a Postgres project, as the scaffold writes it. */
+function renderedEntrypoint(): string {
+  const { files } = renderDevContainer(readProject(loadProject('phoenix_postgres')).project, {
+    host: { uid: 1000, gid: 1000, platform: 'linux' },
+    composeProject: 'blog_devcontainer',
+    randomBytes: new Uint8Array(16),
+  });
+  return files.find((file) => file.path.endsWith('entrypoint.sh'))?.content ?? assert.fail('no entrypoint');
+}
+
+/** Runs a script with sh; its stdout and stderr together, whatever its exit code. */
+function runSh(script: string, env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync('sh', ['-c', script], { encoding: 'utf8', env });
+  return `${result.stdout}${result.stderr}`;
+}
 
 describe('classifyStepFailure', () => {
   it('names a database that cannot be reached, with the host and port tried', () => {
@@ -92,6 +109,9 @@ describe('classifyStepFailure', () => {
     assert.deepEqual(old, { step: 'compile', cause: 'compile-error', file: 'lib/blog/post.ex', line: 12, detail: '** (CompileError) lib/blog/post.ex:12: undefined function foo/0' });
     const current = classifyStepFailure([
       marker('compile'),
+      'warning: variable "x" is unused',
+      '  │',
+      '  └─ lib/blog/a.ex:3:5: Blog.A.b/0',
       'error: undefined function foo/0 (there is no such import)',
       '  │',
       '  └─ lib/blog/post.ex:7:5: Blog.Post.bar/0',
@@ -100,6 +120,24 @@ describe('classifyStepFailure', () => {
     ], true);
     assert.ok(current?.cause === 'compile-error', JSON.stringify(current));
     assert.deepEqual([current.file, current.line], ['lib/blog/post.ex', 7]);
+  });
+
+  it('reads only the failed step\'s own lines, and a missing role in a migration is no refused connection', () => {
+    const failed = classifyStepFailure([
+      marker('ecto.create'),
+      '** (DBConnection.ConnectionError) tcp connect (db:5432): connection refused - :econnrefused',
+      'The database for Blog.Repo has been created',
+      marker('ecto.migrate'),
+      '[info] == Running 20240101000000 Blog.Repo.Migrations.Grant.change/0 forward',
+      '** (Postgrex.Error) ERROR 42704 (undefined_object) role "reporting" does not exist',
+      marker('failed ecto.migrate (exit 1)'),
+    ], true);
+    assert.deepEqual(failed, {
+      step: 'ecto.migrate',
+      cause: 'migration-failed',
+      migration: '20240101000000 Blog.Repo.Migrations.Grant',
+      detail: '** (Postgrex.Error) ERROR 42704 (undefined_object) role "reporting" does not exist',
+    });
   });
 
   it('names dependencies that cannot be fetched', () => {
@@ -132,21 +170,27 @@ describe('the container configuration', () => {
     const assignment = new RegExp(`^${CONTAINER_CONFIG_VARIABLE}='([^']*)'$`, 'm').exec(CONTAINER_CONFIG_SCRIPT);
     assert.ok(assignment, CONTAINER_CONFIG_SCRIPT);
     assert.match(CONTAINER_CONFIG_SCRIPT, new RegExp(`^export ${CONTAINER_CONFIG_VARIABLE}$`, 'm'));
-    const value = execFileSync('sh', ['-c', `${CONTAINER_CONFIG_SCRIPT}\nprintf '%s' "$${CONTAINER_CONFIG_VARIABLE}"`], { encoding: 'utf8' });
-    assert.equal(value, assignment[1]);
-    assert.match(value, /Application\.put_env\(app, key, adjusted, persistent: true\)/);
+    assert.match(assignment[1] ?? '', /Application\.put_env\(app, key, adjusted, persistent: true\)/);
   });
 
-  it('runs the task after app.config and the script, with the separator the image\'s Elixir knows', () => {
-    assert.equal(
-      mixDoAfterContainerConfig('hexpm/elixir:1.17.3-erlang-27.1.2-debian-bookworm-20250113-slim', 'phx.server'),
-      `do app.config + eval 'Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG"))' + phx.server`,
-    );
-    assert.equal(
-      mixDoAfterContainerConfig('hexpm/elixir:1.13.4-erlang-25.3.2.16-debian-bookworm-20250113-slim', 'ecto.create'),
-      `do app.config, eval 'Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG"))', ecto.create`,
-    );
-    assert.match(mixDoAfterContainerConfig('my-registry/elixir-dev:latest', 'phx.server'), / \+ phx\.server$/);
+  it('runs each task after app.config and the script, with the mix do separator of the image\'s Elixir', () => {
+    // Stand-ins for the image's elixir and mix: elixir prints a version, mix its arguments.
+    const bin = mkdtempSync(join(tmpdir(), 'fake elixir '));
+    try {
+      const entrypoint = renderedEntrypoint();
+      const configuration = entrypoint.slice(entrypoint.indexOf(`${CONTAINER_CONFIG_VARIABLE}='`), entrypoint.indexOf('\n# Fetch dependencies'));
+      writeFileSync(join(bin, 'mix'), '#!/bin/sh\nfor arg in "$@"; do printf "[%s]" "$arg"; done; echo\n', { mode: 0o755 });
+      for (const [version, expected] of [
+        ['1.17.3', '[do][app.config][+][eval][Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG"))][+][ecto.drop][--force-drop]'],
+        ['1.13.4', '[do][app.config,][eval][Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG")),][ecto.drop][--force-drop]'],
+      ]) {
+        writeFileSync(join(bin, 'elixir'), `#!/bin/sh\nprintf '%s' '${version}'\n`, { mode: 0o755 });
+        const output = runSh(`${configuration}\nconfigured_mix ecto.drop --force-drop\nprintf '%s' "$${CONTAINER_CONFIG_VARIABLE}" | head -c 20`, { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` });
+        assert.equal(output, `${expected}\n\nloopback? = fn\n  {1`, version);
+      }
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
 

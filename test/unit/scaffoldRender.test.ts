@@ -134,11 +134,11 @@ describe('renderDevContainer', () => {
   it('waits for a database server only when there is one', () => {
     const postgres = file(render('phoenix_postgres'), '.devcontainer/entrypoint.sh');
     assert.match(postgres, /:gen_tcp\.connect\(host, port, \[\], 1000\)/);
-    assert.match(postgres, /\nbegin ecto\.create\nmix do app\.config \+ eval '[^'\n]+' \+ ecto\.create\nbegin ecto\.migrate\nmix do app\.config \+ eval '[^'\n]+' \+ ecto\.migrate\n/);
+    assert.match(postgres, /\nbegin ecto\.create\nconfigured_mix ecto\.create\nbegin ecto\.migrate\nconfigured_mix ecto\.migrate\n/);
 
     const sqlite = render('sqlite');
     assert.doesNotMatch(file(sqlite, '.devcontainer/entrypoint.sh'), /gen_tcp/);
-    assert.match(file(sqlite, '.devcontainer/entrypoint.sh'), / \+ ecto\.migrate\n/);
+    assert.match(file(sqlite, '.devcontainer/entrypoint.sh'), /\nconfigured_mix ecto\.migrate\n/);
     assert.deepEqual(Object.keys(compose(sqlite).services), ['app']);
     assert.equal(service(sqlite, 'app')['depends_on'], undefined);
 
@@ -146,9 +146,9 @@ describe('renderDevContainer', () => {
     assert.doesNotMatch(noEcto, /ecto/);
     assert.doesNotMatch(noEcto, /reset-database/);
     // Reset Database: drop (forced for Postgres, whose app holds connections), create, migrate, seeds.
-    assert.match(postgres, /if \[ "\$\{1:-\}" = reset-database \]; then\n {2}begin ecto\.drop\n {2}mix do app\.config \+ eval '[^'\n]+' \+ ecto\.drop --force-drop\n/);
-    assert.match(postgres, /if \[ -f priv\/repo\/seeds\.exs \]; then\n {4}begin seeds\n {4}mix do app\.config \+ eval '[^'\n]+' \+ run priv\/repo\/seeds\.exs\n/);
-    assert.match(file(render('mysql'), '.devcontainer/entrypoint.sh'), / \+ ecto\.drop\n/);
+    assert.match(postgres, /if \[ "\$\{1:-\}" = reset-database \]; then\n {2}begin ecto\.drop\n {2}configured_mix ecto\.drop --force-drop\n/);
+    assert.match(postgres, /if \[ -f priv\/repo\/seeds\.exs \]; then\n {4}begin seeds\n {4}configured_mix run priv\/repo\/seeds\.exs\n/);
+    assert.match(file(render('mysql'), '.devcontainer/entrypoint.sh'), /\n {2}configured_mix ecto\.drop\n/);
   });
 
   it('writes a POSIX entrypoint that refuses to start without a cookie and execs the node', () => {
@@ -158,7 +158,8 @@ describe('renderDevContainer', () => {
     assert.match(entrypoint, /if \[ -z "\$\{ERLANG_COOKIE:-\}" \]; then\n {2}echo "ERLANG_COOKIE is empty: run \\"Phoenix: Scaffold Dev Container\\" again or set it in \.devcontainer\/\.env, then recreate the container\." >&2\n {2}exit 1\nfi/);
     assert.match(entrypoint, /if ! mix deps\.loadpaths --no-compile >\/dev\/null 2>&1; then/);
     assert.match(entrypoint, /\n {2}mix deps\.get\n/);
-    assert.ok(entrypoint.trimEnd().endsWith(`exec elixir "$name_option" "$NODE_NAME" -S mix do app.config + eval 'Code.eval_string(System.fetch_env!("PHOENIX_CONTAINER_CONFIG"))' + phx.server`));
+    assert.ok(entrypoint.trimEnd().endsWith('exec elixir "$name_option" "$NODE_NAME" -S mix do app.config, eval "$eval_container_config," phx.server'));
+    assert.match(entrypoint, /\n {2}exec elixir "\$name_option" "\$NODE_NAME" -S mix do app\.config \+ eval "\$eval_container_config" \+ phx\.server\n/);
     // The cookie reaches Erlang through a private file, never the process list.
     assert.match(entrypoint, /\(umask 077 && printf '%s' "\$ERLANG_COOKIE" > "\$HOME\/\.erlang\.cookie"\)/);
     assert.doesNotMatch(entrypoint, /--cookie/);

@@ -50,7 +50,12 @@ for app <- apps, {key, config} <- Application.get_all_env(app), Keyword.keyword?
 end
 `;
 
-/** The entrypoint's lines that define the script, with a comment a reader of the entrypoint needs. */
+/**
+ * The entrypoint's lines that define the script and `configured_mix`, which runs one mix task
+ * (its arguments) after `app.config` and the script, with a comment a reader of the entrypoint
+ * needs. `mix do` separates tasks with `+` since Elixir 1.14 and with a trailing `,` before; the
+ * Elixir in the image decides, since a custom image's tag may not say.
+ */
 export const CONTAINER_CONFIG_SCRIPT = `# Inside this container, and only here, the project's configuration is adjusted after Mix reads it:
 # an endpoint bound to loopback (as mix phx.new writes config/dev.exs) listens on all interfaces,
 # since the published port cannot reach loopback here (it is still published on your machine's
@@ -58,25 +63,25 @@ export const CONTAINER_CONFIG_SCRIPT = `# Inside this container, and only here, 
 # files stay as written, so mix phx.server on your machine still listens on loopback only.
 ${CONTAINER_CONFIG_VARIABLE}='${CONTAINER_CONFIG_ELIXIR}'
 export ${CONTAINER_CONFIG_VARIABLE}
+eval_container_config='Code.eval_string(System.fetch_env!("${CONTAINER_CONFIG_VARIABLE}"))'
+case "$(elixir -e 'IO.write(System.version())')" in
+  1.[0-9].*|1.1[0-3].*) mix_do_separator=, ;;
+  *) mix_do_separator=+ ;;
+esac
+
+# Runs mix with its arguments (one task) after app.config and the configuration above.
+configured_mix() {
+  if [ "$mix_do_separator" = + ]; then
+    mix do app.config + eval "$eval_container_config" + "$@"
+  else
+    mix do app.config, eval "$eval_container_config," "$@"
+  fi
+}
 `;
 
-const EVAL_CONTAINER_CONFIG = `'Code.eval_string(System.fetch_env!("${CONTAINER_CONFIG_VARIABLE}"))'`;
-
-/**
- * The arguments of `mix` (as shell words) that run `task` after the container's configuration:
- * `do app.config + eval ... + task`. Before Elixir 1.14, `mix do` separates tasks with a comma at
- * the end of a task's last argument instead of a `+`.
- */
-export function mixDoAfterContainerConfig(image: string, task: string): string {
-  return plusSeparated(image)
-    ? `do app.config + eval ${EVAL_CONTAINER_CONFIG} + ${task}`
-    : `do app.config, eval ${EVAL_CONTAINER_CONFIG}, ${task}`;
-}
-
-/** Whether the image's Elixir (from a hexpm/elixir tag) knows `mix do a + b`; assumed for other images. */
-function plusSeparated(image: string): boolean {
-  const version = /elixir:(\d+)\.(\d+)\./.exec(image);
-  if (version === null) return true;
-  const [major, minor] = [Number(version[1]), Number(version[2])];
-  return major > 1 || minor >= 14;
-}
+/** The entrypoint's last lines: the dev server, as a named node, after the configuration above. */
+export const CONFIGURED_SERVER = `if [ "$mix_do_separator" = + ]; then
+  exec elixir "$name_option" "$NODE_NAME" -S mix do app.config + eval "$eval_container_config" + phx.server
+fi
+exec elixir "$name_option" "$NODE_NAME" -S mix do app.config, eval "$eval_container_config," phx.server
+`;

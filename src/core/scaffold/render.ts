@@ -1,5 +1,5 @@
 import { RESET_DATABASE_ARGUMENT, STEP_MARKER } from '../entrypointSteps';
-import { CONTAINER_CONFIG_SCRIPT, mixDoAfterContainerConfig } from './containerConfig';
+import { CONFIGURED_SERVER, CONTAINER_CONFIG_SCRIPT } from './containerConfig';
 import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
 import { DEFAULT_FOLDER, devContainerFolder } from './folder';
@@ -286,7 +286,6 @@ function renderEntrypoint(c: Context): string {
   const db = c.dbService === undefined ? undefined : DATABASES[c.dbService];
   const folder = shellDoubleQuoted(c.folder);
   const scaffold = `run \\"Phoenix: Scaffold Dev Container\\" again or set it in ${folder}/.env`;
-  const configured = (task: string): string => mixDoAfterContainerConfig(c.image, task);
   const ecto = c.project.usesEcto
     ? `${db === undefined ? '' : `
 # Wait until the database accepts connections, for at most DB_WAIT_SECONDS (60 by default).
@@ -319,9 +318,9 @@ if [ -n "\${DB_HOST:-}" ]; then
 fi
 `}
 begin ecto.create
-mix ${configured('ecto.create')}
+configured_mix ecto.create
 begin ecto.migrate
-mix ${configured('ecto.migrate')}
+configured_mix ecto.migrate
 `
     : '';
   return `#!/bin/sh
@@ -347,7 +346,7 @@ if [ -z "\${NODE_NAME:-}" ]; then
   exit 1
 fi
 
-${CONTAINER_CONFIG_SCRIPT}${c.project.usesEcto ? renderResetDatabase(c, configured) : ''}
+${CONTAINER_CONFIG_SCRIPT}${c.project.usesEcto ? renderResetDatabase(c) : ''}
 # Fetch dependencies only when Mix reports some missing or out of date, so that a project whose
 # dependencies are all present (or all path dependencies) starts without network access.
 begin dependencies
@@ -381,12 +380,11 @@ unset ERLANG_COOKIE
 
 # exec: the BEAM replaces this shell, so it receives the container's stop signal.
 begin server
-exec elixir "$name_option" "$NODE_NAME" -S mix ${configured('phx.server')}
-`;
+${CONFIGURED_SERVER}`;
 }
 
 /** The entrypoint's reset mode, run by "Phoenix: Reset Database" in the running container. */
-function renderResetDatabase(c: Context, configured: (task: string) => string): string {
+function renderResetDatabase(c: Context): string {
   // Postgres refuses to drop a database the running app is connected to, unless forced (13 and later).
   const drop = c.dbService === 'postgres' ? 'ecto.drop --force-drop' : 'ecto.drop';
   return `
@@ -394,14 +392,14 @@ function renderResetDatabase(c: Context, configured: (task: string) => string): 
 # container: the database is dropped, created and migrated again, then seeded when there are seeds.
 if [ "\${1:-}" = ${RESET_DATABASE_ARGUMENT} ]; then
   begin ecto.drop
-  mix ${configured(drop)}
+  configured_mix ${drop}
   begin ecto.create
-  mix ${configured('ecto.create')}
+  configured_mix ecto.create
   begin ecto.migrate
-  mix ${configured('ecto.migrate')}
+  configured_mix ecto.migrate
   if [ -f priv/repo/seeds.exs ]; then
     begin seeds
-    mix ${configured('run priv/repo/seeds.exs')}
+    configured_mix run priv/repo/seeds.exs
   fi
   exit 0
 fi
