@@ -7,6 +7,7 @@ import { runsPhoenix } from '../core/serviceView';
 import { discoverContainerNode, waitForNode, type FoundNode } from '../docker/containerNode';
 import type { InspectedContainer } from '../docker/engine';
 import { showFailure } from '../ui/failureMessages';
+import { plainText } from '../core/plainText';
 import type { PhoenixProject } from '../ui/phoenixProjects';
 import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
 import { walkthroughEventHappened } from '../ui/walkthrough';
@@ -79,7 +80,7 @@ async function chooseNode(services: Services, treeNode: unknown): Promise<Candid
     // The app runs, but as no distributed node: say what to change rather than "start it".
     const plain = inspected.find(({ container, discovery }) => runsPhoenix(container) && discovery.kind === 'not-distributed');
     if (plain !== undefined && plain.discovery.kind === 'not-distributed') {
-      void vscode.window.showErrorMessage(notDistributedMessage(plain.container, plain.discovery.advice));
+      void vscode.window.showErrorMessage(plainText(notDistributedMessage(plain.container, plain.discovery.advice)));
       return undefined;
     }
     const start = vscode.l10n.t('Start Dev Container');
@@ -109,7 +110,7 @@ async function candidateIn(services: Services, project: PhoenixProject, containe
   }
   const discovery = await discoverContainerNode(services.docker, container);
   if (discovery.kind === 'not-distributed') {
-    void vscode.window.showErrorMessage(notDistributedMessage(container, discovery.advice));
+    void vscode.window.showErrorMessage(plainText(notDistributedMessage(container, discovery.advice)));
     return undefined;
   }
   return { project, container, node: discovery };

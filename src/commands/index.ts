@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import { requireTrust, type TrustPrompt } from '../core/workspaceTrust';
 import { showFailure } from '../ui/failureMessages';
+import { plainText } from '../core/plainText';
 import { attachRemoteIex } from './attachRemoteIex';
 import { openShell } from './openShell';
 import { openInBrowser } from './openInBrowser';
@@ -82,7 +83,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Ser
           }
           services.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
           const showLog = vscode.l10n.t('Show Log');
-          const choice = await vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error), showLog);
+          const choice = await vscode.window.showErrorMessage(plainText(error instanceof Error ? error.message : String(error)), showLog);
           if (choice === showLog) services.log.show();
         }
       }),

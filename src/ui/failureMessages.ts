@@ -1,6 +1,7 @@
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PhoenixProject } from './phoenixProjects';
+import { plainText } from '../core/plainText';
 import type { DevContainerFailure } from '../core/devContainerFailure';
 import type { StepFailure } from '../core/entrypointSteps';
 
@@ -225,7 +226,7 @@ export function showFailure(log: vscode.LogOutputChannel, failure: DevContainerF
   const message = describeFailure(failure, project, () => { log.show(); });
   log.error(message.text);
   for (const line of message.details) log.error(`  ${line}`);
-  void vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title)).then((choice) => {
+  void vscode.window.showErrorMessage(plainText(message.text), ...message.actions.map((action) => action.title)).then((choice) => {
     void message.actions.find((action) => action.title === choice)?.run();
   });
 }

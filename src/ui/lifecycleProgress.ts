@@ -5,6 +5,7 @@ import type { LifecycleOptions, StartStage } from '../docker/lifecycle';
 import type { Services } from '../commands/services';
 import { showFailure } from './failureMessages';
 import type { PhoenixProject } from './phoenixProjects';
+import { plainText } from '../core/plainText';
 
 const STAGE_TITLES: Record<StartStage, () => string> = {
   checking: () => vscode.l10n.t('Checking Docker and the compose file'),
@@ -86,7 +87,7 @@ export async function withLifecycleProgress<T>(
                 log.info(text);
                 if (Date.now() - lastLineShown < LINE_INTERVAL_MS || text.trim() === '') return;
                 lastLineShown = Date.now();
-                const latest = text.trim().slice(0, 100);
+                const latest = plainText(text.trim().slice(0, 100));
                 progress.report({ message: stage === '' ? latest : `${stage}: ${latest}` });
               },
             },
