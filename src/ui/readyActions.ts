@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import type { ReadyDevContainer } from '../docker/lifecycle';
 import type { DevContainerNode } from './devContainerTree';
+import { plainText } from '../core/plainText';
 import type { PhoenixProject } from './phoenixProjects';
 import { walkthroughEventHappened } from './walkthrough';
 
@@ -15,7 +16,7 @@ export function offerReadyActions(services: Services, project: PhoenixProject, r
   walkthroughEventHappened('started');
   void vscode.window
     .showInformationMessage(
-      readyMessage(project, where),
+      plainText(readyMessage(project, where)),
       ...(ready.url === undefined ? [] : [openInBrowser]),
       ...(ready.node === undefined ? [] : [attach]),
       showLogs,
