@@ -57,7 +57,7 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
       void services.localEpmd.stopWhenIdle(HOST_VM_END_MS);
     }
   });
-  walkthroughEventHappened('attached');
+  if (candidate.project.role === 'dev') walkthroughEventHappened('attached');
 }
 
 /** The node from the tree item, else the only running one, else the user's choice. */

@@ -17,5 +17,5 @@ export async function stopDevContainer(services: Services, node?: unknown): Prom
     await stop(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]);
     return true;
   });
-  if (stopped === true && service === undefined) walkthroughEventHappened('stopped');
+  if (stopped === true && service === undefined && project.role === 'dev') walkthroughEventHappened('stopped');
 }

@@ -214,7 +214,7 @@ async function withFailedStepNamed(engine: DockerEngine, app: InspectedContainer
   const now = await engine.inspectContainer(app.id).catch(() => undefined);
   const logs = lastLines(await engine.logTail(app.id, STEP_FAILURE_LOG_LINES).catch(() => ''), STEP_FAILURE_LOG_LINES);
   const failed = classifyStepFailure(logs, kind === 'container-exited' || (now !== undefined && !now.running));
-  return failed === undefined ? error : new DevContainerError({ kind: 'step-failed', failed, lastLines: logs.slice(-LOG_LINES_IN_ERRORS) });
+  return failed === undefined ? error : new DevContainerError({ kind: 'step-failed', failed, during: 'start', lastLines: logs.slice(-LOG_LINES_IN_ERRORS) });
 }
 
 /** Waits for the app when all services (`services` undefined) or the app's own were (re)started. */

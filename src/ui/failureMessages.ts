@@ -2,7 +2,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PhoenixProject } from './phoenixProjects';
 import { plainText } from '../core/plainText';
-import type { DevContainerFailure } from '../core/devContainerFailure';
+import type { DevContainerFailure, StepFailureContext } from '../core/devContainerFailure';
 import type { StepFailure } from '../core/entrypointSteps';
 
 export interface FailureMessage {
@@ -140,12 +140,18 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
         };
       }
       return {
-        text: vscode.l10n.t('Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. Scaffold the dev container again: its entrypoint makes Phoenix listen on all interfaces inside the container only, and config/dev.exs stays as it is.', failure.port, failure.url),
+        text: vscode.l10n.t('Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. Scaffold the dev container again and choose Overwrite for entrypoint.sh (yours is kept as a .bak), then restart it: the new entrypoint makes Phoenix listen on all interfaces inside the container only, and config/dev.exs stays as it is.', failure.port, failure.url),
         details: [],
         actions: [{ title: vscode.l10n.t('Scaffold Dev Container'), run: () => vscode.commands.executeCommand('phoenix.scaffoldDevContainer') }, logAction],
       };
+    case 'reset-database-failed':
+      return {
+        text: vscode.l10n.t('Resetting the database failed (exit code {0}): {1}', failure.exitCode ?? '?', failure.lastLines[failure.lastLines.length - 1] ?? vscode.l10n.t('(no output)')),
+        details: failure.lastLines,
+        actions: [logAction],
+      };
     case 'step-failed':
-      return describeStepFailure(failure.failed, failure.lastLines, project, logAction);
+      return describeStepFailure(failure.failed, failure.during, failure.lastLines, project, logAction);
     case 'http-not-answering':
       return {
         text: release === undefined
@@ -158,12 +164,13 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
 }
 
 /** Words a failed entrypoint step: what failed, where, and what to do next. */
-function describeStepFailure(failed: StepFailure, lastLines: readonly string[], project: PhoenixProject | undefined, logAction: FailureAction): FailureMessage {
+function describeStepFailure(failed: StepFailure, during: StepFailureContext, lastLines: readonly string[], project: PhoenixProject | undefined, logAction: FailureAction): FailureMessage {
+  const again = during === 'reset-database' ? vscode.l10n.t('Then reset the database again.') : vscode.l10n.t('Then start again.');
   const detail = (text: string | undefined): string => text ?? vscode.l10n.t('(no output)');
   switch (failed.cause) {
     case 'dependencies-unreachable':
       return {
-        text: vscode.l10n.t('The dev container could not fetch the project\'s dependencies (mix deps.get): {0}. Check that Hex and your dependencies\' git hosts can be reached from Docker, then start again.', detail(failed.detail)),
+        text: vscode.l10n.t('The dev container could not fetch the project\'s dependencies (mix deps.get): {0}. Check that Hex and your dependencies\' git hosts can be reached from Docker. {1}', detail(failed.detail), again),
         details: lastLines,
         actions: [logAction],
       };
@@ -171,8 +178,8 @@ function describeStepFailure(failed: StepFailure, lastLines: readonly string[], 
       const where = failed.file === undefined ? undefined : projectFile(project, failed.file);
       return {
         text: failed.file === undefined
-          ? vscode.l10n.t('The project does not compile in the dev container: {0}. Fix it, then start again.', detail(failed.detail))
-          : vscode.l10n.t('The project does not compile: {0}{1}. Fix it, then start again.', failed.file, failed.line === undefined ? '' : `:${failed.line}`),
+          ? vscode.l10n.t('The project does not compile in the dev container: {0}. Fix it. {1}', detail(failed.detail), again)
+          : vscode.l10n.t('The project does not compile: {0}{1}: {2}. Fix it. {3}', failed.file, failed.line === undefined ? '' : `:${failed.line}`, detail(failed.detail), again),
         details: lastLines,
         actions: [...(where === undefined ? [] : [{ title: vscode.l10n.t('Open {0}', basename(where)), run: () => openAt(where, failed.line, undefined) }]), logAction],
       };
@@ -180,28 +187,28 @@ function describeStepFailure(failed: StepFailure, lastLines: readonly string[], 
     case 'database-unreachable':
       return {
         text: failed.host === undefined
-          ? vscode.l10n.t('The database cannot be reached from the dev container ({0}). See the db service\'s log (Show Logs on its row in the Phoenix view), then start again.', detail(failed.reason))
-          : vscode.l10n.t('The database at {0}:{1} cannot be reached from the dev container ({2}). See the db service\'s log (Show Logs on its row in the Phoenix view), then start again.', failed.host, failed.port ?? '', detail(failed.reason)),
+          ? vscode.l10n.t('The database cannot be reached from the dev container ({0}). See the db service\'s log (Show Logs on its row in the Phoenix view). {1}', detail(failed.reason), again)
+          : vscode.l10n.t('The database at {0}:{1} cannot be reached from the dev container ({2}). See the db service\'s log (Show Logs on its row in the Phoenix view). {3}', failed.host, failed.port ?? '', detail(failed.reason), again),
         details: lastLines,
         actions: [logAction],
       };
     case 'database-refused':
       return {
-        text: vscode.l10n.t('The database refused the connection: {0}. Make the db service\'s user and password in the compose file match your Repo\'s in config/dev.exs. A database keeps the password it was created with: after changing it, tear the dev container down with its volumes, then start again.', failed.reason),
+        text: vscode.l10n.t('The database refused the connection: {0}. Make the db service\'s user and password in the compose file match your Repo\'s in config/dev.exs. A database keeps the password it was created with: after changing it, tear the dev container down with its volumes. {1}', failed.reason, again),
         details: lastLines,
         actions: [logAction],
       };
     case 'migration-failed':
       return {
         text: failed.migration === undefined
-          ? vscode.l10n.t('A migration failed: {0}. Fix it, then start again; the migrations before it are applied.', detail(failed.detail))
-          : vscode.l10n.t('The migration {0} failed: {1}. Fix it, then start again; the migrations before it are applied.', failed.migration, detail(failed.detail)),
+          ? vscode.l10n.t('A migration failed: {0}. Fix it; the migrations before it are applied. {1}', detail(failed.detail), again)
+          : vscode.l10n.t('The migration {0} failed: {1}. Fix it; the migrations before it are applied. {2}', failed.migration, detail(failed.detail), again),
         details: lastLines,
         actions: [logAction],
       };
     case 'other':
       return {
-        text: vscode.l10n.t('The dev container\'s step "{0}" failed: {1}', failed.step, detail(failed.detail)),
+        text: vscode.l10n.t('The dev container\'s step "{0}" failed: {1}. {2}', failed.step, detail(failed.detail), again),
         details: lastLines,
         actions: [logAction],
       };

@@ -13,7 +13,7 @@ export function offerReadyActions(services: Services, project: PhoenixProject, r
   const showLogs = vscode.l10n.t('Show Logs');
   const where = [ready.url, ready.node].filter((part) => part !== undefined).join(', ');
   services.log.info(`${project.folder.name}: ready${where ? ` (${where})` : ''}`);
-  walkthroughEventHappened('started');
+  if (project.role === 'dev') walkthroughEventHappened('started');
   void vscode.window
     .showInformationMessage(
       plainText(readyMessage(project, where)),
