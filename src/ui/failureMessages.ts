@@ -219,8 +219,10 @@ function describeStepFailure(failed: StepFailure, during: StepFailureContext, la
 function projectFile(project: PhoenixProject | undefined, file: string): string | undefined {
   if (project === undefined) return undefined;
   const relative = file.startsWith('/') ? /^\/app\/(.+)$/.exec(file)?.[1] : file;
-  if (relative === undefined || relative.split('/').includes('..')) return undefined;
-  return join(project.folder.uri.fsPath, ...relative.split('/'));
+  // Text from the container: on Windows a backslash separates folders too.
+  const parts = relative?.split(/[\\/]/);
+  if (parts === undefined || parts.some((part) => part === '..' || part === '' || /^[A-Za-z]:$/.test(part))) return undefined;
+  return join(project.folder.uri.fsPath, ...parts);
 }
 
 async function openAt(file: string, line: number | undefined, column: number | undefined): Promise<void> {
