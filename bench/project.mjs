@@ -49,17 +49,17 @@ export async function ok(cmd, args, options = {}) {
 }
 
 /**
- * Runs `body` on a fresh copy of test/fixtures/hello_phoenix, then deletes the copy (the body
+ * Runs `body` on a fresh copy of test/fixtures/<fixture> (hello_phoenix by default), then deletes the copy (the body
  * stops its own containers). The copy lives in `<tmp>/phoenix <folder> XXXXXX/<folder>`, a
  * path with spaces; `folder` also names its compose projects (`bench start` gives benchstart_...),
  * so pick one nobody else uses. Before `body` runs, the copy is scaffolded with the compiled core
- * and the loopback advice accepted, Phoenix listens on a free port (never the suites' 4000), the
+ * (config/dev.exs left bound to loopback, as generated), Phoenix listens on a free port (never the suites' 4000), the
  * app's image is renamed to `<generated name><imageSuffix>` (the generated name is shared with
  * the test suites), the Dockerfile's FROM images are tagged from the local base images (no
  * internet), and the image is built once, under the compose project `buildProject`.
  *
  * @template T
- * @param {{ folder: string, imageSuffix: string, buildProject: string, log?: (line: string) => void }} options
+ * @param {{ folder: string, imageSuffix: string, buildProject: string, fixture?: string, log?: (line: string) => void }} options
  * @param {(project: {
  *   scratch: string,      // the temporary folder holding the copy
  *   project: string,      // the copy's root
@@ -73,14 +73,14 @@ export async function ok(cmd, args, options = {}) {
  * }) => Promise<T>} body
  * @returns {Promise<T>}
  */
-export async function withProject({ folder, imageSuffix, buildProject, log = () => {} }, body) {
+export async function withProject({ folder, imageSuffix, buildProject, fixture = 'hello_phoenix', log = () => {} }, body) {
   if ((await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 })).code !== 0) {
     throw new Error('no Docker engine answers (run node test/stack/provision.mjs)');
   }
   const scratch = mkdtempSync(join(tmpdir(), `phoenix ${folder} `));
   try {
     const project = join(scratch, folder);
-    cpSync(join(root, 'test', 'fixtures', 'hello_phoenix'), project, {
+    cpSync(join(root, 'test', 'fixtures', fixture), project, {
       recursive: true,
       filter: (source) => !/[/\\](_build|deps|\.elixir_ls)$/.test(source),
     });
@@ -165,15 +165,10 @@ export function scaffoldDevContainerFiles(project, folder, composeProject) {
   return rendered;
 }
 
-/** Scaffolds the project and applies the loopback advice; returns the node's cookie. */
+/** Scaffolds the project (config/dev.exs stays bound to loopback, as generated); returns the node's cookie. */
 function scaffold(project, folder) {
   const core = requireCompiled('core', 'scaffold', 'index.js');
   const { composeProjectName } = requireCompiled('core', 'composeProject.js');
-  const rendered = scaffoldDevContainerFiles(project, folder, composeProjectName(folder));
-  // What the user accepts when the scaffold offers it: dev.exs binds all interfaces, so the
-  // published port answers (test/integration/scaffold.test.ts does the same through applyAdvice).
-  const loopback = rendered.advice.find((advice) => advice.file === 'config/dev.exs' && advice.find.includes('127, 0, 0, 1'));
-  if (!loopback) throw new Error('the scaffold gave no advice to bind config/dev.exs beyond loopback');
-  editOnce(join(project, loopback.file), loopback.find, loopback.replace);
+  scaffoldDevContainerFiles(project, folder, composeProjectName(folder));
   return core.parseEnvFile(readFileSync(join(project, '.devcontainer', '.env'), 'utf8'))['ERLANG_COOKIE'];
 }

@@ -4,11 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchActivation } from './activation.mjs';
 import { benchAttach } from './attach.mjs';
+import { benchEctoStart } from './ectoStart.mjs';
 import { benchImageSizes, megabytes } from './imageSizes.mjs';
 import { benchScaffold } from './scaffold.mjs';
 import { benchTreeLatency } from './treeLatency.mjs';
 import { benchStart, median } from './start.mjs';
 import { benchVsix } from './vsix.mjs';
+import { benchZeroToIex } from './zeroToIex.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vsix = `${root}dist/phoenix-dev-containers.vsix`;
@@ -57,6 +59,17 @@ if (started.error) {
   report('start, warm starts where ours built', `${ours.builds} of ${runs}`, '0', ours.builds === 0);
 }
 
+const ecto = await benchEctoStart({ log: (line) => console.error(`[ecto start bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (ecto.error) {
+  report('Ecto start, ours / raw to ready', 'failed', '<= 1.00x', false);
+  notes.push(`Ecto start bench failed: ${ecto.error.message}`);
+} else {
+  const { runs, raw, ours, ratio } = ecto.result;
+  report(`Ecto start, raw: up -d to node and HTTP (median of ${runs})`, `${median(raw).toFixed(2)} s`, '', true);
+  report('Ecto start, ours to ready', `${median(ours).toFixed(2)} s`, '', true);
+  report('Ecto start, ours / raw to ready', `${ratio.toFixed(2)}x`, '<= 1.00x', ratio <= 1);
+}
+
 const tree = await benchTreeLatency().then((result) => ({ result }), (error) => ({ error }));
 if (tree.error) {
   report('view shows docker stop (die event to fresh list)', 'failed', '<= 500 ms', false);
@@ -76,6 +89,15 @@ if (attached.error) {
   report(`attach: command to iex( prompt (median of ${runs})`, `${promptMedian.toFixed(2)} s`, '<= 2 s', promptMedian <= 2);
   report('attach: command to iex( prompt, max', `${max.toFixed(2)} s`, '', true);
   if (shellLeftAfterHangUp) notes.push('attach: closing the terminal (pty hang-up) left the remote IEx shell running in the container');
+}
+
+const zero = await benchZeroToIex({ log: (line) => console.error(`[zero to IEx bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (zero.error) {
+  report('zero to IEx, warm image', 'failed', '<= 15 s', false);
+  notes.push(`zero to IEx bench failed: ${zero.error.message}`);
+} else {
+  report(`zero to IEx, window to iex( prompt, Enter only, warm image (median of ${zero.result.warm.length})`, `${zero.result.warmMedian.toFixed(2)} s`, '<= 15 s', zero.result.warmMedian <= 15);
+  report('zero to IEx, cold (no image, no _build)', `${zero.result.cold.toFixed(2)} s`, '', true);
 }
 
 const sizes = await benchImageSizes({ log: (line) => console.error(`[image sizes bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));

@@ -9,9 +9,11 @@ import { PhoenixProjects } from './ui/phoenixProjects';
 import { ProposedFiles } from './ui/proposedFiles';
 import { DevContainerStatusBar } from './ui/statusBar';
 import { ContainerTerminals } from './ui/terminals';
+import { followWalkthrough } from './ui/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers', { log: true });
+  followWalkthrough(context.extension.id);
   const docker = new DockerEngine(() => vscode.workspace.getConfiguration('phoenix').get<string>('dockerHost', ''));
   const projects = new PhoenixProjects(log);
   // Docker's events, followed while the view is visible; the view and the status bar follow them.

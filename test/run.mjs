@@ -119,11 +119,13 @@ async function prepareStack() {
   await Promise.all([
     (async () => {
       if (!stack.docker) return;
-      // The suites run containers from the offline Elixir image, and build release images on the
-      // offline runner image (about 20 s cold, then no time); no registry can supply either. One
-      // after the other: both debootstrap from the same package cache.
+      // The suites run containers from the offline Elixir image, build release images on the
+      // offline runner image and run Ecto projects' databases on the offline PostgreSQL image
+      // (each about 20 s cold once the first has cached a minimal Debian, then no time); no
+      // registry can supply any of them. One after the other: they share the package caches.
       const { ensureBaseImage, ensureRunnerImage } = await import('./stack/baseImage.mjs');
-      for (const [ensure, what] of [[ensureBaseImage, 'Elixir base image'], [ensureRunnerImage, 'release runner image']]) {
+      const { ensurePostgresImage } = await import('./stack/postgresImage.mjs');
+      for (const [ensure, what] of [[ensureBaseImage, 'Elixir base image'], [ensureRunnerImage, 'release runner image'], [ensurePostgresImage, 'PostgreSQL image']]) {
         try {
           await ensure({ log: log(what) });
         } catch (error) {

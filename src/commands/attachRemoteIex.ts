@@ -7,8 +7,10 @@ import { runsPhoenix } from '../core/serviceView';
 import { discoverContainerNode, waitForNode, type FoundNode } from '../docker/containerNode';
 import type { InspectedContainer } from '../docker/engine';
 import { showFailure } from '../ui/failureMessages';
+import { plainText } from '../core/plainText';
 import type { PhoenixProject } from '../ui/phoenixProjects';
 import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
+import { walkthroughEventHappened } from '../ui/walkthrough';
 import type { Services } from './services';
 
 /** How long a closed host terminal's VM may take to unregister from an epmd that one of ours started. */
@@ -55,6 +57,7 @@ export async function attachRemoteIex(services: Services, treeNode?: unknown): P
       void services.localEpmd.stopWhenIdle(HOST_VM_END_MS);
     }
   });
+  if (candidate.project.role === 'dev') walkthroughEventHappened('attached');
 }
 
 /** The node from the tree item, else the only running one, else the user's choice. */
@@ -65,7 +68,7 @@ async function chooseNode(services: Services, treeNode: unknown): Promise<Candid
     if (project === undefined) return undefined;
     return candidateIn(services, project, await services.docker.inspectContainer(fromTree));
   }
-  const inspected = (await Promise.all(services.projects.all.filter((project) => project.hasDevContainer).map(async (project) => {
+  const inspected = (await Promise.all((await services.projects.scanned()).filter((project) => project.hasDevContainer).map(async (project) => {
     const containers = await services.docker.listComposeContainers(project.composeProject);
     return Promise.all(containers.filter((container) => container.state === 'running').map(async (container) => {
       const details = await services.docker.inspectContainer(container.id);
@@ -77,7 +80,7 @@ async function chooseNode(services: Services, treeNode: unknown): Promise<Candid
     // The app runs, but as no distributed node: say what to change rather than "start it".
     const plain = inspected.find(({ container, discovery }) => runsPhoenix(container) && discovery.kind === 'not-distributed');
     if (plain !== undefined && plain.discovery.kind === 'not-distributed') {
-      void vscode.window.showErrorMessage(notDistributedMessage(plain.container, plain.discovery.advice));
+      void vscode.window.showErrorMessage(plainText(notDistributedMessage(plain.container, plain.discovery.advice)));
       return undefined;
     }
     const start = vscode.l10n.t('Start Dev Container');
@@ -107,7 +110,7 @@ async function candidateIn(services: Services, project: PhoenixProject, containe
   }
   const discovery = await discoverContainerNode(services.docker, container);
   if (discovery.kind === 'not-distributed') {
-    void vscode.window.showErrorMessage(notDistributedMessage(container, discovery.advice));
+    void vscode.window.showErrorMessage(plainText(notDistributedMessage(container, discovery.advice)));
     return undefined;
   }
   return { project, container, node: discovery };

@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import { requireTrust, type TrustPrompt } from '../core/workspaceTrust';
 import { showFailure } from '../ui/failureMessages';
+import { plainText } from '../core/plainText';
 import { attachRemoteIex } from './attachRemoteIex';
 import { openShell } from './openShell';
 import { openInBrowser } from './openInBrowser';
 import { rebuildDevContainer } from './rebuildDevContainer';
 import { refreshView } from './refreshView';
+import { resetDatabase } from './resetDatabase';
 import { restartDevContainer } from './restartDevContainer';
 import { runReleaseLocally } from './runReleaseLocally';
 import { scaffoldDevContainer } from './scaffoldDevContainer';
@@ -35,6 +37,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'phoenix.restartDevContainer': { run: restartDevContainer, needsTrust: runsTheDevContainer },
   'phoenix.rebuildDevContainer': { run: rebuildDevContainer, needsTrust: runsTheDevContainer },
   'phoenix.tearDownDevContainer': { run: tearDownDevContainer, needsTrust: runsTheDevContainer },
+  'phoenix.resetDatabase': { run: resetDatabase, needsTrust: runsTheDevContainer },
   'phoenix.scaffoldDevContainer': {
     run: scaffoldDevContainer,
     needsTrust: () => vscode.l10n.t('Trust this workspace first: scaffolding writes a Dockerfile, scripts and compose files into it, made from its own files, that Docker then runs.'),
@@ -80,7 +83,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Ser
           }
           services.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
           const showLog = vscode.l10n.t('Show Log');
-          const choice = await vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error), showLog);
+          const choice = await vscode.window.showErrorMessage(plainText(error instanceof Error ? error.message : String(error)), showLog);
           if (choice === showLog) services.log.show();
         }
       }),

@@ -31,7 +31,7 @@ export async function startDevContainer(services: Services, node?: unknown): Pro
     if (choice !== scaffold) return;
     const folder = project.folder;
     await scaffoldDevContainer(services, folder);
-    project = services.projects.all.find((candidate) => candidate.folder.uri.toString() === folder.uri.toString());
+    project = (await services.projects.scanned()).find((candidate) => candidate.folder.uri.toString() === folder.uri.toString());
     // The scaffold said why it wrote nothing (cancelled, or the user's files kept).
     if (project?.hasComposeFile !== true) return;
   }

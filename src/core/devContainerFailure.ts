@@ -1,4 +1,5 @@
 import type { ComposeFailure } from './compose';
+import type { StepFailure } from './entrypointSteps';
 import type { NodeProbeOutcome } from './nodeProbe';
 
 /** Why a dev container could not be started or reached, as data; the glue words it for the user. */
@@ -18,9 +19,16 @@ export type DevContainerFailure =
     readonly outcome: NodeProbeOutcome | undefined;
     readonly lastLines: readonly string[];
   }
+  /** A step of the generated entrypoint failed (dependencies, compilation, database, migration). */
+  | { readonly kind: 'step-failed'; readonly failed: StepFailure; readonly during: StepFailureContext; readonly lastLines: readonly string[] }
+  /** Reset Database ended without its script saying which step failed. */
+  | { readonly kind: 'reset-database-failed'; readonly exitCode: number | undefined; readonly lastLines: readonly string[] }
   /** Phoenix listens inside the container on loopback only, out of the published port's reach. */
   | { readonly kind: 'http-on-loopback'; readonly url: string; readonly port: number }
   | { readonly kind: 'http-not-answering'; readonly url: string; readonly waitedMs: number; readonly lastLines: readonly string[] };
+
+/** What the entrypoint's steps were run for: a start, or "Reset Database". */
+export type StepFailureContext = 'start' | 'reset-database';
 
 /** A failure the user can act on; the message is a plain English summary for logs and benchmarks. */
 export class DevContainerError extends Error {

@@ -18,9 +18,12 @@ export function gitLastCommitArgv(path: string): Argv {
   return { command: 'git', args: ['log', '--all', '--format=%H', '-1', '--', path] };
 }
 
-/** Prints `path` as it is in `revision` (a commit, or `<commit>^` for the one before). */
+/**
+ * Prints `path` (relative to the folder git runs in, which may be below the repository's root) as
+ * it is in `revision` (a commit, or `<commit>^` for the one before).
+ */
 export function gitShowArgv(revision: string, path: string): Argv {
-  return { command: 'git', args: ['show', `${revision}:${path}`] };
+  return { command: 'git', args: ['show', `${revision}:./${path}`] };
 }
 
 /** Stops tracking `path`, leaving the file on disk. */

@@ -111,6 +111,7 @@ export class DockerEngine {
       running: info.State.Running,
       status: info.State.Status,
       exitCode: info.State.ExitCode,
+      startedAt: Date.parse(info.State.StartedAt),
       labels: info.Config.Labels,
       env: info.Config.Env,
       entrypoint: toArgv(info.Config.Entrypoint),
@@ -142,12 +143,12 @@ export class DockerEngine {
     return info.Config.Tty ? output.toString('utf8') : demultiplexDockerStream(output);
   }
 
-  /** Follows a container's output from now on, line by line, until `signal` aborts. */
-  async followLogs(id: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+  /** Follows the container's output from `sinceMs` (milliseconds since the epoch), line by line, until `signal` aborts. */
+  async followLogs(id: string, onLine: (line: string) => void, signal: AbortSignal, sinceMs = Date.now()): Promise<void> {
     const client = await this.connect();
     const container = client.getContainer(id);
     const tty = (await container.inspect()).Config.Tty;
-    const stream = await container.logs({ stdout: true, stderr: true, follow: true, since: Math.floor(Date.now() / 1000) });
+    const stream = await container.logs({ stdout: true, stderr: true, follow: true, since: Math.floor(sinceMs / 1000) });
     const stop = (): void => {
       // The engine's response is an http.IncomingMessage, a Readable.
       if (stream instanceof Readable) stream.destroy();
@@ -284,6 +285,8 @@ export interface InspectedContainer {
   /** created, running, paused, restarting, removing, exited or dead. */
   readonly status: string;
   readonly exitCode: number;
+  /** When the container last started, in milliseconds since the epoch (NaN when it never did). */
+  readonly startedAt: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly env: readonly string[];
   readonly entrypoint: readonly string[];

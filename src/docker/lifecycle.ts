@@ -20,6 +20,7 @@ import {
 } from '../core/compose';
 import type { ContainerPorts } from '../core/containerState';
 import { DevContainerError } from '../core/devContainerFailure';
+import { classifyStepFailure, parseStepMarker, type EntrypointStep } from '../core/entrypointSteps';
 import { lastLines } from '../core/lines';
 import { LABELS } from '../core/scaffold';
 import { phoenixContainer } from '../core/serviceView';
@@ -35,6 +36,8 @@ export interface LifecycleReport {
   stage(stage: StartStage): void;
   /** A line of compose's output or of the app container's log, as it comes. */
   line(text: string): void;
+  /** A step of the generated entrypoint begins (fetching dependencies, compiling, migrating...). */
+  step?(step: EntrypointStep): void;
 }
 
 export interface LifecycleOptions {
@@ -64,6 +67,8 @@ export interface ReadyDevContainer {
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 300_000;
+/** A container started this recently is one this start (re)started: its output is followed from its start. */
+const JUST_STARTED_MS = 60_000;
 const SILENT: LifecycleReport = { stage: () => undefined, line: () => undefined };
 
 /** The first compose CLI that answers, in the setting's order; fails saying what was tried. */
@@ -162,8 +167,14 @@ export async function waitUntilReady(engine: DockerEngine, target: ComposeTarget
   const following = new AbortController();
   const stopFollowing = (): void => { following.abort(); };
   options.signal?.addEventListener('abort', stopFollowing, { once: true });
-  // The app's own output (dependencies, compilation, migrations) is what the user waits on.
-  engine.followLogs(app.id, (line) => { report.line(line); }, following.signal).catch(() => undefined);
+  // The app's own output (dependencies, compilation, migrations) is what the user waits on, from
+  // its start when that was just now (its first steps come before the logs are followed).
+  const justStarted = Date.now() - app.startedAt < JUST_STARTED_MS;
+  engine.followLogs(app.id, (line) => {
+    const marker = parseStepMarker(line);
+    if (marker?.kind === 'begins') report.step?.(marker.step);
+    report.line(line);
+  }, following.signal, justStarted ? app.startedAt : Date.now()).catch(() => undefined);
   try {
     const discovery = await discoverContainerNode(engine, app);
     const node = discovery.kind === 'found' ? discovery : undefined;
@@ -181,11 +192,29 @@ export async function waitUntilReady(engine: DockerEngine, target: ComposeTarget
   } catch (error) {
     // A connection error here most often means the engine went away mid-way: say that instead.
     if (!(error instanceof DevContainerError) && !options.signal?.aborted) await ensureDockerAnswers(engine);
-    throw error;
+    throw await withFailedStepNamed(engine, app, error);
   } finally {
     stopFollowing();
     options.signal?.removeEventListener('abort', stopFollowing);
   }
+}
+
+/** Lines of the app's log read to find which entrypoint step failed and why. */
+const STEP_FAILURE_LOG_LINES = 200;
+
+/**
+ * A container that stopped, or a node or page that never answered, is reported as the entrypoint
+ * step that failed (fetching dependencies, compiling, the database, a migration) when the
+ * container's log names it; any other error is returned as it is.
+ */
+async function withFailedStepNamed(engine: DockerEngine, app: InspectedContainer, error: unknown): Promise<unknown> {
+  if (!(error instanceof DevContainerError)) return error;
+  const { kind } = error.failure;
+  if (kind !== 'container-exited' && kind !== 'node-not-answering' && kind !== 'http-not-answering') return error;
+  const now = await engine.inspectContainer(app.id).catch(() => undefined);
+  const logs = lastLines(await engine.logTail(app.id, STEP_FAILURE_LOG_LINES).catch(() => ''), STEP_FAILURE_LOG_LINES);
+  const failed = classifyStepFailure(logs, kind === 'container-exited' || (now !== undefined && !now.running));
+  return failed === undefined ? error : new DevContainerError({ kind: 'step-failed', failed, during: 'start', lastLines: logs.slice(-LOG_LINES_IN_ERRORS) });
 }
 
 /** Waits for the app when all services (`services` undefined) or the app's own were (re)started. */

@@ -4,7 +4,7 @@
  * -> ../../.bash_login`), and a scaffold must not write there.
  */
 import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 /** A file or folder the scaffold refuses to read or write, with the reason in its message. */
@@ -131,6 +131,7 @@ export async function createFile(root: string, relative: string, bytes: Uint8Arr
     throw refusal(relative, error);
   }
   try {
+    await ensureOpenedInside(handle, root, relative, { created: true });
     await handle.writeFile(bytes);
   } finally {
     await handle.close();
@@ -155,6 +156,7 @@ export async function appendToFile(root: string, relative: string, bytes: Uint8A
   await checkWritablePath(root, relative);
   const handle = await openExisting(root, relative, constants.O_WRONLY | constants.O_APPEND);
   try {
+    await ensureOpenedInside(handle, root, relative);
     if (!(await handle.stat()).isFile()) throw new UnsafePathError(relative, 'is not a regular file; move it away, then scaffold again.');
     await handle.write(bytes);
   } finally {
@@ -171,6 +173,7 @@ export async function replaceFile(root: string, relative: string, bytes: Uint8Ar
   await checkWritablePath(root, relative);
   const handle = await openExisting(root, relative, constants.O_RDWR);
   try {
+    await ensureOpenedInside(handle, root, relative);
     const now = await readOpen(handle, relative);
     if (now.bytes.equals(bytes)) return undefined;
     const backup = await createNumbered(root, `${relative}.bak`, now.bytes, now.mode);
@@ -191,12 +194,30 @@ export async function restrictToOwner(root: string, relative: string): Promise<n
   await checkWritablePath(root, relative);
   const handle = await openExisting(root, relative, constants.O_RDONLY | NON_BLOCKING);
   try {
+    await ensureOpenedInside(handle, root, relative);
     const { mode } = await handle.stat();
     if ((mode & 0o077) !== 0) await handle.chmod(mode & 0o700).catch(() => undefined);
     return (await handle.stat()).mode & 0o777;
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Fails unless the file just opened is `relative` inside the project. The folders above it were
+ * checked before the open, but one can be swapped for a link in between (by the running dev
+ * container, say), and O_NOFOLLOW covers the file's own name only. Linux names an open file in
+ * /proc/self/fd; elsewhere the checks before the open are what there is. A file this open created
+ * in the wrong place is removed again.
+ */
+async function ensureOpenedInside(handle: FileHandle, root: string, relative: string, { created = false } = {}): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const opened = await readlink(`/proc/self/fd/${String(handle.fd)}`).catch(() => undefined);
+  if (opened === undefined) return;
+  const expected = join(await realpath(root), ...partsOf(relative));
+  if (opened === expected) return;
+  if (created) await unlink(opened).catch(() => undefined);
+  throw new UnsafePathError(relative, 'turned out to be somewhere else when it was opened: a folder above it was replaced by a symbolic link meanwhile, and the scaffold never writes through one. Check the project folder, then scaffold again.');
 }
 
 async function openExisting(root: string, relative: string, flags: number): Promise<FileHandle> {

@@ -161,14 +161,6 @@ export async function applyAdvice(root: vscode.Uri, advice: Advice): Promise<voi
   if (!hadUnsavedChanges) await document.save();
 }
 
-/** Applies the scaffold's advice to bind the endpoint beyond loopback; false when the project has no such setting. */
-export async function bindEndpointToAllInterfaces(folder: vscode.WorkspaceFolder): Promise<boolean> {
-  const { project } = readProject({ files: await readProjectFiles(folder.uri), folderName: folder.name });
-  if (project.http.loopbackEdit === undefined) return false;
-  await applyAdvice(folder.uri, { ...project.http.loopbackEdit, reason: '' });
-  return true;
-}
-
 /**
  * The files readProject reads, each umbrella app's included, as they are in the project (missing
  * ones left out). A file or folder that leads outside the project stops the scaffold.

@@ -1,8 +1,9 @@
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { bindEndpointToAllInterfaces } from './devContainerScaffold';
 import type { PhoenixProject } from './phoenixProjects';
-import type { DevContainerFailure } from '../core/devContainerFailure';
+import { plainText } from '../core/plainText';
+import type { DevContainerFailure, StepFailureContext } from '../core/devContainerFailure';
+import type { StepFailure } from '../core/entrypointSteps';
 
 export interface FailureMessage {
   readonly text: string;
@@ -139,14 +140,22 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
         };
       }
       return {
-        text: vscode.l10n.t('Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. In config/dev.exs set the endpoint\'s {2}, then restart the dev container.', failure.port, failure.url, 'http: [ip: {0, 0, 0, 0}]'),
+        text: vscode.l10n.t('Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. Scaffold the dev container again and choose Overwrite for entrypoint.sh (yours is kept as a .bak), then restart it: the new entrypoint makes Phoenix listen on all interfaces inside the container only, and config/dev.exs stays as it is.', failure.port, failure.url),
         details: [],
-        actions: project === undefined ? [logAction] : [{ title: vscode.l10n.t('Listen on All Interfaces and Restart'), run: () => listenEverywhereAndRestart(project) }, logAction],
+        actions: [{ title: vscode.l10n.t('Scaffold Dev Container'), run: () => vscode.commands.executeCommand('phoenix.scaffoldDevContainer') }, logAction],
       };
+    case 'reset-database-failed':
+      return {
+        text: vscode.l10n.t('Resetting the database failed (exit code {0}): {1}', failure.exitCode ?? '?', failure.lastLines[failure.lastLines.length - 1] ?? vscode.l10n.t('(no output)')),
+        details: failure.lastLines,
+        actions: [logAction],
+      };
+    case 'step-failed':
+      return describeStepFailure(failure.failed, failure.during, failure.lastLines, project, logAction);
     case 'http-not-answering':
       return {
         text: release === undefined
-          ? vscode.l10n.t('The node answers, but Phoenix does not respond on {0} after {1} s. Check that the endpoint listens on all interfaces ({2} in config/dev.exs), and see the last lines in the log.', failure.url, Math.round(failure.waitedMs / 1000), 'http: [ip: {0, 0, 0, 0}]')
+          ? vscode.l10n.t('The node answers, but Phoenix does not respond on {0} after {1} s. Check that the endpoint in config/dev.exs has an http port and that the server starts, and see the last lines in the log.', failure.url, Math.round(failure.waitedMs / 1000))
           : vscode.l10n.t('The release\'s node answers, but Phoenix does not respond on {0} after {1} s. Check that config/runtime.exs starts the endpoint when PHX_SERVER is set and binds it to all interfaces ({2}), and see the last lines in the log.', failure.url, Math.round(failure.waitedMs / 1000), 'http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}]'),
         details: failure.lastLines,
         actions: [logAction],
@@ -154,13 +163,66 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
   }
 }
 
-/** The scaffold's own edit of config/dev.exs, then a restart; the file opens when it cannot be edited safely. */
-async function listenEverywhereAndRestart(project: PhoenixProject): Promise<void> {
-  if (await bindEndpointToAllInterfaces(project.folder)) {
-    await vscode.commands.executeCommand('phoenix.restartDevContainer', { kind: 'project', project });
-  } else {
-    await openAt(join(project.folder.uri.fsPath, 'config', 'dev.exs'), undefined, undefined);
+/** Words a failed entrypoint step: what failed, where, and what to do next. */
+function describeStepFailure(failed: StepFailure, during: StepFailureContext, lastLines: readonly string[], project: PhoenixProject | undefined, logAction: FailureAction): FailureMessage {
+  const again = during === 'reset-database' ? vscode.l10n.t('Then reset the database again.') : vscode.l10n.t('Then start again.');
+  const detail = (text: string | undefined): string => text ?? vscode.l10n.t('(no output)');
+  switch (failed.cause) {
+    case 'dependencies-unreachable':
+      return {
+        text: vscode.l10n.t('The dev container could not fetch the project\'s dependencies (mix deps.get): {0}. Check that Hex and your dependencies\' git hosts can be reached from Docker. {1}', detail(failed.detail), again),
+        details: lastLines,
+        actions: [logAction],
+      };
+    case 'compile-error': {
+      const where = failed.file === undefined ? undefined : projectFile(project, failed.file);
+      return {
+        text: failed.file === undefined
+          ? vscode.l10n.t('The project does not compile in the dev container: {0}. Fix it. {1}', detail(failed.detail), again)
+          : vscode.l10n.t('The project does not compile: {0}{1}: {2}. Fix it. {3}', failed.file, failed.line === undefined ? '' : `:${failed.line}`, detail(failed.detail), again),
+        details: lastLines,
+        actions: [...(where === undefined ? [] : [{ title: vscode.l10n.t('Open {0}', basename(where)), run: () => openAt(where, failed.line, undefined) }]), logAction],
+      };
+    }
+    case 'database-unreachable':
+      return {
+        text: failed.host === undefined
+          ? vscode.l10n.t('The database cannot be reached from the dev container ({0}). See the db service\'s log (Show Logs on its row in the Phoenix view). {1}', detail(failed.reason), again)
+          : vscode.l10n.t('The database at {0}:{1} cannot be reached from the dev container ({2}). See the db service\'s log (Show Logs on its row in the Phoenix view). {3}', failed.host, failed.port ?? '', detail(failed.reason), again),
+        details: lastLines,
+        actions: [logAction],
+      };
+    case 'database-refused':
+      return {
+        text: vscode.l10n.t('The database refused the connection: {0}. Make the db service\'s user and password in the compose file match your Repo\'s in config/dev.exs. A database keeps the password it was created with: after changing it, tear the dev container down with its volumes. {1}', failed.reason, again),
+        details: lastLines,
+        actions: [logAction],
+      };
+    case 'migration-failed':
+      return {
+        text: failed.migration === undefined
+          ? vscode.l10n.t('A migration failed: {0}. Fix it; the migrations before it are applied. {1}', detail(failed.detail), again)
+          : vscode.l10n.t('The migration {0} failed: {1}. Fix it; the migrations before it are applied. {2}', failed.migration, detail(failed.detail), again),
+        details: lastLines,
+        actions: [logAction],
+      };
+    case 'other':
+      return {
+        text: vscode.l10n.t('The dev container\'s step "{0}" failed: {1}. {2}', failed.step, detail(failed.detail), again),
+        details: lastLines,
+        actions: [logAction],
+      };
   }
+}
+
+/** A file the container names (relative to the project, or under its mount), in the workspace. */
+function projectFile(project: PhoenixProject | undefined, file: string): string | undefined {
+  if (project === undefined) return undefined;
+  const relative = file.startsWith('/') ? /^\/app\/(.+)$/.exec(file)?.[1] : file;
+  // Text from the container: on Windows a backslash separates folders too.
+  const parts = relative?.split(/[\\/]/);
+  if (parts === undefined || parts.some((part) => part === '..' || part === '' || /^[A-Za-z]:$/.test(part))) return undefined;
+  return join(project.folder.uri.fsPath, ...parts);
 }
 
 async function openAt(file: string, line: number | undefined, column: number | undefined): Promise<void> {
@@ -173,7 +235,7 @@ export function showFailure(log: vscode.LogOutputChannel, failure: DevContainerF
   const message = describeFailure(failure, project, () => { log.show(); });
   log.error(message.text);
   for (const line of message.details) log.error(`  ${line}`);
-  void vscode.window.showErrorMessage(message.text, ...message.actions.map((action) => action.title)).then((choice) => {
+  void vscode.window.showErrorMessage(plainText(message.text), ...message.actions.map((action) => action.title)).then((choice) => {
     void message.actions.find((action) => action.title === choice)?.run();
   });
 }

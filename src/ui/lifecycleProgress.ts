@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
+import type { EntrypointStep } from '../core/entrypointSteps';
 import type { LifecycleOptions, StartStage } from '../docker/lifecycle';
 import type { Services } from '../commands/services';
 import { showFailure } from './failureMessages';
 import type { PhoenixProject } from './phoenixProjects';
+import { plainText } from '../core/plainText';
 
 const STAGE_TITLES: Record<StartStage, () => string> = {
   checking: () => vscode.l10n.t('Checking Docker and the compose file'),
@@ -12,6 +14,17 @@ const STAGE_TITLES: Record<StartStage, () => string> = {
   'waiting-for-node': () => vscode.l10n.t('Waiting for the Erlang node'),
   'waiting-for-http': () => vscode.l10n.t('Waiting for Phoenix to answer'),
   ready: () => vscode.l10n.t('Ready'),
+};
+
+const STEP_TITLES: Record<EntrypointStep, () => string> = {
+  dependencies: () => vscode.l10n.t('Checking the dependencies'),
+  compile: () => vscode.l10n.t('Compiling'),
+  database: () => vscode.l10n.t('Waiting for the database'),
+  'ecto.drop': () => vscode.l10n.t('Dropping the database'),
+  'ecto.create': () => vscode.l10n.t('Creating the database'),
+  'ecto.migrate': () => vscode.l10n.t('Running the migrations'),
+  seeds: () => vscode.l10n.t('Running the seeds'),
+  server: () => vscode.l10n.t('Starting Phoenix'),
 };
 
 /** Projects with lifecycle work under way: a second Start (a double click) must not run compose twice. */
@@ -65,11 +78,16 @@ export async function withLifecycleProgress<T>(
                 if (next === 'building') log.show(true);
                 progress.report({ message: stage });
               },
+              step: (next) => {
+                stage = STEP_TITLES[next]();
+                log.info(`${project.folder.name}: ${stage}`);
+                progress.report({ message: stage });
+              },
               line: (text) => {
                 log.info(text);
                 if (Date.now() - lastLineShown < LINE_INTERVAL_MS || text.trim() === '') return;
                 lastLineShown = Date.now();
-                const latest = text.trim().slice(0, 100);
+                const latest = plainText(text.trim().slice(0, 100));
                 progress.report({ message: stage === '' ? latest : `${stage}: ${latest}` });
               },
             },

@@ -6,6 +6,7 @@ import { summarizeMixfile } from '../core/mixfile';
 import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
 import { MAX_COMPOSE_YAML_LENGTH } from '../core/composeYaml';
 import { DEFAULT_FOLDER, MAX_PROJECT_FILE_LENGTH, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, folderInsideProject, parseEnvFile, readRootCompose } from '../core/scaffold';
+import { walkthroughEventHappened } from './walkthrough';
 import { exists, readTextUpTo, subfolders } from './workspaceFiles';
 
 /**
@@ -31,13 +32,14 @@ type ReadFile = (uri: vscode.Uri, maxBytes?: number) => Promise<string | undefin
 
 /**
  * Knows which workspace folders are Phoenix projects and whether they have a dev container, and
- * mirrors that into the `phoenix.projectDetected` and `phoenix.devContainerExists` context keys
- * that drive the welcome views and menus.
+ * mirrors that into the `phoenix.scanned`, `phoenix.projectDetected` and
+ * `phoenix.devContainerExists` context keys that drive the welcome views and menus.
  */
 export class PhoenixProjects implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private current: readonly PhoenixProject[] = [];
+  private scanning: Promise<void> = Promise.resolve();
   private readonly disposables: { dispose(): unknown }[] = [this.changed];
   /** Files are read here without a command: one too large is skipped, and the log says so. */
   private readonly read: ReadFile = (uri, maxBytes = MAX_PROJECT_FILE_LENGTH) =>
@@ -77,7 +79,21 @@ export class PhoenixProjects implements vscode.Disposable {
     return this.current;
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * The projects once the scan under way has finished: a command run from the palette the moment
+   * the window shows comes before the first scan has read the folders.
+   */
+  async scanned(): Promise<readonly PhoenixProject[]> {
+    await this.scanning;
+    return this.current;
+  }
+
+  refresh(): Promise<void> {
+    this.scanning = this.scan();
+    return this.scanning;
+  }
+
+  private async scan(): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const found = await Promise.all(folders.map((folder) => this.inspect(folder)));
     this.current = found.flat();
@@ -85,7 +101,9 @@ export class PhoenixProjects implements vscode.Disposable {
     await Promise.all([
       vscode.commands.executeCommand('setContext', 'phoenix.projectDetected', this.current.length > 0),
       vscode.commands.executeCommand('setContext', 'phoenix.devContainerExists', this.current.some((p) => p.hasDevContainer)),
+      vscode.commands.executeCommand('setContext', 'phoenix.scanned', true),
     ]);
+    if (this.current.length > 0) walkthroughEventHappened('projectOpened');
     this.changed.fire();
   }
 

@@ -7,7 +7,7 @@ import type { PhoenixProjects } from './phoenixProjects';
  */
 export async function pickProjectFolder(projects: PhoenixProjects, placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
   // A folder's dev container and its release are the same folder.
-  const phoenixFolders = [...new Set(projects.all.map((project) => project.folder))];
+  const phoenixFolders = [...new Set((await projects.scanned()).map((project) => project.folder))];
   const candidates = phoenixFolders.length > 0
     ? phoenixFolders
     : (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');

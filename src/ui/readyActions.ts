@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import type { ReadyDevContainer } from '../docker/lifecycle';
 import type { DevContainerNode } from './devContainerTree';
+import { plainText } from '../core/plainText';
 import type { PhoenixProject } from './phoenixProjects';
+import { walkthroughEventHappened } from './walkthrough';
 
 /** Says the dev container (or the release run locally) is ready and offers what comes next. */
 export function offerReadyActions(services: Services, project: PhoenixProject, ready: ReadyDevContainer): void {
@@ -11,9 +13,10 @@ export function offerReadyActions(services: Services, project: PhoenixProject, r
   const showLogs = vscode.l10n.t('Show Logs');
   const where = [ready.url, ready.node].filter((part) => part !== undefined).join(', ');
   services.log.info(`${project.folder.name}: ready${where ? ` (${where})` : ''}`);
+  if (project.role === 'dev') walkthroughEventHappened('started');
   void vscode.window
     .showInformationMessage(
-      readyMessage(project, where),
+      plainText(readyMessage(project, where)),
       ...(ready.url === undefined ? [] : [openInBrowser]),
       ...(ready.node === undefined ? [] : [attach]),
       showLogs,
@@ -38,5 +41,5 @@ function readyMessage(project: PhoenixProject, where: string): string {
 /** Opens a URL of this machine in the browser, through VS Code's port forwarding when VS Code runs remotely. */
 export async function openUrl(url: string): Promise<void> {
   const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));
-  await vscode.env.openExternal(external);
+  if (await vscode.env.openExternal(external)) walkthroughEventHappened('pageOpened');
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { plainText } from '../core/plainText';
 import type { Advice } from '../core/scaffold';
 import { applyAdvice, type Conflict, type ConflictChoice, type WriteOutcome } from './devContainerScaffold';
 import type { ProposedFiles } from './proposedFiles';
@@ -67,6 +68,6 @@ async function offerAdvice(root: vscode.Uri, advice: Advice, log: vscode.LogOutp
     await applyAdvice(root, advice);
     log.info(`Applied to ${advice.file}: ${advice.find} → ${advice.replace.trim()}`);
   } catch (error) {
-    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+    void vscode.window.showErrorMessage(plainText(error instanceof Error ? error.message : String(error)));
   }
 }

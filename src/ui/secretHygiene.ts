@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { gitUntrackArgv, rotationLines } from '../core/gitSecrets';
 import { byteString, stringBytes, type RenderedFile } from '../core/scaffold';
+import { plainText } from '../core/plainText';
 import { runProcess } from '../docker/process';
 import { appendToFile, readWritable } from '../files/projectFiles';
 import { GIT_TIMEOUT_MS, secretsInGit } from '../files/secretsInGit';
@@ -42,7 +43,7 @@ async function offer(folder: vscode.WorkspaceFolder, secrets: RenderedFile, log:
   if (exposure.tracked) {
     const untrack = await runProcess(gitUntrackArgv(path), { cwd: root, timeoutMs: GIT_TIMEOUT_MS });
     if (untrack.code !== 0) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('New secrets are in {0}, but git could not stop tracking it: {1}', path, untrack.output.trim() || String(untrack.startError ?? untrack.code)));
+      void vscode.window.showErrorMessage(plainText(vscode.l10n.t('New secrets are in {0}, but git could not stop tracking it: {1}', path, untrack.output.trim() || String(untrack.startError ?? untrack.code))));
       return;
     }
   }

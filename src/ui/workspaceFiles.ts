@@ -1,8 +1,16 @@
 import * as vscode from 'vscode';
 
-/** A file's text, or undefined when it does not exist or cannot be read. */
+/** Project files larger than this are not read: no config file is, and a repository could hold anything. */
+const MAX_TEXT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A file's text, or undefined when it does not exist, cannot be read, or is not a regular file
+ * under MAX_TEXT_BYTES (a link to /dev/zero or a FIFO would never end).
+ */
 export async function readText(uri: vscode.Uri): Promise<string | undefined> {
   try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if ((stat.type & vscode.FileType.File) === 0 || stat.size > MAX_TEXT_BYTES) return undefined;
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch {
     return undefined;

@@ -210,6 +210,28 @@ describe('Run the dev container (real Docker engine)', function () {
       }
     });
 
+    it('names a compile error with its file and line, and shows the entrypoint\'s steps as they begin', async () => {
+      const source = file('lib/hello_phoenix.ex');
+      const original = await readFile(source, 'utf8');
+      const steps: string[] = [];
+      await writeFile(source, `${original}\ndefmodule Broken do\n  def oops, do: undefined_function_here()\nend\n`);
+      try {
+        const failure = await failureOf(startDevContainer(engine, cli, target(), {
+          readyTimeoutMs: 120_000,
+          report: { stage: () => undefined, line: () => undefined, step: (step) => steps.push(step) },
+        }));
+        assert.equal(failure.kind, 'step-failed', JSON.stringify(failure));
+        assert.equal(failure.failed.cause, 'compile-error', JSON.stringify(failure.failed));
+        assert.equal(failure.failed.file, 'lib/hello_phoenix.ex');
+        assert.equal(failure.failed.line, original.split('\n').length + 2);
+        assert.equal(message(failure), `The project does not compile: lib/hello_phoenix.ex:${original.split('\n').length + 2}. Fix it, then start again.`);
+        assert.deepEqual(steps, ['dependencies', 'compile']);
+      } finally {
+        await writeFile(source, original);
+        await tearDownDevContainer(engine, cli, target(), false);
+      }
+    });
+
     it('tells a node that never comes up from one that refuses the cookie', async () => {
       const entrypoint = file('.devcontainer/entrypoint.sh');
       const original = await readFile(entrypoint, 'utf8');

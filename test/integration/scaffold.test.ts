@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile, rm, stat, writeFile, mkdir, mkdtemp, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { listensOnLoopbackOnly } from '../../src/core/compose';
 import { composeProjectName } from '../../src/core/composeProject';
 import { OVERRIDE_FILE, parseEnvFile } from '../../src/core/scaffold';
 import { DockerEngine } from '../../src/docker/engine';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { applyAdvice, scaffoldDevContainer, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
+import { scaffoldDevContainer, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
 import { BENCH_IMAGE, compose, docker, requireDocker, tagImagesFor, waitFor, type ComposeFlavor } from './support';
 
 const exec = promisify(execFile);
@@ -42,10 +43,13 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
   const project = composeProjectName(folder.name);
   let first: ScaffoldResult | undefined;
   let cookie = '';
+  // config/dev.exs as the fixture has it, as mix phx.new writes it (bound to loopback).
+  let devExs = '';
 
   before(async function () {
     await requireDocker(this);
     await rm(file('.devcontainer'), { recursive: true, force: true });
+    devExs = await readFile(file('config/dev.exs'), 'utf8');
   });
 
   after(async () => {
@@ -93,13 +97,11 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
     }
   });
 
-  it('offers to bind the endpoint to all interfaces, and changes config/dev.exs only when asked', async () => {
+  it('leaves config/dev.exs as mix phx.new wrote it, bound to loopback, and asks for no edit of it', async () => {
     assert.ok(first);
-    const loopback = first.advice.find((advice) => advice.file === 'config/dev.exs' && advice.find.includes('127, 0, 0, 1'));
-    assert.ok(loopback, 'advice to bind the endpoint beyond loopback');
-    assert.match(await readFile(file('config/dev.exs'), 'utf8'), /ip: \{127, 0, 0, 1\}/, 'not applied by itself');
-    await applyAdvice(folder.uri, loopback);
-    assert.match(await readFile(file('config/dev.exs'), 'utf8'), /ip: \{0, 0, 0, 0\}/);
+    assert.deepEqual(first.advice.filter((advice) => advice.file === 'config/dev.exs'), []);
+    assert.equal(await readFile(file('config/dev.exs'), 'utf8'), devExs);
+    assert.match(devExs, /ip: \{127, 0, 0, 1\}/);
   });
 
   for (const flavor of ['v2', 'v1'] as const satisfies readonly ComposeFlavor[]) {
@@ -132,9 +134,30 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
         assert.equal(await docker('exec', container, 'id', '-u'), String(uid));
         assert.equal((await stat(file('_build'))).uid, uid, '_build on the bind mount belongs to the host user');
 
+        // config/dev.exs binds loopback, as generated: the entrypoint made Phoenix listen on all
+        // interfaces inside the container only, so the published port reaches it.
         const page = await waitFor(() => fetch('http://127.0.0.1:4000/').then((response) => response.text(), () => undefined), 'HTTP on 127.0.0.1:4000', 30_000);
         assert.match(page, /hello_phoenix/);
+        assert.equal(await readFile(file('config/dev.exs'), 'utf8'), devExs);
         await compose(flavor, { files: [composeFile()], project }, 'down', '-v');
+      });
+
+      it('leaves mix phx.server on the host listening on 127.0.0.1 only, after the dev container ran', async () => {
+        const server = spawn('mix', ['phx.server'], { cwd: root, env: { ...process.env, MIX_ENV: 'dev' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        server.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+        server.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+        try {
+          const sockets = await waitFor(async () => {
+            const table = (await readFile('/proc/net/tcp', 'utf8')) + (await readFile('/proc/net/tcp6', 'utf8'));
+            return /:0FA0 [0-9A-F:]+ 0A /.test(table) ? table : undefined;
+          }, `the host's mix phx.server to listen on 4000 (output: ${output})`, 120_000);
+          assert.ok(listensOnLoopbackOnly(sockets, 4000), `listening on loopback only: ${output}`);
+          assert.match(output, /at 127\.0\.0\.1:4000/);
+        } finally {
+          server.kill('SIGKILL');
+          await new Promise((resolve) => server.once('close', resolve));
+        }
       });
 
       it('runs as a non-root host user (UID/GID 1000) who owns the project, and _build belongs to that user', async () => {
@@ -240,6 +263,9 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
           return probe === node ? probe : undefined;
         }, `${node} to answer`, 120_000);
         assert.equal(answer, node);
+        // The user's config/dev.exs binds loopback: the page answers all the same.
+        const page = await waitFor(() => fetch('http://127.0.0.1:4000/').then((response) => response.text(), () => undefined), 'HTTP on 127.0.0.1:4000', 60_000);
+        assert.match(page, /hello_phoenix/);
         await compose(flavor, { files: files() }, 'down', '-v');
       });
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseEnvFile } from '../../src/core/scaffold';
 import { scaffoldDevContainer, type Conflict, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
+import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { scaffoldReleaseImage } from '../../src/ui/releaseScaffold';
 
 const SETTINGS = { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' };
@@ -65,6 +66,23 @@ describe('scaffold safety: links, apps_path and edits made meanwhile (real VS Co
     });
     assert.deepEqual(await readFile(file('.gitignore')), original.get('.gitignore'), '.gitignore untouched');
   }
+
+  it('scans a project whose .env links to /dev/zero without reading it (the scan runs on opening, trusted or not)', async () => {
+    await mkdir(file('.devcontainer'));
+    await writeFile(file('.devcontainer/docker-compose.yml'), 'services: {}\n');
+    await symlink('/dev/zero', file('.devcontainer/.env'));
+    const log = vscode.window.createOutputChannel('scaffold safety scan', { log: true });
+    const projects = new PhoenixProjects(log);
+    try {
+      const started = Date.now();
+      await projects.refresh();
+      assert.ok(Date.now() - started < 5000, `the scan took ${Date.now() - started} ms`);
+      assert.equal(projects.all[0]?.composeProject, 'hello_phoenix_devcontainer', 'the name compose gives it without a readable .env');
+    } finally {
+      projects.dispose();
+      log.dispose();
+    }
+  });
 
   it('refuses a dangling link in place of a file: nothing is created where it points', async () => {
     await mkdir(file('.devcontainer'));

@@ -9,7 +9,7 @@ import type * as vscode from 'vscode';
 import { DevContainerError, type DevContainerFailure } from '../../src/core/devContainerFailure';
 import { parseEnvFile } from '../../src/core/scaffold';
 import type { DockerEngine } from '../../src/docker/engine';
-import { applyAdvice, scaffoldDevContainer } from '../../src/ui/devContainerScaffold';
+import { scaffoldDevContainer } from '../../src/ui/devContainerScaffold';
 
 const run = promisify(execFile);
 
@@ -121,9 +121,8 @@ export async function compose(flavor: ComposeFlavor, { files, project, env }: Co
 }
 
 /**
- * Scaffolds the workspace folder's dev container afresh (keeping the user's files, applying the
- * advice such as binding the endpoint beyond loopback) and makes its FROM images available
- * offline. Returns the generated cookie, and `restore` to put the fixture back as it was for the
+ * Scaffolds the workspace folder's dev container afresh (keeping the user's files; config/dev.exs
+ * stays bound to loopback, as generated) and makes its FROM images available offline. Returns the generated cookie, and `restore` to put the fixture back as it was for the
  * suites after this one. With `fixedSubnet`, the node takes a long name on that subnet.
  */
 export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: DockerEngine, fixedSubnet = ''): Promise<{ cookie: string; restore: () => Promise<void> }> {
@@ -137,7 +136,6 @@ export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: Do
     resolveConflict: () => Promise.resolve('keep'),
   }, (own) => engine.networkSubnets(own));
   if (result === undefined) throw new Error('the scaffold was cancelled');
-  for (const advice of result.advice) await applyAdvice(folder.uri, advice);
   await tagImagesFor(await readFile(file('.devcontainer/Dockerfile'), 'utf8'));
   return {
     cookie: parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '',
@@ -162,6 +160,19 @@ export async function startDockerAgain(): Promise<void> {
 
 function stackModule(name: string): string {
   return join(__dirname, '..', '..', '..', 'test', 'stack', name);
+}
+
+/**
+ * Makes sure the bench's offline PostgreSQL image exists (test/stack/postgresImage.mjs; `npm test`
+ * builds it before the suites) under the name generated compose files use, and returns that name.
+ */
+export async function ensurePostgresImage(): Promise<string> {
+  const postgresImage = (await import(pathToFileURL(stackModule('postgresImage.mjs')).href)) as {
+    POSTGRES_IMAGE: string;
+    ensurePostgresImage(options: { log: (line: string) => void }): Promise<unknown>;
+  };
+  await postgresImage.ensurePostgresImage({ log: (line) => { console.log(line); } });
+  return postgresImage.POSTGRES_IMAGE;
 }
 
 /**

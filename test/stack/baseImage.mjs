@@ -32,9 +32,13 @@ const RUNNER_PACKAGES = ['libstdc++6', 'openssl', 'libncurses6', 'locales', 'ca-
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A hash of everything that defines an image, stored as a label: a changed recipe rebuilds. */
-function recipeHash(packages) {
-  return createHash('sha256').update(JSON.stringify({ v: 1, suite: SUITE, packages })).digest('hex').slice(0, 16);
+/**
+ * A hash of everything that defines an image, stored as a label: a changed recipe rebuilds.
+ * Images without files, setup or config hash as before those existed, so they are not rebuilt.
+ */
+function recipeHash(packages, extras = {}) {
+  const defined = Object.fromEntries(Object.entries(extras).filter(([, value]) => value !== undefined));
+  return createHash('sha256').update(JSON.stringify({ v: 1, suite: SUITE, packages, ...defined })).digest('hex').slice(0, 16);
 }
 
 /** The image's recipe label, '' for an image without it, or null when the image is absent. */
@@ -123,6 +127,43 @@ function importRootfs(rootfs, name, changes) {
   });
 }
 
+/**
+ * Fills `rootfs` with a minimal Debian system. debootstrap runs once per suite and mirror; its
+ * result is kept as a tarball in the cache, and later images start from a copy of it (seconds
+ * instead of half a minute).
+ */
+async function minimalRootfs(rootfs, mirror, env, log) {
+  const key = createHash('sha256').update(JSON.stringify({ suite: SUITE, mirror })).digest('hex').slice(0, 12);
+  const tarball = path.join(cacheDir(), `${SUITE}-minbase-${key}.tar`);
+  if (await fs.access(tarball).then(() => true, () => false)) {
+    log(`${SUITE} minbase from the cache`);
+    await fs.mkdir(rootfs);
+    await runOk('tar', ['-C', rootfs, '--numeric-owner', '-xpf', tarball]);
+    return;
+  }
+  const debCache = path.join(cacheDir(), 'debootstrap-debs');
+  await fs.mkdir(debCache, { recursive: true });
+  log(`debootstrap ${SUITE} from ${mirror}`);
+  await runOk('debootstrap', ['--variant=minbase', `--cache-dir=${debCache}`, SUITE, rootfs, mirror], { env });
+  // Written under a name of its own and renamed: a concurrent build never reads half a tarball.
+  const partial = `${tarball}.${process.pid}.partial`;
+  try {
+    await runOk('tar', ['-C', rootfs, '--numeric-owner', '-cf', partial, '.']);
+    await fs.rename(partial, tarball);
+  } finally {
+    await fs.rm(partial, { force: true });
+  }
+}
+
+/** Builds `name` FROM `source` with more Dockerfile instructions (no context, offline), then drops the `source` tag. */
+async function buildOver(source, name, instructions) {
+  try {
+    await runOk('docker', ['build', '--quiet', '--tag', name, '-'], { input: [`FROM ${source}`, ...instructions, ''].join('\n') });
+  } finally {
+    await run('docker', ['image', 'rm', source]);
+  }
+}
+
 /** Copies the .deb files of one directory into another (used as a cache of apt downloads). */
 async function copyDebs(from, to) {
   await fs.mkdir(to, { recursive: true });
@@ -132,10 +173,20 @@ async function copyDebs(from, to) {
 
 /**
  * Builds `name` from Debian packages unless an image with the same recipe exists.
- * Shared by the Elixir base image and the release runner image.
+ * Shared by the Elixir base image, the release runner image and the PostgreSQL image.
+ *
+ * @param {{
+ *   name: string,
+ *   packages: string[],
+ *   files?: Record<string, { content: string, mode: number }>, // written into the rootfs after apt
+ *   setup?: string,    // a shell script run in the chroot after the files are written
+ *   config?: string[], // `docker import --change` lines after ENV/LABEL (default: CMD ["bash"])
+ *   instructions?: string[], // Dockerfile lines import cannot apply (STOPSIGNAL), built over the import
+ *   log?: (msg: string) => void,
+ * }} image
  */
-async function ensureDebianImage({ name, packages, log = () => {} }) {
-  const recipe = recipeHash(packages);
+export async function ensureDebianImage({ name, packages, files, setup, config, instructions, log = () => {} }) {
+  const recipe = recipeHash(packages, { files, setup, config, instructions });
   if ((await imageRecipe(name)) === recipe) return { image: name, built: false, seconds: 0 };
 
   return withLock(name, async () => {
@@ -151,14 +202,11 @@ async function ensureDebianImage({ name, packages, log = () => {} }) {
     const mirror = await aptMirror();
     const work = await fs.mkdtemp(path.join(os.tmpdir(), 'pdc-image-'));
     const rootfs = path.join(work, 'rootfs');
-    const debCache = path.join(cacheDir(), 'debootstrap-debs');
     const aptCache = path.join(cacheDir(), 'apt-debs');
     const env = { PATH: CHROOT_PATH, DEBIAN_FRONTEND: 'noninteractive', LANG: 'C.UTF-8', HOME: '/root' };
     const chroot = (...args) => runOk('chroot', [rootfs, ...args], { env });
     try {
-      await fs.mkdir(debCache, { recursive: true });
-      log(`debootstrap ${SUITE} from ${mirror} for ${name}`);
-      await runOk('debootstrap', ['--variant=minbase', `--cache-dir=${debCache}`, SUITE, rootfs, mirror], { env });
+      await minimalRootfs(rootfs, mirror, env, (message) => log(`${message} for ${name}`));
 
       await fs.copyFile('/etc/resolv.conf', path.join(rootfs, 'etc', 'resolv.conf'));
       // Keep package maintainer scripts from starting services in the chroot (and later in containers).
@@ -180,6 +228,14 @@ async function ensureDebianImage({ name, packages, log = () => {} }) {
         }
         await copyDebs(archives, aptCache);
         await chroot('apt-get', 'clean');
+        for (const [file, { content, mode }] of Object.entries(files ?? {})) {
+          await fs.writeFile(path.join(rootfs, file), content, { mode });
+          await fs.chmod(path.join(rootfs, file), mode);
+        }
+        if (setup) {
+          log('setup in the chroot');
+          await chroot('bash', '-euc', setup);
+        }
       } finally {
         await unmountAll(rootfs);
       }
@@ -194,12 +250,16 @@ async function ensureDebianImage({ name, packages, log = () => {} }) {
       }
 
       log(`docker import ${name}`);
-      await importRootfs(rootfs, name, [
+      // With instructions to apply, the import gets a name of its own until the build is done, so
+      // that a failed build leaves no image that looks complete.
+      const imported = instructions ? `${name.replace(/:.*$/, '')}:import-${recipe}` : name;
+      await importRootfs(rootfs, imported, [
         'ENV LANG=C.UTF-8',
         `ENV PATH=${CHROOT_PATH}`,
         `LABEL ${RECIPE_LABEL}=${recipe}`,
-        'CMD ["bash"]',
+        ...(config ?? ['CMD ["bash"]']),
       ]);
+      if (instructions) await buildOver(imported, name, instructions);
       const seconds = Math.round((Date.now() - started) / 100) / 10;
       log(`built ${name} in ${seconds} s`);
       return { image: name, built: true, seconds };

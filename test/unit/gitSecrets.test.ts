@@ -14,7 +14,7 @@ describe('git commands about a secrets file', () => {
   it('are argv arrays, with the path after --', () => {
     assert.deepEqual(gitTrackedArgv(ENV), { command: 'git', args: ['ls-files', '--error-unmatch', '--', ENV] });
     assert.deepEqual(gitLastCommitArgv(ENV), { command: 'git', args: ['log', '--all', '--format=%H', '-1', '--', ENV] });
-    assert.deepEqual(gitShowArgv('abc^', ENV), { command: 'git', args: ['show', `abc^:${ENV}`] });
+    assert.deepEqual(gitShowArgv('abc^', ENV), { command: 'git', args: ['show', `abc^:./${ENV}`] });
     assert.deepEqual(gitUntrackArgv(ENV), { command: 'git', args: ['rm', '--cached', '--quiet', '--', ENV] });
   });
 
@@ -66,5 +66,16 @@ describe('secretsInGit, asking the real git', () => {
 
     const rotated = env + rotationLines(env, 'ERLANG_COOKIE=fresh\n', ['ERLANG_COOKIE']);
     assert.equal(await secretsInGit(repo, ENV, rotated), undefined);
+  });
+
+  it('finds a file committed once in a project that is a folder below the repository\'s root', async () => {
+    const project = path.join(repo, 'apps', 'my shop');
+    fs.mkdirSync(path.join(project, '.devcontainer'), { recursive: true });
+    fs.writeFileSync(path.join(project, ENV), env);
+    git('add', '--', path.join('apps', 'my shop', ENV));
+    git('commit', '-q', '-m', 'oops again');
+    git('rm', '-q', '--cached', '--', path.join('apps', 'my shop', ENV));
+    git('commit', '-q', '-m', 'untrack again');
+    assert.deepEqual(await secretsInGit(project, ENV, env), { tracked: false, keys: ['ERLANG_COOKIE'] });
   });
 });

@@ -134,16 +134,21 @@ describe('renderDevContainer', () => {
   it('waits for a database server only when there is one', () => {
     const postgres = file(render('phoenix_postgres'), '.devcontainer/entrypoint.sh');
     assert.match(postgres, /:gen_tcp\.connect\(host, port, \[\], 1000\)/);
-    assert.match(postgres, /\nmix ecto\.create\nmix ecto\.migrate\n/);
+    assert.match(postgres, /\nbegin ecto\.create\nconfigured_mix ecto\.create\nbegin ecto\.migrate\nconfigured_mix ecto\.migrate\n/);
 
     const sqlite = render('sqlite');
     assert.doesNotMatch(file(sqlite, '.devcontainer/entrypoint.sh'), /gen_tcp/);
-    assert.match(file(sqlite, '.devcontainer/entrypoint.sh'), /mix ecto\.migrate/);
+    assert.match(file(sqlite, '.devcontainer/entrypoint.sh'), /\nconfigured_mix ecto\.migrate\n/);
     assert.deepEqual(Object.keys(compose(sqlite).services), ['app']);
     assert.equal(service(sqlite, 'app')['depends_on'], undefined);
 
     const noEcto = file(render('no_ecto'), '.devcontainer/entrypoint.sh');
     assert.doesNotMatch(noEcto, /ecto/);
+    assert.doesNotMatch(noEcto, /reset-database/);
+    // Reset Database: drop (forced for Postgres, whose app holds connections), create, migrate, seeds.
+    assert.match(postgres, /if \[ "\$\{1:-\}" = reset-database \]; then\n {2}begin ecto\.drop\n {2}configured_mix ecto\.drop --force-drop\n/);
+    assert.match(postgres, /if \[ -f priv\/repo\/seeds\.exs \]; then\n {4}begin seeds\n {4}configured_mix run priv\/repo\/seeds\.exs\n/);
+    assert.match(file(render('mysql'), '.devcontainer/entrypoint.sh'), /\n {2}configured_mix ecto\.drop\n/);
   });
 
   it('writes a POSIX entrypoint that refuses to start without a cookie and execs the node', () => {
@@ -153,10 +158,12 @@ describe('renderDevContainer', () => {
     assert.match(entrypoint, /if \[ -z "\$\{ERLANG_COOKIE:-\}" \]; then\n {2}echo "ERLANG_COOKIE is empty: run \\"Phoenix: Scaffold Dev Container\\" again or set it in \.devcontainer\/\.env, then recreate the container\." >&2\n {2}exit 1\nfi/);
     assert.match(entrypoint, /if ! mix deps\.loadpaths --no-compile >\/dev\/null 2>&1; then/);
     assert.match(entrypoint, /\n {2}mix deps\.get\n/);
-    assert.ok(entrypoint.trimEnd().endsWith('exec elixir "$name_option" "$NODE_NAME" -S mix phx.server'));
+    assert.ok(entrypoint.trimEnd().endsWith('exec elixir "$name_option" "$NODE_NAME" -S mix do app.config, eval "$eval_container_config," phx.server'));
+    assert.match(entrypoint, /\n {2}exec elixir "\$name_option" "\$NODE_NAME" -S mix do app\.config \+ eval "\$eval_container_config" \+ phx\.server\n/);
     // The cookie reaches Erlang through a private file, never the process list.
     assert.match(entrypoint, /\(umask 077 && printf '%s' "\$ERLANG_COOKIE" > "\$HOME\/\.erlang\.cookie"\)/);
     assert.doesNotMatch(entrypoint, /--cookie/);
+    assert.match(entrypoint, /\nunset ERLANG_COOKIE\n[^]*\nexec elixir /, 'the node\'s environment does not hold the cookie');
     assert.doesNotMatch(entrypoint, /\bbash\b|\[\[/);
   });
 
@@ -287,21 +294,20 @@ describe('renderDevContainer, defensively', () => {
 });
 
 describe('advice', () => {
-  it('offers the loopback and DB_HOST edits on Linux, and polling on macOS and Windows', () => {
-    const linux = render('phoenix_postgres');
-    assert.deepEqual(linux.advice.map((advice) => advice.find), ['ip: {127, 0, 0, 1}', 'hostname: "localhost"']);
-    assert.match(linux.advice[0]?.reason ?? '', /cannot be reached through the published port/);
+  it('asks for no edit of the loopback endpoint or the localhost Repo on Linux, and offers polling on macOS and Windows', () => {
+    // Both are adjusted inside the container only (the entrypoint's container configuration).
+    assert.deepEqual(render('phoenix_postgres').advice, []);
     for (const platform of ['darwin', 'win32'] as const) {
       const advice = render('phoenix_postgres', { host: { uid: 501, gid: 20, platform } }).advice;
-      assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['ip: {0, 0, 0, 0}', 'config :phoenix_live_reload, backend: :fs_poll', 'hostname: System.get_env("DB_HOST", "localhost")']);
+      assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['config :phoenix_live_reload, backend: :fs_poll']);
     }
     const unreliableMount = render('phoenix_postgres', { host: { uid: 1000, gid: 1000, platform: 'linux', fileEventsUnreliable: true } });
-    assert.equal(unreliableMount.advice.length, 3);
+    assert.equal(unreliableMount.advice.length, 1);
   });
 
-  it('offers no DB_HOST edit without a database service, and no polling when it is configured', () => {
-    assert.deepEqual(render('sqlite').advice.map((advice) => advice.replace), ['ip: {0, 0, 0, 0}']);
-    assert.deepEqual(render('no_ecto', { host: { uid: 501, gid: 20, platform: 'darwin' } }).advice.map((advice) => advice.replace), ['ip: {0, 0, 0, 0}']);
+  it('offers no polling when it is configured', () => {
+    assert.deepEqual(render('sqlite').advice, []);
+    assert.deepEqual(render('no_ecto', { host: { uid: 501, gid: 20, platform: 'darwin' } }).advice, []);
   });
 
   it('is a sentence for every note and reason', () => {

@@ -56,9 +56,9 @@ describe('the manifest in a workspace that is not trusted', () => {
 
   it('keeps the scaffold commands in the palette: running them explains and offers trust', () => {
     for (const command of ['phoenix.scaffoldDevContainer', 'phoenix.scaffoldReleaseImage']) {
+      // No entry at all: listed always.
       const entry = manifest.contributes.menus.commandPalette.find((candidate) => candidate.command === command);
-      assert.ok(entry, command);
-      assert.doesNotMatch(entry.when, /isWorkspaceTrusted/, command);
+      assert.doesNotMatch(entry?.when ?? '', /isWorkspaceTrusted|false/, command);
     }
   });
 
@@ -68,7 +68,8 @@ describe('the manifest in a workspace that is not trusted', () => {
     const contents = nls[(untrusted[0]?.contents ?? '').replace(/^%|%$/g, '')] ?? '';
     assert.match(contents, /\(command:workbench\.trust\.manage\)/);
     assert.doesNotMatch(contents, /command:phoenix\.startDevContainer/, 'Start is not offered where it cannot run');
-    const trusted = manifest.contributes.viewsWelcome.filter((view) => /phoenix\.projectDetected && !phoenix\.devContainerExists/.test(view.when) && !/!isWorkspaceTrusted/.test(view.when));
-    assert.ok(trusted.every((view) => /isWorkspaceTrusted/.test(view.when)), 'the scaffold-and-start buttons only where they run');
+    const offeringStart = manifest.contributes.viewsWelcome.filter((view) => (nls[view.contents.replace(/^%|%$/g, '')] ?? '').includes('command:phoenix.startDevContainer'));
+    assert.ok(offeringStart.length >= 2);
+    assert.ok(offeringStart.every((view) => /(^|&& )isWorkspaceTrusted/.test(view.when)), 'the scaffold-and-start buttons only where they run');
   });
 });

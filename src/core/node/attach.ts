@@ -137,6 +137,14 @@ const END_REMOTE_SHELL = [
   'rm -rf "${TMPDIR:-/tmp}/$1"',
 ].join('\n');
 
+/**
+ * The environment entry that marks the processes of a session (an exec run in the container), so
+ * that endRemoteShellArgv ends them all, however they were started.
+ */
+export function sessionMark(uniqueName: string): string {
+  return `${ATTACH_SESSION_VARIABLE}=${uniqueName}`;
+}
+
 /** What runs in the container when an attached terminal closes: docker exec does not hang up what it started, so the shell's VM would stay connected to the node. */
 export function endRemoteShellArgv(uniqueName: string): string[] {
   return ['sh', '-c', END_REMOTE_SHELL, 'sh', uniqueName];

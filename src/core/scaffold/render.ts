@@ -1,3 +1,5 @@
+import { RESET_DATABASE_ARGUMENT, STEP_MARKER } from '../entrypointSteps';
+import { CONFIGURED_SERVER, CONTAINER_CONFIG_SCRIPT } from './containerConfig';
 import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
 import { DEFAULT_FOLDER, devContainerFolder } from './folder';
@@ -288,6 +290,7 @@ function renderEntrypoint(c: Context): string {
     ? `${db === undefined ? '' : `
 # Wait until the database accepts connections, for at most DB_WAIT_SECONDS (60 by default).
 if [ -n "\${DB_HOST:-}" ]; then
+  begin database
   echo "Waiting for the database at \${DB_HOST}:\${DB_PORT:-${db.port}}..."
   elixir -e '
     host = String.to_charlist(System.fetch_env!("DB_HOST"))
@@ -314,14 +317,25 @@ if [ -n "\${DB_HOST:-}" ]; then
   '
 fi
 `}
-mix ecto.create
-mix ecto.migrate
+begin ecto.create
+configured_mix ecto.create
+begin ecto.migrate
+configured_mix ecto.migrate
 `
     : '';
   return `#!/bin/sh
 # Starts ${c.project.app}'s Phoenix dev server as a distributed Erlang node, so that a remote IEx
 # shell can attach to it. The dev container's compose file runs it with sh from the bind-mounted project.
 set -eu
+
+# Each step says when it begins, and a failed one says so, so that the Phoenix extension can show
+# the step under way and name the one that failed.
+step=start
+begin() {
+  step="$1"
+  echo "${STEP_MARKER} $1"
+}
+trap 'status=$?; [ "$status" -eq 0 ] || echo "${STEP_MARKER} failed $step (exit $status)" >&2' EXIT
 
 if [ -z "\${ERLANG_COOKIE:-}" ]; then
   echo "ERLANG_COOKIE is empty: ${scaffold}, then recreate the container." >&2
@@ -332,8 +346,10 @@ if [ -z "\${NODE_NAME:-}" ]; then
   exit 1
 fi
 
+${CONTAINER_CONFIG_SCRIPT}${c.project.usesEcto ? renderResetDatabase(c) : ''}
 # Fetch dependencies only when Mix reports some missing or out of date, so that a project whose
 # dependencies are all present (or all path dependencies) starts without network access.
+begin dependencies
 if ! mix deps.loadpaths --no-compile >/dev/null 2>&1; then
   # Hex and rebar3 are missing when the image was built offline: try again now.
   mix local.hex --force --if-missing || echo "warning: could not install Hex." >&2
@@ -341,6 +357,7 @@ if ! mix deps.loadpaths --no-compile >/dev/null 2>&1; then
   mix deps.get
 fi
 
+begin compile
 mix compile
 ${ecto}
 # A host part with a dot (an IP address) needs a long node name.
@@ -358,9 +375,34 @@ if [ ! -w "\${HOME:-/nonexistent}" ]; then
 fi
 rm -f "$HOME/.erlang.cookie"
 (umask 077 && printf '%s' "$ERLANG_COOKIE" > "$HOME/.erlang.cookie")
+# The node reads the file: its environment, which its child processes inherit, need not hold it too.
+unset ERLANG_COOKIE
 
 # exec: the BEAM replaces this shell, so it receives the container's stop signal.
-exec elixir "$name_option" "$NODE_NAME" -S mix phx.server
+begin server
+${CONFIGURED_SERVER}`;
+}
+
+/** The entrypoint's reset mode, run by "Phoenix: Reset Database" in the running container. */
+function renderResetDatabase(c: Context): string {
+  // Postgres refuses to drop a database the running app is connected to, unless forced (13 and later).
+  const drop = c.dbService === 'postgres' ? 'ecto.drop --force-drop' : 'ecto.drop';
+  return `
+# "Phoenix: Reset Database" runs this script with ${RESET_DATABASE_ARGUMENT} in the running dev
+# container: the database is dropped, created and migrated again, then seeded when there are seeds.
+if [ "\${1:-}" = ${RESET_DATABASE_ARGUMENT} ]; then
+  begin ecto.drop
+  configured_mix ${drop}
+  begin ecto.create
+  configured_mix ecto.create
+  begin ecto.migrate
+  configured_mix ecto.migrate
+  if [ -f priv/repo/seeds.exs ]; then
+    begin seeds
+    configured_mix run priv/repo/seeds.exs
+  fi
+  exit 0
+fi
 `;
 }
 
@@ -540,26 +582,18 @@ function renderEnv(c: Context, randomBytes: Uint8Array): string {
   ].join('\n');
 }
 
+/*
+ * The endpoint's loopback address and the Repo's localhost need no edit: the entrypoint adjusts
+ * them inside the container only (see containerConfig.ts).
+ */
 function advise(c: Context, host: HostFacts): Advice[] {
   const { project } = c;
   const advice: Advice[] = [];
-  if (project.http.loopbackEdit) {
-    advice.push({
-      ...project.http.loopbackEdit,
-      reason: `${project.http.loopbackEdit.file} binds the server to loopback, which inside the container cannot be reached through the published port. Bind it to all interfaces: the port is still published on your machine's loopback only.`,
-    });
-  }
   const eventsUnreliable = host.platform === 'darwin' || host.platform === 'win32' || host.fileEventsUnreliable === true;
   if (project.usesLiveReload && !project.liveReloadPolls && project.liveReloadPollingEdit && eventsUnreliable) {
     advice.push({
       ...project.liveReloadPollingEdit,
       reason: 'File change events from this machine may not reach the container through the bind mount, so live reload would miss your edits. Let phoenix_live_reload poll the files instead.',
-    });
-  }
-  if (c.dbService !== undefined && project.repo?.hostnameEdit) {
-    advice.push({
-      ...project.repo.hostnameEdit,
-      reason: `Inside the dev container the database is the "${c.dbHost}" service, not localhost. Read the host from DB_HOST, which the container sets, so the same config still works outside it.`,
     });
   }
   return advice;

@@ -1,15 +1,14 @@
 // Makes the images a project's scaffolded Dockerfile will name in FROM available offline, before
-// the journey scaffolds it through the UI.
+// a journey (or `npm start`) scaffolds it through the UI. Needs the compiled core (`npm run compile`).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { tagDockerfileImages } from '../stack/baseImage.mjs';
-import { REPO } from '../stack/workspace.mjs';
-
-const scaffold = createRequire(import.meta.url)(join(REPO, 'out', 'src', 'core', 'scaffold', 'index.js'));
+import { tagDockerfileImages } from './baseImage.mjs';
+import { REPO } from './workspace.mjs';
 
 export async function tagImagesForProject(folder) {
+  const scaffold = createRequire(import.meta.url)(join(REPO, 'out', 'src', 'core', 'scaffold', 'index.js'));
   const files = {};
   for (const path of scaffold.PROJECT_FILES) {
     try {
