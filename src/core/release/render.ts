@@ -1,6 +1,7 @@
 import { composeDefaultName } from '../composeProject';
 import { blankComments } from '../mixfile';
-import { DEFAULT_FOLDER, LABELS, devContainerFolder, mergeGitignore, type Advice, type RenderedFile } from '../scaffold';
+import { DEFAULT_FOLDER, LABELS, RELEASE_FOLDER } from '../contract';
+import { devContainerFolder, mergeGitignore, type Advice, type RenderedFile } from '../scaffold';
 import { escapeGitignore, hostName, imageName, requireAppName, shellWord } from '../scaffold/names';
 import { chooseBaseImage } from '../scaffold/versions';
 import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, releaseDockerfileHeader, type ReleaseProject } from './project';
@@ -40,8 +41,6 @@ export interface RenderedReleaseImage {
 /** The port the release listens on inside its container (runtime.exs reads PORT). */
 export const RELEASE_PORT = 4000;
 export const RELEASE_SERVICE = 'release';
-/** The release's compose file and .env live in this folder inside the dev container folder. */
-export const RELEASE_FOLDER = 'release';
 const RANDOM_BYTES = 96;
 
 /** The compose project that runs a project's release locally, beside the dev container's. */

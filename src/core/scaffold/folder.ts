@@ -1,4 +1,3 @@
-export const DEFAULT_FOLDER = '.devcontainer';
 
 /**
  * A folder inside the project, relative to its root with `/` separators (`./tools\dev/` is

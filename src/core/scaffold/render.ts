@@ -1,8 +1,8 @@
-import { RESET_DATABASE_ARGUMENT, STEP_MARKER } from '../entrypointSteps';
+import { DEFAULT_FOLDER, LABELS, OVERRIDE_FILE, RESET_DATABASE_ARGUMENT, STEP_MARKER } from '../contract';
 import { CONFIGURED_SERVER, CONTAINER_CONFIG_SCRIPT } from './containerConfig';
 import type { TextEdit } from './elixirConfig';
 import { mergeGitignore, type RenderedFile } from './files';
-import { DEFAULT_FOLDER, devContainerFolder } from './folder';
+import { devContainerFolder } from './folder';
 import { escapeGitignore, hostName, imageName, requireAppName } from './names';
 import { networkPlan, parseSubnet } from './network';
 import type { ProjectDescription } from './project';
@@ -56,18 +56,6 @@ export interface RenderedDevContainer {
   readonly notes: string[];
   readonly advice: Advice[];
 }
-
-/** The file that adds the dev container's settings to an adopted compose file. */
-export const OVERRIDE_FILE = 'docker-compose.override.yml';
-
-/** Labels on the app service, so the extension finds it and its node without the cookie. */
-export const LABELS = {
-  role: 'dev.phoenix.role',
-  app: 'dev.phoenix.app',
-  nodeName: 'dev.phoenix.node.name',
-  nodeMode: 'dev.phoenix.node.mode',
-  httpPort: 'dev.phoenix.http.port',
-} as const;
 
 const DATABASES = {
   postgres: { image: 'postgres:16-alpine', port: 5432, dataPath: '/var/lib/postgresql/data' },
