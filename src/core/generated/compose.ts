@@ -22,6 +22,11 @@ export function pathToRoot(folder: string): string {
   return folder.split('/').map(() => '..').join('/');
 }
 
+/** A fixed hostname, which keeps the name of the node in the service stable. */
+export function hostnameLines(nodeName: string, hostname: string): string[] {
+  return [`    # A fixed hostname keeps the node name stable: ${nodeName}.`, `    hostname: ${yamlLiteral(hostname)}`];
+}
+
 /** A service's labels (indented for a service of `services:`). */
 export function labelLines(labels: NodeLabels): string[] {
   return [

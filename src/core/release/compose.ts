@@ -1,4 +1,4 @@
-import { DEPENDS_ON_DB, databaseHealthcheck, dbServiceLines, labelLines, pathToRoot, type DatabaseService } from '../generated/compose';
+import { DEPENDS_ON_DB, databaseHealthcheck, dbServiceLines, hostnameLines, labelLines, pathToRoot, type DatabaseService } from '../generated/compose';
 import { fileOf } from '../generated/dockerfile';
 import { composeMessageText, yamlLiteral } from '../generated/quoting';
 import { imageName } from '../scaffold/names';
@@ -47,8 +47,7 @@ export function renderCompose(c: ReleaseContext): string {
     `    image: ${imageName(c.name, 'release')}`,
     '    # A small init as PID 1 forwards stop signals and reaps zombie processes.',
     '    init: true',
-    `    # A fixed hostname keeps the node name stable: ${c.node}.`,
-    `    hostname: ${yamlLiteral(c.hostname)}`,
+    ...hostnameLines(c.node, c.hostname),
     ...(migrate ? ['    # Migrate the database, then start the server.', '    command: ["sh", "-c", "/app/bin/migrate && exec /app/bin/server"]'] : []),
     '    ports:',
     "      # On this machine's loopback only.",

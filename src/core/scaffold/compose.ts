@@ -1,4 +1,4 @@
-import { DATABASES, DEPENDS_ON_DB, dbServiceLines, databaseHealthcheck, labelLines, type DatabaseService } from '../generated/compose';
+import { DATABASES, DEPENDS_ON_DB, dbServiceLines, databaseHealthcheck, hostnameLines, labelLines, type DatabaseService } from '../generated/compose';
 import { fileOf } from '../generated/dockerfile';
 import { composeMessageText, yamlLiteral } from '../generated/quoting';
 import type { DevContainerContext } from './context';
@@ -27,8 +27,7 @@ export function renderCompose(c: DevContainerContext): string {
     `    image: ${imageName(project.app, 'devcontainer')}`,
     '    # A small init as PID 1 forwards stop signals and reaps processes such as epmd.',
     '    init: true',
-    `    # A fixed hostname keeps the node name stable: ${c.nodeName}.`,
-    `    hostname: ${yamlLiteral(c.hostname)}`,
+    ...hostnameLines(c.nodeName, c.hostname),
     '    working_dir: /app',
     '    # Run with sh, so the script needs no executable bit (a Windows checkout loses it).',
     `    command: ["sh", ${yamlLiteral(`/app/${c.folder}/entrypoint.sh`)}]`,
@@ -43,7 +42,7 @@ export function renderCompose(c: DevContainerContext): string {
     `      NODE_NAME: ${yamlLiteral(c.nodeName)}`,
     `      ERLANG_COOKIE: "\${ERLANG_COOKIE:?ERLANG_COOKIE is not set. Run Phoenix: Scaffold Dev Container again, or add ERLANG_COOKIE=<secret> to ${composeMessageText(c.folder)}/.env}"`,
     '      PHX_HOST: localhost',
-    ...(db ? [`      DB_HOST: ${yamlLiteral(c.dbHost)}`, `      DB_PORT: "${db.port}"`] : []),
+    ...databaseAddress(c),
     ...labelLines({ role: 'app', app: project.app, nodeName: c.nodeName, nodeMode: c.nodeMode, httpPort: port }),
     ...(c.network ? ['    networks:', '      default:', `        ipv4_address: ${c.network.app}`] : []),
     ...(db ? DEPENDS_ON_DB : []),
@@ -65,6 +64,11 @@ export function renderCompose(c: DevContainerContext): string {
     );
   }
   return fileOf(lines);
+}
+
+/** Where the app finds its database, when the compose files run one. */
+export function databaseAddress(c: DevContainerContext): string[] {
+  return c.dbService === undefined ? [] : [`      DB_HOST: ${yamlLiteral(c.dbHost)}`, `      DB_PORT: "${DATABASES[c.dbService].port}"`];
 }
 
 /** The db service, with the user and password the project's Repo uses in dev. */

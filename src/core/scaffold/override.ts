@@ -1,5 +1,6 @@
 import { OVERRIDE_FILE } from '../contract';
-import { DATABASES, labelLines } from '../generated/compose';
+import { hostnameLines, labelLines } from '../generated/compose';
+import { databaseAddress } from './compose';
 import { fileOf } from '../generated/dockerfile';
 import { yamlLiteral } from '../generated/quoting';
 import type { AdoptedCompose, DevContainerContext } from './context';
@@ -7,7 +8,6 @@ import type { AdoptedCompose, DevContainerContext } from './context';
 /** The adopted service's additions, merged by compose over the user's file (left as written). */
 export function renderOverride(c: DevContainerContext, adopt: AdoptedCompose): string {
   const { project } = c;
-  const db = c.dbService === undefined ? undefined : DATABASES[c.dbService];
   return fileOf([
     `# Makes the "${adopt.service.name}" service of ${adopt.file} (left as you wrote it) the dev container of`,
     `# ${project.app}: a named, cookie-protected Erlang node. Compose merges this file over ${adopt.file};`,
@@ -15,8 +15,7 @@ export function renderOverride(c: DevContainerContext, adopt: AdoptedCompose): s
     `#   docker compose -f ${adopt.file} -f ${c.folder}/${OVERRIDE_FILE} up`,
     'services:',
     `  ${yamlLiteral(adopt.service.name)}:`,
-    `    # A fixed hostname keeps the node name stable: ${c.nodeName}.`,
-    `    hostname: ${yamlLiteral(c.hostname)}`,
+    ...hostnameLines(c.nodeName, c.hostname),
     ...(adopt.service.hasWorkingDir ? [] : [`    working_dir: ${yamlLiteral(c.workdir)}`]),
     '    # A small init as PID 1 forwards stop signals and reaps processes such as epmd.',
     '    init: true',
@@ -26,7 +25,7 @@ export function renderOverride(c: DevContainerContext, adopt: AdoptedCompose): s
     `      - ${yamlLiteral(`${c.folder}/.env`)}`,
     '    environment:',
     `      NODE_NAME: ${yamlLiteral(c.nodeName)}`,
-    ...(db ? [`      DB_HOST: ${yamlLiteral(c.dbHost)}`, `      DB_PORT: "${db.port}"`] : []),
+    ...databaseAddress(c),
     ...labelLines({ role: 'app', app: project.app, nodeName: c.nodeName, nodeMode: c.nodeMode, httpPort: project.http.port }),
   ]);
 }
