@@ -15,7 +15,6 @@ import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, readsEnvironment, releaseDockerf
 import { renderReleaseModule } from './releaseModule';
 import { renderMigrate, renderServer } from './scripts';
 
-
 export interface ReleaseRenderOptions {
   /** The dev container folder, relative to the project root; `.devcontainer` by default. */
   readonly folder?: string;
