@@ -5,6 +5,7 @@ export { DEFAULT_FOLDER, LABELS, OVERRIDE_FILE } from '../contract';
 export { devContainerFolder, folderInsideProject } from './folder';
 export { subnetConflicts } from './network';
 export { PROJECT_FILES, ROOT_COMPOSE_FILES, readProject, umbrellaAppFiles, umbrellaAppsFolder, type Database, type ProjectDescription, type ProjectInput, type ProjectReading } from './project';
-export { renderDevContainer, type AdoptedCompose, type Advice, type HostFacts, type RenderedDevContainer, type RenderOptions } from './render';
+export type { AdoptedCompose } from './context';
+export { renderDevContainer, type Advice, type HostFacts, type RenderedDevContainer, type RenderOptions } from './render';
 export { DEFAULT_DEBIAN, type BaseImageOptions } from './versions';
 export { readRootCompose, type AdoptableService, type RootCompose } from './rootCompose';

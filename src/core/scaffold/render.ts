@@ -1,6 +1,6 @@
 import { DEFAULT_FOLDER, OVERRIDE_FILE } from '../contract';
-import { ignoreEnvFile, lfLineEndings } from '../generated/gitFiles';
 import { pathToRoot } from '../generated/compose';
+import { ignoreEnvFile, lfLineEndings } from '../generated/gitFiles';
 import { renderCompose } from './compose';
 import type { AdoptedCompose, DevContainerContext } from './context';
 import { renderDevcontainerJson } from './devcontainerJson';
@@ -16,8 +16,6 @@ import { networkPlan, parseSubnet } from './network';
 import { renderOverride } from './override';
 import type { ProjectDescription } from './project';
 import { chooseBaseImage, type BaseImageOptions } from './versions';
-
-export type { AdoptedCompose };
 
 /** Facts about the machine that runs Docker's client. */
 export interface HostFacts {
