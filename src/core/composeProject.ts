@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ComposeTarget } from './compose';
-import { OVERRIDE_FILE } from './scaffold/render';
+import { OVERRIDE_FILE } from './contract';
 import { parseEnvFile } from './scaffold/files';
 
 /**

@@ -3,16 +3,13 @@
  * marker line as each step begins and another when one fails, so that progress can name the step
  * under way and a failure can name what failed, from the container's log alone.
  */
+import { RESET_DATABASE_ARGUMENT, STEP_MARKER } from './contract';
 
 /** The entrypoint's steps, in the order they run. */
 export const ENTRYPOINT_STEPS = ['dependencies', 'compile', 'database', 'ecto.drop', 'ecto.create', 'ecto.migrate', 'seeds', 'server'] as const;
 export type EntrypointStep = (typeof ENTRYPOINT_STEPS)[number];
 
-/** The entrypoint's argument that resets the database in a running dev container instead of starting it. */
-export const RESET_DATABASE_ARGUMENT = 'reset-database';
-
-/** How every marker line starts. */
-export const STEP_MARKER = 'phoenix-dev-container:';
+export { RESET_DATABASE_ARGUMENT, STEP_MARKER };
 
 /** A line the entrypoint prints, parsed: a step that begins, or the step that failed. */
 export type StepMarker = { readonly kind: 'begins'; readonly step: EntrypointStep } | { readonly kind: 'failed'; readonly step: EntrypointStep; readonly exitCode: number | undefined };

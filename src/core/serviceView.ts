@@ -1,5 +1,5 @@
 import { isUp, type ContainerPorts, type ListedContainer, type ServiceStatus } from './containerState';
-import { LABELS } from './scaffold';
+import { LABELS } from './contract';
 
 /** A row of the view under a project: a container of a service, or a service the compose files define without one. */
 export interface ServiceEntry {

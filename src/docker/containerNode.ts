@@ -3,7 +3,7 @@ import { DevContainerError } from '../core/devContainerFailure';
 import { lastLines } from '../core/lines';
 import { discoverNode, type ContainerFacts, type NodeDiscovery } from '../core/node';
 import { PROBE_NODE_VARIABLE, nodeProbeCommand, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
-import { LABELS } from '../core/scaffold';
+import { LABELS } from '../core/contract';
 import { ExecTimeoutError, type DockerEngine, type InspectedContainer } from './engine';
 
 export type FoundNode = Extract<NodeDiscovery, { kind: 'found' }>;

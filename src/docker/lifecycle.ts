@@ -22,7 +22,7 @@ import type { ContainerPorts } from '../core/containerState';
 import { DevContainerError } from '../core/devContainerFailure';
 import { classifyStepFailure, parseStepMarker, type EntrypointStep } from '../core/entrypointSteps';
 import { lastLines } from '../core/lines';
-import { LABELS } from '../core/scaffold';
+import { LABELS } from '../core/contract';
 import { phoenixContainer } from '../core/serviceView';
 import type { DockerEngine, InspectedContainer } from './engine';
 import { LOG_LINES_IN_ERRORS, discoverContainerNode, throwIfExited, waitForNode } from './containerNode';

@@ -1,5 +1,5 @@
 import type { NodeMode } from '../nodeProbe';
-import { LABELS } from '../scaffold/render';
+import { LABELS } from '../contract';
 
 export type { NodeMode };
 

@@ -1,7 +1,7 @@
 /** The pure core of "Phoenix: Scaffold Release Image": what a project's release needs, and its files. */
 export { RELEASE_FILES, readReleaseProject, releaseFolders, releaseProjectFiles, type ReleaseInput } from './project';
+export { RELEASE_FOLDER } from '../contract';
 export {
-  RELEASE_FOLDER,
   releaseComposeProjectName,
   renderReleaseImage,
   type ReleaseRenderOptions,

@@ -297,3 +297,29 @@ function umbrellaReleaseEdit(rootMix: string, name: string, apps: readonly strin
   const replacement = `${rootMix.slice(match.index, valueEnd)},${eol}${indent}releases: [${eol}${indent}  ${name}: [applications: [${applications}]]${eol}${indent}]${match[1] === undefined ? '' : ','}`;
   return makeEdit('mix.exs', rootMix, match.index, end, replacement);
 }
+
+/** What a project's own release Dockerfile does with the Erlang cookie and rel/. */
+export interface ReleaseDockerfileGaps {
+  /** It bakes RELEASE_COOKIE into the image (ENV or ARG). */
+  readonly setsCookie: boolean;
+  /** It leaves the random releases/COOKIE that mix release writes in the image. */
+  readonly keepsCookie: boolean;
+  /** It copies rel/ (env.sh.eex and the overlays) before building the release. */
+  readonly copiesRel: boolean;
+}
+
+export function releaseDockerfileGaps(dockerfile: string): ReleaseDockerfileGaps {
+  const code = dockerfile.replace(/^[ \t]*#.*$/gm, '');
+  const setsCookie = /\b(?:ENV|ARG)\s+RELEASE_COOKIE\b/.test(code);
+  return {
+    setsCookie,
+    keepsCookie: !setsCookie && !/releases\/COOKIE/.test(code),
+    copiesRel: /^[ \t]*COPY\s+(?:--\S+\s+)*rel\s/m.test(code),
+  };
+}
+
+/** Whether config/runtime.exs names an environment variable (`"PHX_HOST"`) outside its comments. */
+export function readsEnvironment(runtimeConfig: string): (variable: string) => boolean {
+  const code = blankComments(runtimeConfig);
+  return (variable) => code.includes(`"${variable}"`);
+}

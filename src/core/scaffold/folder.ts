@@ -1,4 +1,5 @@
-export const DEFAULT_FOLDER = '.devcontainer';
+import { DEFAULT_FOLDER } from '../contract';
+
 
 /**
  * A folder inside the project, relative to its root with `/` separators (`./tools\dev/` is
@@ -20,4 +21,17 @@ export function folderInsideProject(path: string): string | undefined {
  */
 export function devContainerFolder(setting: string): string | undefined {
   return folderInsideProject(setting);
+}
+
+/**
+ * The dev container folder a setting names, or DEFAULT_FOLDER when it names none inside the
+ * project; then a note says so and ends with `fallback` (what was used instead, what to do).
+ */
+export function normalizeFolder(setting: string | undefined, notes: string[], fallback: string): string {
+  const cleaned = devContainerFolder(setting ?? DEFAULT_FOLDER);
+  if (cleaned === undefined) {
+    notes.push(`The dev container folder "${setting ?? ''}" is not a folder inside the project, so ${fallback}`);
+    return DEFAULT_FOLDER;
+  }
+  return cleaned;
 }

@@ -1,0 +1,55 @@
+import { fileOf } from '../generated/dockerfile';
+import type { ReleaseContext } from './context';
+
+/** rel/env.sh.eex: the node's name and distribution from the environment, and no cookie in the image. */
+export function renderEnvSh(c: ReleaseContext): string {
+  // The file is an EEx template, where `<%%` is a literal `<%`.
+  const envFile = `${c.composeFolder}/.env`.replace(/<%/g, '<%%');
+  return fileOf([
+    '#!/bin/sh',
+    `# Sourced by the release's scripts (bin/server, bin/${c.name} start, remote, rpc, eval...) before`,
+    "# they start the VM. The node's name and the Erlang cookie come from the environment at run time.",
+    '',
+    '# The Erlang cookie is never baked into the image: the Dockerfile deletes the random',
+    '# releases/COOKIE that mix release writes. Give every container of the release the same secret in',
+    `# RELEASE_COOKIE; "Run Release Locally" reads it from the git-ignored ${envFile}.`,
+    'if [ -z "${RELEASE_COOKIE:-}" ] && [ ! -s "$RELEASE_ROOT/releases/COOKIE" ]; then',
+    '  case "${RELEASE_DISTRIBUTION:-sname}:$RELEASE_COMMAND" in',
+    '    none:*) ;;',
+    '    *:start | *:start_iex | *:daemon | *:daemon_iex | *:remote | *:rpc | *:restart | *:stop | *:pid)',
+    '      echo "RELEASE_COOKIE is not set: give the container a long random secret in RELEASE_COOKIE, the same for every node that connects to it (or set RELEASE_DISTRIBUTION=none to run without distribution)." >&2',
+    '      exit 1',
+    '      ;;',
+    '  esac',
+    '  # The other commands (eval, which bin/migrate runs, and version) start no distribution: a',
+    '  # throwaway cookie keeps the script from reading the missing file.',
+    String.raw`  RELEASE_COOKIE="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"`,
+    '  export RELEASE_COOKIE',
+    'fi',
+    '',
+    '# sname (the default): a short name, reachable from containers that resolve this hostname.',
+    "# name: a long name; without a host part, the container's IPv4 address is added to RELEASE_NODE.",
+    'export RELEASE_DISTRIBUTION="${RELEASE_DISTRIBUTION:-sname}"',
+    'export RELEASE_NODE="${RELEASE_NODE:-<%= @release.name %>}"',
+    '',
+    'if [ "$RELEASE_DISTRIBUTION" = name ]; then',
+    '  case "$RELEASE_NODE" in',
+    '    *@*) ;;',
+    '    *)',
+    '      release_host=""',
+    '      for release_address in $(hostname -i 2>/dev/null || getent hosts "$(uname -n)"); do',
+    '        case "$release_address" in',
+    '          *[!0-9.]*) ;;',
+    '          *.*.*.*) release_host="$release_address"; break ;;',
+    '        esac',
+    '      done',
+    '      if [ -z "$release_host" ]; then',
+    `        echo "RELEASE_DISTRIBUTION is name, but this container's IPv4 address could not be found: set RELEASE_NODE to name@host." >&2`,
+    '        exit 1',
+    '      fi',
+    '      export RELEASE_NODE="$RELEASE_NODE@$release_host"',
+    '      ;;',
+    '  esac',
+    'fi',
+  ]);
+}
