@@ -5,6 +5,7 @@ import { adoptedComposeProjectName, composeProjectName, devContainerTarget } fro
 import { summarizeMixfile } from '../core/mixfile';
 import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
 import { DEFAULT_FOLDER, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, folderInsideProject, parseEnvFile, readRootCompose } from '../core/scaffold';
+import type { Settings } from './settings';
 import { walkthroughEventHappened } from './walkthrough';
 import { exists, readText, subfolders } from './workspaceFiles';
 
@@ -38,7 +39,7 @@ export class PhoenixProjects implements vscode.Disposable {
   private scanning: Promise<void> = Promise.resolve();
   private readonly disposables: { dispose(): unknown }[] = [this.changed];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly settings: Settings) {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE},${OVERRIDE_FILE},devcontainer.json,.env}`);
     // One `mix deps.get` touches many mix.exs files under deps/: those never matter, and the
     // rest are coalesced into one scan.
@@ -59,8 +60,8 @@ export class PhoenixProjects implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         rescan();
       }),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('phoenix.devContainerFolder')) rescan();
+      settings.onDidChange((changed) => {
+        if (changed.has('devContainerFolder')) rescan();
       }),
       { dispose: () => { clearTimeout(pending); } },
     );
@@ -100,7 +101,7 @@ export class PhoenixProjects implements vscode.Disposable {
 
   private async inspect(folder: vscode.WorkspaceFolder): Promise<PhoenixProject[]> {
     if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri))) return [];
-    const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', DEFAULT_FOLDER);
+    const setting = this.settings.devContainerFolder(folder);
     // Where the scaffolds wrote the files for this setting.
     const devContainerDir = vscode.Uri.joinPath(folder.uri, devContainerFolder(setting) ?? DEFAULT_FOLDER);
     const hasOwnComposeFile = await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE));

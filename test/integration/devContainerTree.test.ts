@@ -9,6 +9,7 @@ import { ComposeEventsWatcher } from '../../src/docker/composeEventsWatcher';
 import { DockerEngine } from '../../src/docker/engine';
 import { DevContainerTree, type DevContainerNode } from '../../src/ui/devContainerTree';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
 import { BENCH_IMAGE, compose, docker, requireDocker, waitFor } from './support';
 
 interface Row {
@@ -21,11 +22,12 @@ describe('Dev Container view (real Docker engine)', function () {
   this.timeout(120_000);
   const folder = vscode.workspace.workspaceFolders?.[0];
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers (tree test)', { log: true });
-  const projects = new PhoenixProjects(log);
+  const phoenixSettings = new Settings(vscode.workspace);
+  const projects = new PhoenixProjects(log, phoenixSettings);
   const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('phoenix');
-  const engine = new DockerEngine(() => settings().get<string>('dockerHost', ''));
+  const engine = new DockerEngine(() => phoenixSettings.dockerHost);
   const events = new ComposeEventsWatcher(engine);
-  const tree = new DevContainerTree(projects, engine, log, events);
+  const tree = new DevContainerTree(projects, engine, log, events, phoenixSettings);
   /** Stands in for the TreeView VS Code creates in activate(): the test decides when it is visible. */
   const visibility = new vscode.EventEmitter<vscode.TreeViewVisibilityChangeEvent>();
   const view = { visible: false, onDidChangeVisibility: visibility.event };
