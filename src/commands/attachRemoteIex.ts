@@ -26,7 +26,7 @@ interface Candidate {
  * "Attach Remote IEx": an IEx shell inside a running node, in a terminal named after the node.
  * The node and its cookie are found in the container; the user types neither.
  */
-export async function attachRemoteIex(services: Services, treeNode?: unknown): Promise<void> {
+export async function attachRemoteIexCommand(services: Services, treeNode?: unknown): Promise<void> {
   const candidate = await chooseNode(services, treeNode);
   if (candidate === undefined) return;
   const key = `${candidate.container.id}:${candidate.node.node}`;
