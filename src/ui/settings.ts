@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ComposeSetting } from '../core/compose';
-import { attachPlace, type AttachModeSetting } from '../core/node/attach';
+import { attachPlace, type AttachModeSetting } from '../core/node';
 import type { ScaffoldSettings } from './devContainerScaffold';
 
 interface SettingTypes {
