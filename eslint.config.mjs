@@ -1,6 +1,10 @@
 import tseslint from 'typescript-eslint';
 
 const typeScriptFiles = ['**/*.ts'];
+const commandsLayer = {
+  group: ['**/commands', '**/commands/**'],
+  message: 'src/ui, src/docker, src/core and src/files must not import src/commands: pass what they need as a parameter.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-artifacts/**', 'test/fixtures/**'] },
@@ -17,11 +21,21 @@ export default tseslint.config(
     },
   },
   {
+    // Commands sit on top: the layers below never reach up into them.
+    files: ['src/ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [commandsLayer] }],
+    },
+  },
+  {
     // The core, the Docker layer and the project file system decide everything that can be decided
     // without VS Code, so they stay testable with plain unit tests.
     files: ['src/core/**/*.ts', 'src/docker/**/*.ts', 'src/files/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core, src/docker and src/files must not depend on VS Code.' }] }],
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core, src/docker and src/files must not depend on VS Code.' }],
+        patterns: [commandsLayer],
+      }],
     },
   },
   {

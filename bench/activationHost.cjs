@@ -26,7 +26,7 @@ const vscodeStub = {
   StatusBarAlignment: { Left: 1, Right: 2 },
   workspace: {
     workspaceFolders: undefined,
-    getConfiguration: () => ({ get: (_key, fallback) => fallback }),
+    getConfiguration: () => ({ get: (_key, fallback) => fallback, inspect: () => undefined }),
     createFileSystemWatcher: () => ({ ...disposable, onDidCreate: event, onDidDelete: event, onDidChange: event }),
     onDidChangeWorkspaceFolders: event,
     onDidGrantWorkspaceTrust: event,
@@ -42,7 +42,7 @@ Module._load = function load(request, ...rest) {
 };
 
 const dist = path.join(__dirname, '..', 'dist');
-const context = { subscriptions: [] };
+const context = { subscriptions: [], extension: { id: 'phoenix-dev-containers.phoenix-dev-containers' } };
 const start = performance.now();
 require(path.join(dist, 'extension.js')).activate(context);
 const elapsed = performance.now() - start;

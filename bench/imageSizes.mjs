@@ -86,7 +86,7 @@ function scaffoldRelease(project, folderName) {
     randomBytes: randomBytes(96),
   });
   const existing = Object.fromEntries(rendered.files.map((file) => [file.path, readIfExists(join(project, file.path))]));
-  for (const plan of scaffold.planWrites(rendered.files, existing)) {
+  for (const plan of rendered.files.map((file) => scaffold.planWrite(file, existing[file.path]))) {
     if (plan.action === 'conflict') throw new Error(`${plan.path} already exists in the copy with other content`);
     if (plan.action === 'create' || plan.action === 'update') {
       mkdirSync(dirname(join(project, plan.path)), { recursive: true });

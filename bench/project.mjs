@@ -156,7 +156,7 @@ export function scaffoldDevContainerFiles(project, folder, composeProject) {
     randomBytes: randomBytes(32),
   });
   const existing = Object.fromEntries(rendered.files.map((file) => [file.path, readIfExists(join(project, file.path))]));
-  for (const plan of core.planWrites(rendered.files, existing)) {
+  for (const plan of rendered.files.map((file) => core.planWrite(file, existing[file.path]))) {
     if (plan.action === 'create' || plan.action === 'update') {
       mkdirSync(dirname(join(project, plan.path)), { recursive: true });
       writeFileSync(join(project, plan.path), plan.content, plan.action === 'create' && plan.mode ? { mode: plan.mode } : {});

@@ -7,6 +7,7 @@ import { ComposeSession } from './ui/composeSession';
 import { DevContainerTree } from './ui/devContainerTree';
 import { PhoenixProjects } from './ui/phoenixProjects';
 import { ProposedFiles } from './ui/proposedFiles';
+import { Settings } from './ui/settings';
 import { DevContainerStatusBar } from './ui/statusBar';
 import { ContainerTerminals } from './ui/terminals';
 import { followWalkthrough } from './ui/walkthrough';
@@ -14,13 +15,16 @@ import { followWalkthrough } from './ui/walkthrough';
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers', { log: true });
   followWalkthrough(context.extension.id);
-  const docker = new DockerEngine(() => vscode.workspace.getConfiguration('phoenix').get<string>('dockerHost', ''));
-  const projects = new PhoenixProjects(log);
+  const settings = new Settings(vscode.workspace);
+  for (const line of settings.describe()) log.info(line);
+  // A changed phoenix.dockerHost takes effect on the engine's next call.
+  const docker = new DockerEngine(() => settings.dockerHost);
+  const projects = new PhoenixProjects(log, settings);
   // Docker's events, followed while the view is visible; the view and the status bar follow them.
   const events = new ComposeEventsWatcher(docker);
-  const tree = new DevContainerTree(projects, docker, log, events);
+  const tree = new DevContainerTree(projects, docker, log, events, settings);
   const proposedFiles = new ProposedFiles();
-  const statusBar = new DevContainerStatusBar(projects, docker, events);
+  const statusBar = new DevContainerStatusBar(projects, docker, events, settings);
   const view = vscode.window.createTreeView('phoenix.devContainer', { treeDataProvider: tree });
   const terminals = new ContainerTerminals();
   context.subscriptions.push(
@@ -32,20 +36,16 @@ export function activate(context: vscode.ExtensionContext): void {
     terminals,
     view,
     tree.attach(view),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      // The view follows the setting by itself.
-      if (event.affectsConfiguration('phoenix.dockerHost')) {
-        docker.reset();
-        void statusBar.update();
-      }
-    }),
   );
+  const compose = new ComposeSession(settings);
+  context.subscriptions.push(compose);
   registerCommands(context, {
     log,
     projects,
     docker,
     proposedFiles,
-    compose: new ComposeSession(),
+    compose,
+    settings,
     tree,
     statusBar,
     // Images belong to the engine, not to a workspace: what they were built from is kept globally.

@@ -26,7 +26,7 @@ interface Candidate {
  * "Attach Remote IEx": an IEx shell inside a running node, in a terminal named after the node.
  * The node and its cookie are found in the container; the user types neither.
  */
-export async function attachRemoteIex(services: Services, treeNode?: unknown): Promise<void> {
+export async function attachRemoteIexCommand(services: Services, treeNode?: unknown): Promise<void> {
   const candidate = await chooseNode(services, treeNode);
   if (candidate === undefined) return;
   const key = `${candidate.container.id}:${candidate.node.node}`;
@@ -123,7 +123,7 @@ function notDistributedMessage(container: InspectedContainer, advice: string): s
 
 /** Waits (cancellably) until the node answers; says why when it does not. */
 async function waitUntilAnswering(services: Services, candidate: Candidate): Promise<boolean> {
-  const timeoutMs = vscode.workspace.getConfiguration('phoenix', candidate.project.folder).get<number>('readyTimeout', 300) * 1000;
+  const timeoutMs = services.settings.readyTimeoutMs(candidate.project.folder);
   const controller = new AbortController();
   try {
     await vscode.window.withProgress(
@@ -151,7 +151,7 @@ function attachCommand(services: Services, candidate: Candidate, uniqueName: str
   const linux = process.platform === 'linux';
   const choice = chooseAttachCommand({
     // The user's settings only: a repository's .vscode/settings.json must not choose host mode.
-    attachModeSetting: vscode.workspace.getConfiguration('phoenix').inspect('attachMode'),
+    attachModeSetting: services.settings.attachMode(),
     docker: containerCli,
     container: candidate.container.id,
     containerEnv: candidate.container.env,

@@ -3,21 +3,21 @@ import { DevContainerError } from '../core/devContainerFailure';
 import { requireTrust, type TrustPrompt } from '../core/workspaceTrust';
 import { showFailure } from '../ui/failureMessages';
 import { plainText } from '../core/plainText';
-import { attachRemoteIex } from './attachRemoteIex';
-import { openShell } from './openShell';
-import { openInBrowser } from './openInBrowser';
-import { rebuildDevContainer } from './rebuildDevContainer';
-import { refreshView } from './refreshView';
-import { resetDatabase } from './resetDatabase';
-import { restartDevContainer } from './restartDevContainer';
-import { runReleaseLocally } from './runReleaseLocally';
-import { scaffoldDevContainer } from './scaffoldDevContainer';
-import { scaffoldReleaseImage } from './scaffoldReleaseImage';
+import { attachRemoteIexCommand } from './attachRemoteIex';
+import { openShellCommand } from './openShell';
+import { openInBrowserCommand } from './openInBrowser';
+import { rebuildDevContainerCommand } from './rebuildDevContainer';
+import { refreshViewCommand } from './refreshView';
+import { resetDatabaseCommand } from './resetDatabase';
+import { restartDevContainerCommand } from './restartDevContainer';
+import { runReleaseLocallyCommand } from './runReleaseLocally';
+import { scaffoldDevContainerCommand } from './scaffoldDevContainer';
+import { scaffoldReleaseImageCommand } from './scaffoldReleaseImage';
 import type { Services } from './services';
-import { showLogs } from './showLogs';
-import { startDevContainer } from './startDevContainer';
-import { stopDevContainer } from './stopDevContainer';
-import { tearDownDevContainer } from './tearDownDevContainer';
+import { showLogsCommand } from './showLogs';
+import { startDevContainerCommand } from './startDevContainer';
+import { stopDevContainerCommand } from './stopDevContainer';
+import { tearDownDevContainerCommand } from './tearDownDevContainer';
 
 type Handler = (services: Services, ...args: unknown[]) => unknown;
 
@@ -31,27 +31,27 @@ const runsTheDevContainer = (): string => vscode.l10n.t('Trust this workspace fi
 
 /** Every command the extension contributes, by id. Titles live in package.nls.json. */
 const COMMANDS: Readonly<Record<string, Command>> = {
-  'phoenix.refreshView': { run: refreshView },
-  'phoenix.startDevContainer': { run: startDevContainer, needsTrust: runsTheDevContainer },
-  'phoenix.stopDevContainer': { run: stopDevContainer, needsTrust: runsTheDevContainer },
-  'phoenix.restartDevContainer': { run: restartDevContainer, needsTrust: runsTheDevContainer },
-  'phoenix.rebuildDevContainer': { run: rebuildDevContainer, needsTrust: runsTheDevContainer },
-  'phoenix.tearDownDevContainer': { run: tearDownDevContainer, needsTrust: runsTheDevContainer },
-  'phoenix.resetDatabase': { run: resetDatabase, needsTrust: runsTheDevContainer },
+  'phoenix.refreshView': { run: refreshViewCommand },
+  'phoenix.startDevContainer': { run: startDevContainerCommand, needsTrust: runsTheDevContainer },
+  'phoenix.stopDevContainer': { run: stopDevContainerCommand, needsTrust: runsTheDevContainer },
+  'phoenix.restartDevContainer': { run: restartDevContainerCommand, needsTrust: runsTheDevContainer },
+  'phoenix.rebuildDevContainer': { run: rebuildDevContainerCommand, needsTrust: runsTheDevContainer },
+  'phoenix.tearDownDevContainer': { run: tearDownDevContainerCommand, needsTrust: runsTheDevContainer },
+  'phoenix.resetDatabase': { run: resetDatabaseCommand, needsTrust: runsTheDevContainer },
   'phoenix.scaffoldDevContainer': {
-    run: scaffoldDevContainer,
+    run: scaffoldDevContainerCommand,
     needsTrust: () => vscode.l10n.t('Trust this workspace first: scaffolding writes a Dockerfile, scripts and compose files into it, made from its own files, that Docker then runs.'),
   },
-  'phoenix.attachRemoteIex': { run: attachRemoteIex, needsTrust: () => vscode.l10n.t('Trust this workspace first: attaching runs programs in its dev container.') },
-  'phoenix.openShell': { run: openShell, needsTrust: runsTheDevContainer },
-  'phoenix.showLogs': { run: showLogs, needsTrust: runsTheDevContainer },
-  'phoenix.openInBrowser': { run: openInBrowser, needsTrust: runsTheDevContainer },
+  'phoenix.attachRemoteIex': { run: attachRemoteIexCommand, needsTrust: () => vscode.l10n.t('Trust this workspace first: attaching runs programs in its dev container.') },
+  'phoenix.openShell': { run: openShellCommand, needsTrust: runsTheDevContainer },
+  'phoenix.showLogs': { run: showLogsCommand, needsTrust: runsTheDevContainer },
+  'phoenix.openInBrowser': { run: openInBrowserCommand, needsTrust: runsTheDevContainer },
   'phoenix.scaffoldReleaseImage': {
-    run: scaffoldReleaseImage,
+    run: scaffoldReleaseImageCommand,
     needsTrust: () => vscode.l10n.t('Trust this workspace first: scaffolding a release image writes a Dockerfile, scripts and a compose file into it, made from its own files, that Docker then runs.'),
   },
   'phoenix.runReleaseLocally': {
-    run: runReleaseLocally,
+    run: runReleaseLocallyCommand,
     needsTrust: () => vscode.l10n.t('Trust this workspace first: running its release runs the compose file and Dockerfile it contains.'),
   },
 };

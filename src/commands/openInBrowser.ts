@@ -6,7 +6,7 @@ import { openUrl } from '../ui/readyActions';
 import type { Services } from './services';
 
 /** "Phoenix: Open in Browser": the running app's published port, forwarded when VS Code runs remotely. */
-export async function openInBrowser(services: Services, node?: unknown): Promise<void> {
+export async function openInBrowserCommand(services: Services, node?: unknown): Promise<void> {
   // A URL row of the Phoenix view names its URL.
   if (isRecord(node) && typeof node['url'] === 'string' && /^https?:\/\//.test(node['url'])) {
     await openUrl(node['url']);

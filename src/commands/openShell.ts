@@ -6,7 +6,7 @@ import type { Services } from './services';
 const SHELL = 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi';
 
 /** "Open Shell" on a running service in the Phoenix view: a shell inside its container. */
-export async function openShell(services: Services, node?: unknown): Promise<void> {
+export async function openShellCommand(services: Services, node?: unknown): Promise<void> {
   const container = containerOfNode(node);
   const project = await projectForCommand(services.projects, node, '');
   if (container === undefined || project === undefined) {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { rebuildDevContainer as rebuild } from '../docker/lifecycle';
+import { rebuildDevContainer } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand } from '../ui/projectForCommand';
 import { offerReadyActions } from '../ui/readyActions';
 import type { Services } from './services';
 
 /** "Phoenix: Rebuild Dev Container": builds the images again (with or without the cache) and recreates the services. */
-export async function rebuildDevContainer(services: Services, node?: unknown): Promise<void> {
+export async function rebuildDevContainerCommand(services: Services, node?: unknown): Promise<void> {
   const project = await projectForCommand(services.projects, node, vscode.l10n.t('Rebuild the dev container of which folder?'));
   if (project === undefined) return;
   const picked = await vscode.window.showQuickPick(
@@ -19,6 +19,6 @@ export async function rebuildDevContainer(services: Services, node?: unknown): P
   if (picked === undefined) return;
   const title = project.role === 'release' ? vscode.l10n.t('Rebuilding the release of {0}', project.folder.name) : vscode.l10n.t('Rebuilding the dev container of {0}', project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    rebuild(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
+    rebuildDevContainer(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

@@ -1,7 +1,7 @@
 import type { Services } from './services';
 
 /** Re-reads the workspace's projects and asks Docker again (also the "Retry" of the view). */
-export async function refreshView({ projects, docker }: Services): Promise<void> {
+export async function refreshViewCommand({ projects, docker }: Services): Promise<void> {
   docker.reset();
   await projects.refresh();
 }

@@ -17,7 +17,7 @@ const RESET_TIMEOUT_MS = 600_000;
  * "Phoenix: Reset Database": in the running dev container, drops the database, creates and
  * migrates it again, then runs priv/repo/seeds.exs when there is one, after a confirmation.
  */
-export async function resetDatabase(services: Services, node?: unknown): Promise<void> {
+export async function resetDatabaseCommand(services: Services, node?: unknown): Promise<void> {
   const project = await projectForCommand(services.projects, node, vscode.l10n.t('Reset the database of which folder?'));
   if (project === undefined) return;
   if (project.role === 'release') {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { startDevContainer as start } from '../docker/lifecycle';
+import { startDevContainer } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickProjectFolder } from '../ui/pickFolder';
 import { offerReadyActions } from '../ui/readyActions';
@@ -11,7 +11,7 @@ import type { Services } from './services';
  * a release (see withLifecycleProgress), it builds every time, which the layer cache makes cheap:
  * the image holds the code, so an edit in lib/ or config/ must reach it.
  */
-export async function runReleaseLocally(services: Services): Promise<void> {
+export async function runReleaseLocallyCommand(services: Services): Promise<void> {
   const folder = await pickProjectFolder(services.projects, vscode.l10n.t('Run the release of which folder?'));
   if (folder === undefined) return;
   const release = services.projects.all.find((project) => project.role === 'release' && project.folder.uri.toString() === folder.uri.toString());
@@ -25,6 +25,6 @@ export async function runReleaseLocally(services: Services): Promise<void> {
     return;
   }
   const ready = await withLifecycleProgress(services, release, vscode.l10n.t('Running the release of {0}', folder.name), async (options) =>
-    start(services.docker, await services.compose.cli(), release.compose, options));
+    startDevContainer(services.docker, await services.compose.cli(), release.compose, options));
   if (ready !== undefined) offerReadyActions(services, release, ready);
 }

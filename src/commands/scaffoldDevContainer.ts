@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { scaffoldDevContainer as writeDevContainer, type ScaffoldDecisions } from '../ui/devContainerScaffold';
+import { scaffoldDevContainer, type ScaffoldDecisions } from '../ui/devContainerScaffold';
 import { pickProjectFolder } from '../ui/pickFolder';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
@@ -10,20 +10,13 @@ import type { Services } from './services';
  * "Phoenix: Scaffold Dev Container": writes the dev container files for a project (`folder` when
  * Start asks for it, else the Phoenix project, or the user's choice among several).
  */
-export async function scaffoldDevContainer({ projects, docker, log, proposedFiles }: Services, target?: unknown): Promise<void> {
+export async function scaffoldDevContainerCommand({ projects, docker, log, proposedFiles, settings }: Services, target?: unknown): Promise<void> {
   const folder = isWorkspaceFolder(target) ? target : await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?'));
   if (folder === undefined) return;
-  const config = vscode.workspace.getConfiguration('phoenix', folder);
-  const result = await writeDevContainer(
+  const result = await scaffoldDevContainer(
     folder.uri,
     folder.name,
-    {
-      folder: config.get<string>('devContainerFolder', '.devcontainer'),
-      baseImage: config.get<string>('baseImage', ''),
-      debian: config.get<string>('debianRelease', ''),
-      namedVolumes: config.get<boolean>('namedVolumes', false),
-      fixedSubnet: config.get<string>('fixedSubnet', ''),
-    },
+    settings.scaffold(folder),
     askTheUser(folder.uri, proposedFiles),
     (composeProject) => docker.networkSubnets(composeProject),
   );

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { pickProjectFolder } from '../ui/pickFolder';
-import { scaffoldReleaseImage as writeReleaseImage } from '../ui/releaseScaffold';
+import { scaffoldReleaseImage } from '../ui/releaseScaffold';
 import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
 import { offerSecretRotation } from '../ui/secretHygiene';
 import type { Services } from './services';
@@ -9,13 +9,13 @@ import type { Services } from './services';
  * "Phoenix: Scaffold Release Image": the production path from the same project, a multi-stage
  * release image whose node can be reached (and attached to) like the dev container's.
  */
-export async function scaffoldReleaseImage({ projects, log, proposedFiles }: Services): Promise<void> {
+export async function scaffoldReleaseImageCommand({ projects, log, proposedFiles, settings }: Services): Promise<void> {
   const folder = await pickProjectFolder(projects, vscode.l10n.t('Scaffold a release image for which folder?'));
   if (folder === undefined) return;
-  const config = vscode.workspace.getConfiguration('phoenix', folder);
-  const result = await writeReleaseImage(
+  const { folder: devContainerFolder, debian } = settings.scaffold(folder);
+  const result = await scaffoldReleaseImage(
     folder,
-    { folder: config.get<string>('devContainerFolder', '.devcontainer'), debian: config.get<string>('debianRelease', '') },
+    { folder: devContainerFolder, debian },
     askAboutConflict(folder.uri, proposedFiles),
   );
   await projects.refresh();

@@ -6,6 +6,7 @@ import type { ComposeSession } from '../ui/composeSession';
 import type { DevContainerTree } from '../ui/devContainerTree';
 import type { PhoenixProjects } from '../ui/phoenixProjects';
 import type { ProposedFiles } from '../ui/proposedFiles';
+import type { Settings } from '../ui/settings';
 import type { DevContainerStatusBar } from '../ui/statusBar';
 import type { ContainerTerminals } from '../ui/terminals';
 
@@ -16,6 +17,7 @@ export interface Services {
   readonly docker: DockerEngine;
   readonly proposedFiles: ProposedFiles;
   readonly compose: ComposeSession;
+  readonly settings: Settings;
   readonly tree: DevContainerTree;
   readonly statusBar: DevContainerStatusBar;
   readonly buildRecords: BuildRecords;

@@ -6,7 +6,7 @@ import type { Services } from './services';
 const TAIL_LINES = 200;
 
 /** "Phoenix: Show Logs": follows the services' output (or one service's, from the tree) in a terminal. */
-export async function showLogs(services: Services, node?: unknown): Promise<void> {
+export async function showLogsCommand(services: Services, node?: unknown): Promise<void> {
   const project = await projectForCommand(services.projects, node, vscode.l10n.t('Show the logs of which folder?'));
   if (project === undefined) return;
   const service = serviceOfNode(node);

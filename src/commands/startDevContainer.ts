@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { startDevContainer as start, startServices } from '../docker/lifecycle';
+import { startDevContainer, startServices } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import { offerReadyActions } from '../ui/readyActions';
-import { scaffoldDevContainer } from './scaffoldDevContainer';
+import { scaffoldDevContainerCommand } from './scaffoldDevContainer';
 import type { Services } from './services';
 
 /**
  * "Phoenix: Start Dev Container": scaffolds first when needed (after asking), then builds, starts
  * and waits until ready. On a service of the view that has a container, starts that one only.
  */
-export async function startDevContainer(services: Services, node?: unknown): Promise<void> {
+export async function startDevContainerCommand(services: Services, node?: unknown): Promise<void> {
   let project = await projectForCommand(services.projects, node, vscode.l10n.t('Start the dev container of which folder?'));
   if (project === undefined) return;
   const service = serviceOfNode(node);
@@ -30,7 +30,7 @@ export async function startDevContainer(services: Services, node?: unknown): Pro
     );
     if (choice !== scaffold) return;
     const folder = project.folder;
-    await scaffoldDevContainer(services, folder);
+    await scaffoldDevContainerCommand(services, folder);
     project = (await services.projects.scanned()).find((candidate) => candidate.folder.uri.toString() === folder.uri.toString());
     // The scaffold said why it wrote nothing (cancelled, or the user's files kept).
     if (project?.hasComposeFile !== true) return;
@@ -38,6 +38,6 @@ export async function startDevContainer(services: Services, node?: unknown): Pro
   const target = project.compose;
   const title = project.role === 'release' ? vscode.l10n.t('Starting the release of {0}', project.folder.name) : vscode.l10n.t('Starting the dev container of {0}', project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    start(services.docker, await services.compose.cli(), target, options));
+    startDevContainer(services.docker, await services.compose.cli(), target, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

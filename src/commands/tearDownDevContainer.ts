@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { tearDownDevContainer as tearDown } from '../docker/lifecycle';
+import { tearDownDevContainer } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand } from '../ui/projectForCommand';
 import type { Services } from './services';
@@ -8,7 +8,7 @@ import type { Services } from './services';
  * "Phoenix: Tear Down Dev Container": removes containers and networks. Volumes (the database's
  * data) go only after a second, explicit confirmation.
  */
-export async function tearDownDevContainer(services: Services, node?: unknown): Promise<void> {
+export async function tearDownDevContainerCommand(services: Services, node?: unknown): Promise<void> {
   const project = await projectForCommand(services.projects, node, vscode.l10n.t('Tear down the dev container of which folder?'));
   if (project === undefined) return;
   const keepVolumes = vscode.l10n.t('Remove Containers');
@@ -33,5 +33,5 @@ export async function tearDownDevContainer(services: Services, node?: unknown): 
   }
   const title = project.role === 'release' ? vscode.l10n.t('Tearing down the release of {0}', project.folder.name) : vscode.l10n.t('Tearing down the dev container of {0}', project.folder.name);
   await withLifecycleProgress(services, project, title, async (options) =>
-    tearDown(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
+    tearDownDevContainer(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
 }

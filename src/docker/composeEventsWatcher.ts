@@ -34,6 +34,7 @@ export class ComposeEventsWatcher {
   private readonly changeListeners = new Set<(change: ComposeChange) => void>();
   private readonly connectionListeners = new Set<(connected: boolean, error: unknown) => void>();
   private running: AbortController | undefined;
+  /** Whether the engine answered the last attempt; undefined while stopped or before the first answer. */
   private state: boolean | undefined;
   private pending: Set<string> | 'all' | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -42,11 +43,6 @@ export class ComposeEventsWatcher {
   constructor(private readonly engine: ComposeEventSource, options: ComposeEventsWatcherOptions = {}) {
     this.debounceMs = options.debounceMs ?? 100;
     this.retryDelaysMs = options.retryDelaysMs ?? [1000, 2000, 5000, 10_000];
-  }
-
-  /** Whether the engine answered the last attempt; undefined while stopped or before the first answer. */
-  get connected(): boolean | undefined {
-    return this.state;
   }
 
   get started(): boolean {

@@ -23,12 +23,15 @@ const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
 
 /** The Docker engine the extension talks to, connected lazily on first use. */
 export class DockerEngine {
-  private connection: Promise<Dockerode> | undefined;
-  private connectionSetting: string | undefined;
+  /** The client, and the `phoenix.dockerHost` value it was resolved for. */
+  private connection: { readonly setting: string; readonly client: Promise<Dockerode> } | undefined;
 
   constructor(private readonly dockerHostSetting: () => string) {}
 
-  /** Forgets the connection so the next call resolves the engine again (after a setting change). */
+  /**
+   * Forgets the connection so the next call resolves the engine again: the Docker context or
+   * socket may have changed (the view's Refresh). A changed setting needs no reset.
+   */
   reset(): void {
     this.connection = undefined;
   }
@@ -244,19 +247,21 @@ export class DockerEngine {
   private connect(): Promise<Dockerode> {
     // A changed setting takes effect on the next call, whoever holds the engine.
     const setting = this.dockerHostSetting();
-    if (setting !== this.connectionSetting) this.connection = undefined;
-    this.connectionSetting = setting;
-    this.connection ??= (async () => {
-      const choice = await resolveDockerHost(setting);
-      const { createDockerode } = loadDockerodeBundle();
-      return createDockerode(parseDockerHost(choice.host));
-    })();
-    const connection = this.connection;
+    if (this.connection?.setting === setting) return this.connection.client;
+    const connection = {
+      setting,
+      client: (async () => {
+        const choice = await resolveDockerHost(setting);
+        const { createDockerode } = loadDockerodeBundle();
+        return createDockerode(parseDockerHost(choice.host));
+      })(),
+    };
+    this.connection = connection;
     // A failed resolution must not stick (the next call tries again), unless a newer one replaced it.
-    connection.catch(() => {
+    connection.client.catch(() => {
       if (this.connection === connection) this.connection = undefined;
     });
-    return connection;
+    return connection.client;
   }
 }
 

@@ -1,25 +1,32 @@
-import * as vscode from 'vscode';
-import type { ComposeCli, ComposeSetting } from '../core/compose';
+import type * as vscode from 'vscode';
+import type { ComposeCli } from '../core/compose';
 import { detectComposeCli } from '../docker/lifecycle';
+import type { Settings } from './settings';
 
 /**
  * The compose CLI the lifecycle commands run, found once per setting value, and the environment
  * it runs in: the engine chosen by `phoenix.dockerHost` when set, so compose and the view agree.
  */
-export class ComposeSession {
-  private detected: { setting: ComposeSetting; cli: Promise<ComposeCli> } | undefined;
+export class ComposeSession implements vscode.Disposable {
+  private detected: Promise<ComposeCli> | undefined;
+  private readonly settingChanges: vscode.Disposable;
+
+  constructor(private readonly settings: Settings) {
+    this.settingChanges = settings.onDidChange((changed) => {
+      if (changed.has('composeCommand')) this.detected = undefined;
+    });
+  }
 
   cli(): Promise<ComposeCli> {
-    const setting = vscode.workspace.getConfiguration('phoenix').get<ComposeSetting>('composeCommand', 'auto');
-    if (this.detected?.setting !== setting) {
-      const cli = detectComposeCli(setting, this.env());
-      this.detected = { setting, cli };
+    if (this.detected === undefined) {
+      const cli = detectComposeCli(this.settings.composeCommand, this.env());
+      this.detected = cli;
       // Installing compose after a failure must not need a reload.
       cli.catch(() => {
-        if (this.detected?.cli === cli) this.detected = undefined;
+        if (this.detected === cli) this.detected = undefined;
       });
     }
-    return this.detected.cli;
+    return this.detected;
   }
 
   /** The program for `exec` into a container: podman where compose is Podman's (there may be no docker), else docker. */
@@ -34,7 +41,11 @@ export class ComposeSession {
 
   /** What a terminal running docker or compose needs on top of its usual environment. */
   terminalEnv(): Record<string, string> {
-    const dockerHost = vscode.workspace.getConfiguration('phoenix').get<string>('dockerHost', '').trim();
+    const dockerHost = this.settings.dockerHost.trim();
     return dockerHost === '' ? {} : { DOCKER_HOST: dockerHost };
+  }
+
+  dispose(): void {
+    this.settingChanges.dispose();
   }
 }

@@ -6,6 +6,7 @@ import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEvent
 import type { DockerEngine } from '../docker/engine';
 import { publishedUrls } from '../docker/lifecycle';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
+import type { Settings } from './settings';
 import { readTextUpTo } from './workspaceFiles';
 
 export type DevContainerNode =
@@ -52,6 +53,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     private readonly docker: DockerEngine,
     private readonly log: vscode.LogOutputChannel,
     private readonly events: ComposeEventsWatcher,
+    settings: Settings,
   ) {
     this.disposables = [
       this.changed,
@@ -61,8 +63,8 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         this.followEvents();
         this.refresh();
       }),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (!event.affectsConfiguration('phoenix.dockerHost')) return;
+      settings.onDidChange((changed) => {
+        if (!changed.has('dockerHost')) return;
         // The events of the engine the setting names now.
         if (this.events.started) {
           this.events.stop();

@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import type { EntrypointStep } from '../core/entrypointSteps';
-import type { LifecycleOptions, StartStage } from '../docker/lifecycle';
-import type { Services } from '../commands/services';
+import type { BuildRecords, LifecycleOptions, StartStage } from '../docker/lifecycle';
+import type { ComposeSession } from './composeSession';
+import type { DevContainerTree } from './devContainerTree';
 import { showFailure } from './failureMessages';
 import type { PhoenixProject } from './phoenixProjects';
+import type { Settings } from './settings';
+import type { DevContainerStatusBar } from './statusBar';
 import { plainText } from '../core/plainText';
 
 const STAGE_TITLES: Record<StartStage, () => string> = {
@@ -33,13 +36,23 @@ const busyProjects = new Set<string>();
 /** How often the notification may show a new output line (the log gets every line). */
 const LINE_INTERVAL_MS = 250;
 
+/** What lifecycle work reports to and runs with. */
+export interface LifecycleServices {
+  readonly log: vscode.LogOutputChannel;
+  readonly compose: ComposeSession;
+  readonly settings: Settings;
+  readonly tree: DevContainerTree;
+  readonly statusBar: DevContainerStatusBar;
+  readonly buildRecords: BuildRecords;
+}
+
 /**
  * Runs lifecycle work under a cancellable progress notification: stages as its message, compose's
  * and the app's output streamed to the log, cancel stopping the child process. A failure is shown
  * with what to do next; the result is undefined when it failed or was cancelled.
  */
 export async function withLifecycleProgress<T>(
-  services: Services,
+  services: LifecycleServices,
   project: PhoenixProject,
   title: string,
   work: (options: LifecycleOptions) => Promise<T>,
@@ -69,7 +82,7 @@ export async function withLifecycleProgress<T>(
             buildRecords: services.buildRecords,
             // A release's image holds the code, so starting it builds (from the cache) every time.
             build: project.role === 'release' ? 'always' : 'when-changed',
-            readyTimeoutMs: vscode.workspace.getConfiguration('phoenix', project.folder).get<number>('readyTimeout', 300) * 1000,
+            readyTimeoutMs: services.settings.readyTimeoutMs(project.folder),
             report: {
               stage: (next) => {
                 stage = STAGE_TITLES[next]();

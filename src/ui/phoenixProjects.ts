@@ -6,6 +6,7 @@ import { summarizeMixfile } from '../core/mixfile';
 import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
 import { MAX_COMPOSE_YAML_LENGTH } from '../core/composeYaml';
 import { DEFAULT_FOLDER, MAX_PROJECT_FILE_LENGTH, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, folderInsideProject, parseEnvFile, readRootCompose } from '../core/scaffold';
+import type { Settings } from './settings';
 import { walkthroughEventHappened } from './walkthrough';
 import { exists, readTextUpTo, subfolders } from './workspaceFiles';
 
@@ -47,7 +48,7 @@ export class PhoenixProjects implements vscode.Disposable {
       this.log.warn(`${uri.fsPath} was not read: it is ${Math.ceil(bytes / 1024)} KB, more than the ${maxBytes / 1024} KB read without a command.`);
     });
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly settings: Settings) {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/{mix.exs,${COMPOSE_FILE},${OVERRIDE_FILE},devcontainer.json,.env}`);
     // One `mix deps.get` touches many mix.exs files under deps/: those never matter, and the
     // rest are coalesced into one scan.
@@ -68,8 +69,8 @@ export class PhoenixProjects implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         rescan();
       }),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('phoenix.devContainerFolder')) rescan();
+      settings.onDidChange((changed) => {
+        if (changed.has('devContainerFolder')) rescan();
       }),
       { dispose: () => { clearTimeout(pending); } },
     );
@@ -109,7 +110,7 @@ export class PhoenixProjects implements vscode.Disposable {
 
   private async inspect(folder: vscode.WorkspaceFolder): Promise<PhoenixProject[]> {
     if (folder.uri.scheme !== 'file' || !(await usesPhoenix(folder.uri, this.read))) return [];
-    const setting = vscode.workspace.getConfiguration('phoenix', folder).get<string>('devContainerFolder', DEFAULT_FOLDER);
+    const setting = this.settings.devContainerFolder(folder);
     // Where the scaffolds wrote the files for this setting.
     const devContainerDir = vscode.Uri.joinPath(folder.uri, devContainerFolder(setting) ?? DEFAULT_FOLDER);
     const hasOwnComposeFile = await exists(vscode.Uri.joinPath(devContainerDir, COMPOSE_FILE));

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { Services } from '../commands/services';
 import type { ReadyDevContainer } from '../docker/lifecycle';
 import type { DevContainerNode } from './devContainerTree';
 import { plainText } from '../core/plainText';
@@ -7,7 +6,7 @@ import type { PhoenixProject } from './phoenixProjects';
 import { walkthroughEventHappened } from './walkthrough';
 
 /** Says the dev container (or the release run locally) is ready and offers what comes next. */
-export function offerReadyActions(services: Services, project: PhoenixProject, ready: ReadyDevContainer): void {
+export function offerReadyActions(services: { readonly log: vscode.LogOutputChannel }, project: PhoenixProject, ready: ReadyDevContainer): void {
   const openInBrowser = vscode.l10n.t('Open in Browser');
   const attach = vscode.l10n.t('Attach Remote IEx');
   const showLogs = vscode.l10n.t('Show Logs');

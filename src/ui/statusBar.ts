@@ -4,6 +4,7 @@ import { phoenixContainer } from '../core/serviceView';
 import type { ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
+import type { Settings } from './settings';
 
 /**
  * The dev container's state in the status bar ("Phoenix: running"), for the first project that
@@ -19,7 +20,7 @@ export class DevContainerStatusBar implements vscode.Disposable {
   private renders = 0;
   private busy = false;
 
-  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine, events: ComposeEventsWatcher) {
+  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine, events: ComposeEventsWatcher, settings: Settings) {
     this.item.name = vscode.l10n.t('Phoenix Dev Container');
     this.item.command = 'workbench.view.extension.phoenix';
     this.subscriptions = [
@@ -29,6 +30,10 @@ export class DevContainerStatusBar implements vscode.Disposable {
         // A command's progress stays until the command ends (it updates the item then).
         if (this.busy || project === undefined) return;
         if (changed === undefined || changed.has(project.composeProject)) void this.update();
+      }),
+      // Another engine.
+      settings.onDidChange((changed) => {
+        if (changed.has('dockerHost')) void this.update();
       }),
       vscode.window.onDidChangeWindowState((state) => {
         if (state.focused && !this.busy) void this.update();

@@ -7,6 +7,7 @@ import { DockerEngine, ExecTimeoutError, type InspectedContainer } from '../../s
 import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
 import { BENCH_IMAGE, docker, environmentsWith, failureOf, processesWith, requireDocker, scaffoldFixture, waitFor, type ProcessEnvironment } from './support';
 
 const NODE = 'hello_phoenix@hello-phoenix';
@@ -51,7 +52,7 @@ describe('Attach Remote IEx (real Docker engine)', function () {
   assert.ok(folder, 'no workspace folder is open');
   const engine = new DockerEngine(() => '');
   const log = vscode.window.createOutputChannel('attach test', { log: true });
-  const projects = new PhoenixProjects(log);
+  const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const target = () => {
     const project = projects.all[0];
     assert.ok(project?.hasDevContainer);

@@ -8,6 +8,7 @@ import { listeningSocketInodes, listensOnLoopbackOnly } from '../../src/core/com
 import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
 import { docker, processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
 
 /** A subnet of its own, so that the node's long name is fixed: hello_phoenix@172.40.0.2 (the host is .1). */
@@ -31,7 +32,7 @@ describe('Attach Remote IEx from this machine (host mode, real Docker engine and
   assert.ok(folder, 'no workspace folder is open');
   const engine = new DockerEngine(() => '');
   const log = vscode.window.createOutputChannel('attach host test', { log: true });
-  const projects = new PhoenixProjects(log);
+  const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const settings = vscode.workspace.getConfiguration('phoenix');
   const target = () => {
     const project = projects.all[0];

@@ -19,6 +19,7 @@ import {
 } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
 import { BENCH_IMAGE, docker, failureOf, requireDocker, scaffoldFixture, startDockerAgain, waitFor } from './support';
 
 const execFileAsync = promisify(execFile);
@@ -37,7 +38,7 @@ describe('Run the dev container (real Docker engine)', function () {
   const file = (path: string): string => join(root, path);
   const engine = new DockerEngine(() => '');
   const log = vscode.window.createOutputChannel('lifecycle test', { log: true });
-  const projects = new PhoenixProjects(log);
+  const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
   const target = () => {
     const project = projects.all[0];

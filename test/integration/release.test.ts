@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { readReleaseProject, releaseComposeProjectName, renderReleaseImage, type RenderedReleaseImage } from '../../src/core/release';
-import { parseEnvFile, planWrites, type WritePlan } from '../../src/core/scaffold';
+import { parseEnvFile, planWrite, type WritePlan } from '../../src/core/scaffold';
 import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
 import { DockerEngine } from '../../src/docker/engine';
 import { readReleaseInput } from '../../src/ui/releaseScaffold';
@@ -50,7 +50,7 @@ describe('Release image (real Docker engine)', function () {
     });
     const existing: Record<string, string | undefined> = {};
     for (const rendition of rendered.files) existing[rendition.path] = await readFile(file(rendition.path), 'utf8').catch(() => undefined);
-    return { rendered, notes: [...reading.notes, ...rendered.notes], plan: planWrites(rendered.files, existing) };
+    return { rendered, notes: [...reading.notes, ...rendered.notes], plan: rendered.files.map((rendition) => planWrite(rendition, existing[rendition.path])) };
   };
   /** Writes what a user who keeps their own files gets: new files and merges, never a conflict. */
   const write = async (plan: readonly WritePlan[]): Promise<void> => {

@@ -7,6 +7,7 @@ import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli, tearDownDevContainer } from '../../src/docker/lifecycle';
 import type { DevContainerNode } from '../../src/ui/devContainerTree';
 import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
 import { docker, requireDocker, tagImagesFor, waitFor } from './support';
 
 /** Every file below `root` (build output left out) and its content, to put the fixture back afterwards. */
@@ -44,7 +45,7 @@ describe('Release image through the commands (real Docker engine)', function () 
   const root = folder.uri.fsPath;
   const engine = new DockerEngine(() => '');
   const log = vscode.window.createOutputChannel('release test', { log: true });
-  const projects = new PhoenixProjects(log);
+  const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   let original = new Map<string, Buffer>();
   let release: PhoenixProject | undefined;
 

@@ -10,6 +10,7 @@ import { composeProjectName } from '../../src/core/composeProject';
 import { OVERRIDE_FILE, parseEnvFile } from '../../src/core/scaffold';
 import { DockerEngine } from '../../src/docker/engine';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
 import { scaffoldDevContainer, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
 import { BENCH_IMAGE, compose, docker, requireDocker, tagImagesFor, waitFor, type ComposeFlavor } from './support';
 
@@ -243,7 +244,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
       assert.ok(!result.written.includes('.devcontainer/docker-compose.yml'), 'no compose file of its own');
       cookie = parseEnvFile(await readFile(file('.devcontainer/.env'), 'utf8'))['ERLANG_COOKIE'] ?? '';
       // The view looks for the containers under the name compose gives the root file by itself.
-      const projects = new PhoenixProjects(log);
+      const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
       await projects.refresh();
       adoptedProject = projects.all[0]?.composeProject ?? '';
       projects.dispose();

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { parseEnvFile } from '../../src/core/scaffold';
 import { scaffoldDevContainer, type Conflict, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
 import { scaffoldReleaseImage } from '../../src/ui/releaseScaffold';
 
 const SETTINGS = { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' };
@@ -72,7 +73,7 @@ describe('scaffold safety: links, apps_path and edits made meanwhile (real VS Co
     await writeFile(file('.devcontainer/docker-compose.yml'), 'services: {}\n');
     await symlink('/dev/zero', file('.devcontainer/.env'));
     const log = vscode.window.createOutputChannel('scaffold safety scan', { log: true });
-    const projects = new PhoenixProjects(log);
+    const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
     try {
       const started = Date.now();
       await projects.refresh();

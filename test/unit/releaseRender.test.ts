@@ -6,9 +6,10 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { readReleaseProject, releaseComposeProjectName, renderReleaseImage, type ReleaseInput, type ReleaseRenderOptions, type RenderedReleaseImage } from '../../src/core/release';
-import { LABELS, parseEnvFile, planWrites, readProject } from '../../src/core/scaffold';
+import { LABELS, parseEnvFile, readProject } from '../../src/core/scaffold';
 import { chooseBaseImage, parseReleaseDockerfile } from '../../src/core/scaffold/versions';
 import { loadProject } from './fixtures/loadProject';
+import { planWrites } from './fixtures/planWrites';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'unit', 'fixtures', 'release');
 const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');

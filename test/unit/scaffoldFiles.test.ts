@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, planWrites } from '../../src/core/scaffold';
+import { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile } from '../../src/core/scaffold';
+import { planWrites } from './fixtures/planWrites';
 
 describe('mergeEnvFile', () => {
   it('keeps existing values, lines and comments, and adds missing keys', () => {
@@ -60,7 +61,7 @@ describe('mergeGitignore', () => {
   });
 });
 
-describe('planWrites', () => {
+describe('planWrite', () => {
   const files = [
     { path: '.devcontainer/Dockerfile', content: 'FROM x\n' },
     { path: '.devcontainer/entrypoint.sh', content: '#!/bin/sh\n', mode: 0o755 },

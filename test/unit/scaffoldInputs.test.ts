@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { readReleaseProject, renderReleaseImage } from '../../src/core/release';
-import { byteString, mergeEnvFile, planWrite, planWrites, readProject, readRootCompose, renderDevContainer, stringBytes, umbrellaAppsFolder, type RenderOptions } from '../../src/core/scaffold';
+import { byteString, mergeEnvFile, planWrite, readProject, readRootCompose, renderDevContainer, stringBytes, umbrellaAppsFolder, type RenderOptions } from '../../src/core/scaffold';
 import { isAppName, requireAppName, shellWord } from '../../src/core/scaffold/names';
 import { loadProject } from './fixtures/loadProject';
+import { planWrites } from './fixtures/planWrites';
 
 const devOptions: RenderOptions = { host: { uid: 1000, gid: 1000, platform: 'linux' }, composeProject: 'shop_devcontainer', randomBytes: new Uint8Array(16) };
 const releaseOptions = { composeProject: 'shop_release', randomBytes: new Uint8Array(96) };

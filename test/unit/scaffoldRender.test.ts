@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { LABELS, planWrites, readProject, renderDevContainer, type RenderedDevContainer, type RenderOptions } from '../../src/core/scaffold';
+import { LABELS, readProject, renderDevContainer, type RenderedDevContainer, type RenderOptions } from '../../src/core/scaffold';
 import { loadProject } from './fixtures/loadProject';
+import { planWrites } from './fixtures/planWrites';
 
 const bytes = Uint8Array.from({ length: 16 }, (_, i) => i * 17);
 const linuxUser: RenderOptions = { host: { uid: 1000, gid: 1000, platform: 'linux' }, composeProject: 'shop_devcontainer', randomBytes: bytes };

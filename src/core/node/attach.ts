@@ -2,8 +2,6 @@ import type { Argv } from '../compose';
 import type { NodeDiscovery, ReleaseInfo } from './discovery';
 import { LOOPBACK_DISTRIBUTION, PRIVATE_COOKIE_VARIABLE, cookieValue, cookieVariablesEmptied, privateCookieShellArgs } from './ownVm';
 
-export type { Argv };
-
 type FoundNode = NodeDiscovery & { kind: 'found' };
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;

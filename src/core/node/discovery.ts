@@ -1,8 +1,6 @@
 import type { NodeMode } from '../nodeProbe';
 import { LABELS } from '../contract';
 
-export type { NodeMode };
-
 /** What `docker inspect` says about a container, plus what the caller may read inside it. */
 export interface ContainerFacts {
   /** Config.Labels. */

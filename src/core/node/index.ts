@@ -1,4 +1,4 @@
 /** The pure core of "Phoenix: Attach Remote IEx": finds a container's Erlang node and builds the shell's argv. */
-export { attachPlace, attachingNodeName, chooseAttachCommand, containerAttachArgv, endRemoteShellArgv, hostAttachArgv, sessionMark, terminalName, type Argv, type AttachChoice, type AttachCommand, type AttachModeSetting, type AttachPlace } from './attach';
-export { discoverNode, splitShellWords, type ContainerFacts, type CookieSource, type NodeDiscovery, type NodeMode, type ReleaseInfo } from './discovery';
-export { LOOPBACK_DISTRIBUTION, PRIVATE_COOKIE_VARIABLE, cookieValue, cookieVariablesEmptied, privateCookieShellArgs } from './ownVm';
+export { attachPlace, attachingNodeName, chooseAttachCommand, containerAttachArgv, endRemoteShellArgv, hostAttachArgv, sessionMark, terminalName, type AttachChoice, type AttachModeSetting } from './attach';
+export { discoverNode, splitShellWords, type ContainerFacts, type CookieSource, type NodeDiscovery } from './discovery';
+export { PRIVATE_COOKIE_VARIABLE, cookieVariablesEmptied, privateCookieShellArgs } from './ownVm';

@@ -50,13 +50,9 @@ function withoutBom(text: ByteString): ByteString {
 }
 
 /**
- * Decides, for each file, whether writing it creates, changes nothing, only appends, or
- * conflicts. `existing` holds the files that exist, as ByteStrings.
+ * Decides whether writing a file creates it, changes nothing, only appends, or conflicts. `old`
+ * is the file that exists, as a ByteString.
  */
-export function planWrites(files: readonly RenderedFile[], existing: Readonly<Record<string, ByteString | undefined>>): WritePlan[] {
-  return files.map((file) => planWrite(file, existing[file.path]));
-}
-
 export function planWrite(file: RenderedFile, old: ByteString | undefined): WritePlan {
   if (old === undefined) return { path: file.path, action: 'create', content: file.content, ...(file.mode !== undefined && { mode: file.mode }) };
   const generated = utf8Bytes(file.content);

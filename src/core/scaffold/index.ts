@@ -1,6 +1,6 @@
 /** The pure core of "Phoenix: Scaffold Dev Container": reads project files, renders dev container files. */
 export type { TextEdit } from './elixirConfig';
-export { byteString, mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, planWrite, planWrites, stringBytes, type ByteString, type RenderedFile, type WritePlan } from './files';
+export { byteString, mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, planWrite, stringBytes, type ByteString, type RenderedFile, type WritePlan } from './files';
 export { DEFAULT_FOLDER, LABELS, OVERRIDE_FILE } from '../contract';
 export { devContainerFolder, folderInsideProject } from './folder';
 export { subnetConflicts } from './network';
