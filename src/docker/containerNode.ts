@@ -13,6 +13,9 @@ const PROBE_SLICE_MS = 10_000;
 /** A node that has refused the connection for this long has another cookie: waiting longer changes nothing. */
 const REFUSED_FOR_MS_BEFORE_GIVING_UP = 10_000;
 const RELEASE_PROBE_INTERVAL_MS = 500;
+/** A probe VM that fails to start is tried this many times in a row before the probe counts as broken. */
+const PROBE_TRIES = 3;
+const PROBE_RETRY_MS = 500;
 /** How long a probe's VM may take beyond its own wait (starting, a busy machine) before it counts as hung. */
 const PROBE_START_GRACE_MS = 30_000;
 /** A release's `rpc` or `eval` starts a VM, and its script may read files of the container: bounded too. */
@@ -95,6 +98,7 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
   let outcome: NodeProbeOutcome | undefined;
   let probeOutput = '';
   let refusedSince: number | undefined;
+  let probeFailures = 0;
   for (;;) {
     signal?.throwIfAborted();
     const result = await probeOnce(engine, container, node, deadline, signal).catch(async (error: unknown) => {
@@ -109,6 +113,12 @@ export async function waitForNode(engine: DockerEngine, container: InspectedCont
     if (outcome === 'answered') return;
     await throwIfExited(engine, await engine.inspectContainer(container.id));
     refusedSince = outcome === 'refused' ? refusedSince ?? Date.now() : undefined;
+    // A probe VM that could not start (epmd starting beside it, a loaded machine) is tried again.
+    probeFailures = outcome === undefined ? probeFailures + 1 : 0;
+    if (probeFailures > 0 && probeFailures < PROBE_TRIES && Date.now() < deadline) {
+      await sleep(PROBE_RETRY_MS, undefined, signal ? { signal } : {});
+      continue;
+    }
     if (outcome === undefined || (refusedSince !== undefined && Date.now() - refusedSince >= REFUSED_FOR_MS_BEFORE_GIVING_UP) || Date.now() >= deadline) break;
   }
   const logs = await engine.logTail(container.id, LOG_LINES_IN_ERRORS).catch(() => '');

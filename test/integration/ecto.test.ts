@@ -51,6 +51,7 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
 
   after(async () => {
     await tearDownDevContainer(engine, cli, target, true).catch(() => undefined);
+    await rm(file('.devcontainer'), { recursive: true, force: true });
   });
 
   it('comes up with config/dev.exs as generated: database created, migration run, page served', async () => {

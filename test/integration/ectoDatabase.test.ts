@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
@@ -53,6 +53,8 @@ describe('Postgres of an Ecto project: the bench image and the Ecto stand-ins (r
   before(async function () {
     await requireDocker(this);
     await ensurePostgresImage();
+    // Scaffolded afresh: another suite may have left its dev container files here.
+    await rm(join(root, '.devcontainer'), { recursive: true, force: true });
   });
 
   after(async () => {

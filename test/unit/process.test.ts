@@ -43,11 +43,19 @@ describe('runProcess', { skip: process.platform === 'win32' }, () => {
     const started = Date.now();
     // The background sleep ignores SIGINT (as background jobs of sh do) and holds stdout open:
     // only killing the whole group after the grace period ends the run.
-    const run = runProcess({ command: 'sh', args: ['-c', 'sleep 31 & sleep 32'] }, { signal: controller.signal });
+    // Durations no other run on this machine uses, so that pgrep finds this run's processes only.
+    const tag = `${String(process.pid)}${String(Date.now() % 1000)}`;
+    const run = runProcess({ command: 'sh', args: ['-c', `sleep 31.${tag} & sleep 32.${tag}`] }, { signal: controller.signal });
     setTimeout(() => { controller.abort(); }, 200);
     await assert.rejects(run);
     assert.ok(Date.now() - started < 8000, `settled after ${Date.now() - started} ms`);
-    const left = await runProcess({ command: 'pgrep', args: ['-f', 'sleep 3[12]'] });
-    assert.equal(left.stdout, '', 'no process of the group is left');
+    // Killed processes take a moment to be gone from the process table.
+    let left = '';
+    for (let tries = 0; tries < 20; tries++) {
+      left = (await runProcess({ command: 'pgrep', args: ['-f', `sleep 3[12]\\.${tag}`] })).stdout;
+      if (left === '') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(left, '', 'no process of the group is left');
   });
 });
