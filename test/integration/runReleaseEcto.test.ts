@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ComposeCli, ComposeTarget } from '../../src/core/compose';
 import { releaseComposeProjectName } from '../../src/core/release';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli, startDevContainer, stopDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import { scaffoldReleaseImage } from '../../src/ui/releaseScaffold';
 import { docker, requireDocker, restoreReleaseFixture, snapshotFiles, tagImagesFor } from './support';
 
@@ -72,6 +72,15 @@ describe('Ecto release run locally (real Docker engine and PostgreSQL)', functio
     assert.equal(await docker('exec', ready.containerId, '/app/bin/hello_ecto', 'rpc', 'IO.inspect(HelloEcto.Repo.query!("SELECT count(*) FROM posts").rows)'), '[[0]]', 'the running release reaches its database');
     const page = await fetch('http://127.0.0.1:4001/').then((response) => response.text());
     assert.match(page, /Welcome to hello_ecto!/);
+  });
+
+  it('starts again on the same database: the data is kept, nothing left to migrate', async () => {
+    await psql("INSERT INTO posts (title, inserted_at, updated_at) VALUES ('kept', now(), now())");
+    await stopDevContainer(engine, cli, target);
+    const ready = await startDevContainer(engine, cli, target, { build: 'always', readyTimeoutMs: 240_000 });
+    assert.equal(await psql('SELECT title FROM posts'), 'kept');
+    const { stdout, stderr } = await run('docker', ['logs', ready.containerId], { encoding: 'utf8' });
+    assert.match(stdout + stderr, /Migrations already up/);
   });
 
   it('tears down with its database volume', async () => {
