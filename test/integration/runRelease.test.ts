@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ListedContainer } from '../../src/core/containerState';
@@ -8,26 +8,7 @@ import { detectComposeCli, tearDownDevContainer } from '../../src/docker/lifecyc
 import type { DevContainerNode } from '../../src/ui/devContainerTree';
 import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
-import { docker, requireDocker, tagImagesFor, waitFor } from './support';
-
-/** Every file below `root` (build output left out) and its content, to put the fixture back afterwards. */
-async function snapshot(root: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    const path = join(entry.parentPath, entry.name);
-    if (!entry.isFile() || /[/\\](_build|deps)[/\\]/.test(path)) continue;
-    files.set(path, await readFile(path));
-  }
-  return files;
-}
-
-async function restore(root: string, before: Map<string, Buffer>): Promise<void> {
-  const now = await snapshot(root);
-  for (const path of now.keys()) if (!before.has(path)) await rm(path, { force: true });
-  for (const [path, content] of before) if (!now.get(path)?.equals(content)) await writeFile(path, content);
-  await rm(join(root, 'rel'), { recursive: true, force: true });
-  await rm(join(root, '.devcontainer', 'release'), { recursive: true, force: true });
-}
+import { docker, requireDocker, restoreReleaseFixture, snapshotFiles, tagImagesFor, waitFor } from './support';
 
 const NODE = 'hello_phoenix@hello-phoenix-release';
 
@@ -51,13 +32,13 @@ describe('Release image through the commands (real Docker engine)', function () 
 
   before(async function () {
     await requireDocker(this);
-    original = await snapshot(root);
+    original = await snapshotFiles(root);
   });
 
   after(async () => {
     for (const terminal of vscode.window.terminals) terminal.dispose();
     if (release !== undefined) await tearDownDevContainer(engine, await detectComposeCli('auto'), release.compose, true).catch(() => undefined);
-    await restore(root, original);
+    await restoreReleaseFixture(root, original);
     await vscode.commands.executeCommand('phoenix.refreshView');
     projects.dispose();
     log.dispose();

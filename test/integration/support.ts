@@ -185,3 +185,23 @@ export async function tagImagesFor(dockerfileText: string): Promise<void> {
   };
   await baseImage.tagDockerfileImages(dockerfileText, { log: (line) => { console.log(line); } });
 }
+
+/** Every file below `root` (build output left out) and its content, to put a fixture back afterwards. */
+export async function snapshotFiles(root: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || /[/\\](_build|deps)[/\\]/.test(path)) continue;
+    files.set(path, await readFile(path));
+  }
+  return files;
+}
+
+/** Puts a fixture back as `snapshotFiles` found it, without the folders "Scaffold Release Image" writes. */
+export async function restoreReleaseFixture(root: string, before: Map<string, Buffer>): Promise<void> {
+  const now = await snapshotFiles(root);
+  for (const path of now.keys()) if (!before.has(path)) await rm(path, { force: true });
+  for (const [path, content] of before) if (!now.get(path)?.equals(content)) await writeFile(path, content);
+  await rm(join(root, 'rel'), { recursive: true, force: true });
+  await rm(join(root, '.devcontainer', 'release'), { recursive: true, force: true });
+}
