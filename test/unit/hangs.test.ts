@@ -22,10 +22,15 @@ const MIX_EXS = 'defmodule Shop.MixProject do\n  def project, do: [app: :shop, d
 describe('edits of a project file that starts with a newline', () => {
   // makeEdit widened an ambiguous span line by line; at the first line, lastIndexOf('\n', -1) found the
   // newline at 0 again, forever.
-  it('readProject returns, with the hostname edit', async () => {
+  it('makeEdit returns for an edit of a line that the file repeats after a leading newline', async () => {
     const repo = 'config :shop, Shop.Repo, hostname: "localhost"';
-    const reading = await within<ProjectReading>(1000, PROJECT, 'readProject', { files: { 'mix.exs': MIX_EXS, 'config/dev.exs': `\n${repo}\n${repo}` }, folderName: 'shop' });
-    assert.equal(reading.project.repo?.hostnameEdit?.file, 'config/dev.exs');
+    const text = `\n${repo}\n${repo}`;
+    const start = text.lastIndexOf('hostname: "localhost"');
+    const edit = await within<TextEdit>(1000, 'src/core/scaffold/elixirConfig', 'makeEdit', 'config/dev.exs', text, start, start + 'hostname: "localhost"'.length, 'hostname: "db"');
+    assert.equal(edit.file, 'config/dev.exs');
+    // readProject reads such a file too.
+    const reading = await within<ProjectReading>(1000, PROJECT, 'readProject', { files: { 'mix.exs': MIX_EXS, 'config/dev.exs': text }, folderName: 'shop' });
+    assert.equal(reading.project.database, 'postgres');
   });
 
   it('the release scaffold returns for an umbrella mix.exs of the same shape, with the edit that defines the release', async () => {

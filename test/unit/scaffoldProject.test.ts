@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readProject, umbrellaAppFiles } from '../../src/core/scaffold';
+import { makeEdit } from '../../src/core/scaffold/elixirConfig';
 import { loadProject } from './fixtures/loadProject';
 
 /** Applies an edit the way the glue does: it must match exactly once. */
@@ -34,22 +35,12 @@ describe('readProject', () => {
     assert.equal(project.deps.filter((dep) => dep === 'phoenix_live_view').length, 1);
   });
 
-  it('offers exact edits of config/dev.exs: bind to all interfaces, DB_HOST, polling', () => {
+  it('reads the Repo, and offers the exact edit that makes live reload poll', () => {
     const input = loadProject('phoenix_postgres');
     const dev = input.files['config/dev.exs'] ?? '';
     const { project } = readProject(input);
 
-    assert.deepEqual(project.http.loopbackEdit, { file: 'config/dev.exs', find: 'ip: {127, 0, 0, 1}', replace: 'ip: {0, 0, 0, 0}' });
-    assert.match(apply(dev, project.http.loopbackEdit), /http: \[ip: \{0, 0, 0, 0\}, port: 4000\],/);
-    // The comment above the line mentions `ip: {0, 0, 0, 0}` too; it stays as it is.
-    assert.match(apply(dev, project.http.loopbackEdit), /# Change to `ip: \{0, 0, 0, 0\}`/);
-
-    assert.deepEqual(project.repo, {
-      username: 'postgres',
-      password: 'postgres',
-      database: 'blog_dev',
-      hostnameEdit: { file: 'config/dev.exs', find: 'hostname: "localhost"', replace: 'hostname: System.get_env("DB_HOST", "localhost")' },
-    });
+    assert.deepEqual(project.repo, { username: 'postgres', password: 'postgres', database: 'blog_dev' });
 
     const polling = project.liveReloadPollingEdit;
     assert.ok(polling);
@@ -69,7 +60,6 @@ describe('readProject', () => {
     assert.equal(project.database, 'postgres');
     assert.equal(project.versions.elixirRequirement, '~> 1.14');
     assert.equal(project.http.port, 4000);
-    assert.equal(project.http.loopbackEdit?.file, 'config/dev.exs');
     assert.equal(project.repo?.database, 'shop_dev');
     assert.ok(project.deps.includes('phoenix_live_view') && project.deps.includes('postgrex'));
     assert.deepEqual(umbrellaAppFiles('apps', 'shop_web'), ['apps/shop_web/mix.exs', 'apps/shop_web/config/dev.exs', 'apps/shop_web/config/config.exs']);
@@ -97,7 +87,7 @@ describe('readProject', () => {
     const { project } = readProject(loadProject('sqlite'));
     assert.equal(project.database, 'sqlite');
     assert.equal(project.usesEcto, true);
-    assert.deepEqual(project.repo, { username: undefined, password: undefined, database: undefined, hostnameEdit: undefined });
+    assert.deepEqual(project.repo, { username: undefined, password: undefined, database: undefined });
   });
 
   it('reads a project without Ecto whose config already polls for changes', () => {
@@ -147,25 +137,24 @@ describe('readProject', () => {
 
     const ipv6 = read('import Config\nconfig :a, AWeb.Endpoint,\n  http: [ip: {0, 0, 0, 0, 0, 0, 0, 1}, port: 4100]\n').project.http;
     assert.equal(ipv6.port, 4100);
-    assert.equal(ipv6.loopbackEdit?.replace, 'ip: {0, 0, 0, 0, 0, 0, 0, 0}');
 
     const anyInterface = read('import Config\nconfig :a, AWeb.Endpoint,\n  url: [host: "localhost", port: 443],\n  http: [port: String.to_integer(System.get_env("PORT", "4200"))]\n').project.http;
-    assert.deepEqual(anyInterface, { port: 4200, loopbackEdit: undefined });
+    assert.deepEqual(anyInterface, { port: 4200 });
 
     const predicate = read('import Config\nconfig :a, AWeb.Endpoint,\n  http: [port: if(File.exists?("p"), do: 4300, else: 4301), ip: {127, 0, 0, 1}],\n  debug_errors: true\n').project.http;
     assert.equal(predicate.port, 4300);
-    assert.equal(predicate.loopbackEdit?.find, 'ip: {127, 0, 0, 1}');
 
     const computed = read('import Config\nport = 4000\nconfig :a, AWeb.Endpoint, http: [port: port]\n');
     assert.equal(computed.project.http.port, 4000);
     assert.match(computed.notes[0] ?? '', /computed at run time/);
 
-    // A commented-out binding does not count, and a duplicate line gets context until it is unique.
-    const duplicated = read(
-      'import Config\n# config :a, AWeb.Endpoint, http: [ip: {10, 0, 0, 1}, port: 1]\nconfig :a, AWeb.Endpoint,\n  http: [ip: {127, 0, 0, 1}, port: 4000]\n\nconfig :a, AWeb.Endpoint,\n  http: [ip: {127, 0, 0, 1}, port: 4000]\n',
-    ).project.http;
-    assert.equal(duplicated.port, 4000);
-    assert.equal(duplicated.loopbackEdit?.find, '# config :a, AWeb.Endpoint, http: [ip: {10, 0, 0, 1}, port: 1]\nconfig :a, AWeb.Endpoint,\n  http: [ip: {127, 0, 0, 1}');
-    assert.equal(duplicated.loopbackEdit.replace, '# config :a, AWeb.Endpoint, http: [ip: {10, 0, 0, 1}, port: 1]\nconfig :a, AWeb.Endpoint,\n  http: [ip: {0, 0, 0, 0}');
+    // A commented-out binding does not count.
+    const text = 'import Config\n# config :a, AWeb.Endpoint, http: [ip: {10, 0, 0, 1}, port: 1]\nconfig :a, AWeb.Endpoint,\n  http: [ip: {127, 0, 0, 1}, port: 4000]\n\nconfig :a, AWeb.Endpoint,\n  http: [ip: {127, 0, 0, 1}, port: 4000]\n';
+    assert.equal(read(text).project.http.port, 4000);
+    // An edit of a line that occurs twice gets context until it is unique.
+    const at = text.indexOf('ip: {127, 0, 0, 1}');
+    const duplicated = makeEdit('config/dev.exs', text, at, at + 'ip: {127, 0, 0, 1}'.length, 'ip: {0, 0, 0, 0}');
+    assert.equal(duplicated.find, '# config :a, AWeb.Endpoint, http: [ip: {10, 0, 0, 1}, port: 1]\nconfig :a, AWeb.Endpoint,\n  http: [ip: {127, 0, 0, 1}');
+    assert.equal(duplicated.replace, '# config :a, AWeb.Endpoint, http: [ip: {10, 0, 0, 1}, port: 1]\nconfig :a, AWeb.Endpoint,\n  http: [ip: {0, 0, 0, 0}');
   });
 });

@@ -18,8 +18,6 @@ export interface RepoConfig {
   readonly username: string | undefined;
   readonly password: string | undefined;
   readonly database: string | undefined;
-  /** Points the Repo at $DB_HOST when it names localhost. */
-  readonly hostnameEdit: TextEdit | undefined;
 }
 
 /** What the dev container needs to know about a project. */
@@ -35,8 +33,6 @@ export interface ProjectDescription {
   readonly usesLiveReload: boolean;
   readonly http: {
     readonly port: number;
-    /** Binds the dev server to all interfaces when config/dev.exs binds it to loopback. */
-    readonly loopbackEdit: TextEdit | undefined;
   };
   /** Whether phoenix_live_reload already polls (`config :phoenix_live_reload, backend: :fs_poll`). */
   readonly liveReloadPolls: boolean;
@@ -241,24 +237,11 @@ function readHttp(configs: readonly ConfigFile[], endpointApp: string | undefine
       if (portText !== undefined && !(port > 0 && port < 65536)) {
         notes.push(`The endpoint port in ${config.path} is computed at run time, so ${DEFAULT_PORT} was assumed; change the port in the dev container's docker-compose.yml if it differs.`);
       }
-      return { port: port > 0 && port < 65536 ? port : DEFAULT_PORT, loopbackEdit: loopbackEdit(config, inside) };
+      return { port: port > 0 && port < 65536 ? port : DEFAULT_PORT };
     }
   }
   if (devConfigs.length === 0) notes.push(`The project has no config/dev.exs, so the dev server port was assumed to be ${DEFAULT_PORT}; change it in the dev container's docker-compose.yml if it differs.`);
-  return { port: DEFAULT_PORT, loopbackEdit: undefined };
-}
-
-function loopbackEdit(config: ConfigFile, inside: { start: number; end: number }): TextEdit | undefined {
-  const ip = keywordValue(config.code, inside.start, inside.end, 'ip');
-  if (ip === undefined) return undefined;
-  const parts = /^\{([\d\s,]+)\}$/.exec(config.code.slice(ip.start, ip.end))?.[1]?.split(',').map((part) => Number(part.trim()));
-  if (parts === undefined) return undefined;
-  const loopbackV4 = parts.length === 4 && parts[0] === 127;
-  const loopbackV6 = parts.length === 8 && parts.slice(0, 7).every((part) => part === 0) && parts[7] === 1;
-  if (!loopbackV4 && !loopbackV6) return undefined;
-  const any = loopbackV4 ? '{0, 0, 0, 0}' : '{0, 0, 0, 0, 0, 0, 0, 0}';
-  const keyStart = config.code.lastIndexOf('ip:', ip.start);
-  return makeEdit(config.path, config.text, keyStart, ip.end, `ip: ${any}`);
+  return { port: DEFAULT_PORT };
 }
 
 function readLiveReload(configs: readonly ConfigFile[]): Pick<ProjectDescription, 'liveReloadPolls' | 'liveReloadPollingEdit'> {
@@ -294,18 +277,7 @@ function readRepo(configs: readonly ConfigFile[]): RepoConfig | undefined {
         const span = keywordValue(config.code, statement.start, statement.end, key);
         return span && stringLiteral(config.code.slice(span.start, span.end));
       };
-      const hostname = keywordValue(config.code, statement.start, statement.end, 'hostname');
-      const hostText = hostname && stringLiteral(config.code.slice(hostname.start, hostname.end));
-      const keyStart = hostname && config.code.lastIndexOf('hostname:', hostname.start);
-      return {
-        username: value('username'),
-        password: value('password'),
-        database: value('database'),
-        hostnameEdit:
-          hostname !== undefined && keyStart !== undefined && (hostText === 'localhost' || hostText === '127.0.0.1')
-            ? makeEdit(config.path, config.text, keyStart, hostname.end, `hostname: System.get_env("DB_HOST", "${hostText}")`)
-            : undefined,
-      };
+      return { username: value('username'), password: value('password'), database: value('database') };
     }
   }
   return undefined;
