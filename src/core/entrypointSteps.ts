@@ -23,9 +23,9 @@ export function parseStepMarker(line: string): StepMarker | undefined {
   const at = line.indexOf(STEP_MARKER);
   if (at < 0) return undefined;
   const words = line.slice(at + STEP_MARKER.length).trim().split(/\s+/);
-  const [first, second, third] = words;
+  const [first, second] = words;
   if (first === 'failed' && second !== undefined && STEP_NAMES.has(second)) {
-    const code = /^\(exit (\d{1,3})\)$/.exec(`${third ?? ''} ${words[3] ?? ''}`.trim());
+    const code = /^\(exit (\d{1,3})\)$/.exec(words.slice(2).join(' '));
     return { kind: 'failed', step: second as EntrypointStep, exitCode: code ? Number(code[1]) : undefined };
   }
   if (first !== undefined && STEP_NAMES.has(first)) return { kind: 'begins', step: first as EntrypointStep };

@@ -13,6 +13,7 @@ const STEPS: Record<WalkthroughEvent, string> = {
 };
 
 let extensionId: string | undefined;
+const happened = new Set<WalkthroughEvent>();
 
 /** Names the extension whose walkthrough the events complete (its id prefixes the steps' ids). */
 export function followWalkthrough(id: string): void {
@@ -26,6 +27,9 @@ export function followWalkthrough(id: string): void {
  * step is also completed directly.
  */
 export function walkthroughEventHappened(event: WalkthroughEvent): void {
+  // Each rescan of the projects says the project is open again: once a session is enough.
+  if (happened.has(event)) return;
+  happened.add(event);
   void vscode.commands.executeCommand('setContext', `phoenix.walkthrough.${event}`, true);
   if (extensionId === undefined) return;
   void Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', `${extensionId}#${WALKTHROUGH}#${STEPS[event]}`)).catch(() => undefined);

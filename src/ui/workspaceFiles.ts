@@ -7,14 +7,8 @@ const MAX_TEXT_BYTES = 4 * 1024 * 1024;
  * A file's text, or undefined when it does not exist, cannot be read, or is not a regular file
  * under MAX_TEXT_BYTES (a link to /dev/zero or a FIFO would never end).
  */
-export async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if ((stat.type & vscode.FileType.File) === 0 || stat.size > MAX_TEXT_BYTES) return undefined;
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
+export function readText(uri: vscode.Uri): Promise<string | undefined> {
+  return readTextUpTo(uri, MAX_TEXT_BYTES, () => undefined);
 }
 
 /**
@@ -23,15 +17,17 @@ export async function readText(uri: vscode.Uri): Promise<string | undefined> {
  * never loaded, let alone parsed.
  */
 export async function readTextUpTo(uri: vscode.Uri, maxBytes: number, tooLarge: (bytes: number) => void): Promise<string | undefined> {
-  let size: number;
   try {
-    size = (await vscode.workspace.fs.stat(uri)).size;
+    const stat = await vscode.workspace.fs.stat(uri);
+    if ((stat.type & vscode.FileType.File) === 0) return undefined;
+    if (stat.size > maxBytes) {
+      tooLarge(stat.size);
+      return undefined;
+    }
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch {
     return undefined;
   }
-  if (size <= maxBytes) return readText(uri);
-  tooLarge(size);
-  return undefined;
 }
 
 /** The names of the folders directly inside `uri`; none when it is missing. */
