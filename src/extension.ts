@@ -4,6 +4,8 @@ import { ComposeEventsWatcher } from './docker/composeEventsWatcher';
 import { DockerEngine } from './docker/engine';
 import { LocalEpmd } from './docker/localEpmd';
 import { ComposeSession } from './ui/composeSession';
+import { ContainerMix } from './ui/containerMix';
+import { ContainerTests } from './ui/containerTests';
 import { DevContainerTree } from './ui/devContainerTree';
 import { PhoenixProjects } from './ui/phoenixProjects';
 import { ProposedFiles } from './ui/proposedFiles';
@@ -39,6 +41,9 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const compose = new ComposeSession(settings);
   context.subscriptions.push(compose);
+  // Tests run in the dev container; the Testing view finds them in the source.
+  const mix = new ContainerMix(projects, docker, compose);
+  context.subscriptions.push(new ContainerTests(mix, log));
   registerCommands(context, {
     log,
     projects,

@@ -123,6 +123,7 @@ export class DockerEngine {
       workingDir: info.Config.WorkingDir,
       ports: info.NetworkSettings.Ports,
       networks: Object.values(info.NetworkSettings.Networks).map((network) => ({ ip: network.IPAddress, gateway: network.Gateway })),
+      mounts: info.Mounts.map((mount) => ({ type: mount.Type, source: mount.Source, destination: mount.Destination })),
     };
   }
 
@@ -302,6 +303,8 @@ export interface InspectedContainer {
   readonly networks: readonly { readonly ip: string; readonly gateway: string }[];
   /** Published ports by "<port>/<protocol>"; null when the port is exposed but not published. */
   readonly ports: Readonly<Record<string, readonly { readonly HostIp: string; readonly HostPort: string }[] | null>>;
+  /** Bind mounts and volumes: `source` is the path on the engine's machine for a bind mount. */
+  readonly mounts: readonly { readonly type: string; readonly source: string; readonly destination: string }[];
 }
 
 /** Docker reports Entrypoint and Cmd as an argv array, a string (old engines) or null. */

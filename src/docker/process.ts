@@ -28,6 +28,8 @@ export interface ProcessOptions {
   readonly timeoutMs?: number;
   /** Each line of output as it arrives. */
   readonly onLine?: (line: string) => void;
+  /** Text written to the program's standard input, which is then closed; without it stdin is empty. */
+  readonly input?: string;
 }
 
 const KILL_GRACE_MS = 5000;
@@ -44,11 +46,14 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
     const child = spawn(argv.command, [...argv.args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       // A group of its own, so that stopping it also stops what it started: `docker compose`
       // runs the compose plugin as a child that the docker CLI does not pass signals on to.
       detached: process.platform !== 'win32',
     });
+    // A program that exits without reading its input must not fail the write.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
     const stdout = new TextTail(MAX_KEPT_OUTPUT);
     const output = new TextTail(MAX_KEPT_OUTPUT);
     const stdoutLines = new LineSplitter((line) => options.onLine?.(line));

@@ -11,6 +11,11 @@ describe('runProcess', { skip: process.platform === 'win32' }, () => {
     assert.match(result.output, /oops/);
   });
 
+  it('gives the program its input, and an empty one without it', async () => {
+    assert.equal((await runProcess({ command: 'sh', args: ['-c', 'cat'] }, { input: 'é\nline' })).stdout, 'é\nline');
+    assert.equal((await runProcess({ command: 'sh', args: ['-c', 'cat'] })).stdout, '');
+  });
+
   it('streams whole lines', async () => {
     const lines: string[] = [];
     await runProcess({ command: 'sh', args: ['-c', 'printf "one\\ntw"; sleep 0.1; printf "o\\nthree"'] }, { onLine: (line) => lines.push(line) });

@@ -1,0 +1,148 @@
+import { isRecord } from '../isRecord';
+
+/*
+ * The events the run's ExUnit formatter prints (see TEST_FORMATTER_SOURCE), one JSON object per
+ * line after the run's prefix, and the compile errors mix prints before any test runs.
+ */
+
+export type TestState = 'passed' | 'failed' | 'skipped' | 'excluded' | 'invalid';
+
+export interface StackFrame {
+  /** The file as the container sees it, absolute; absent for frames without a location. */
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly text: string;
+}
+
+export interface TestFailure {
+  readonly message: string;
+  /** The assertion's code, when ExUnit gives it. */
+  readonly expr: string | undefined;
+  /** ExUnit's left and right (inspected), when the assertion compared two values. */
+  readonly left: string | undefined;
+  readonly right: string | undefined;
+  readonly stack: readonly StackFrame[];
+}
+
+export interface TestIdentity {
+  /** The module as Elixir writes it (`MyApp.FooTest`). */
+  readonly module: string;
+  /** ExUnit's name: `test <describe> <name>`, or `doctest Mod.fun/1 (1)`. */
+  readonly name: string;
+  /** The test file as the container sees it, absolute. */
+  readonly file: string;
+  readonly line: number;
+  readonly describe: string | undefined;
+  readonly doctest: boolean;
+}
+
+export type TestEvent =
+  | ({ readonly event: 'test_started' } & TestIdentity)
+  | ({ readonly event: 'test_finished'; readonly state: TestState; readonly timeUs: number | undefined; readonly reason: string | undefined; readonly failures: readonly TestFailure[] } & TestIdentity)
+  | { readonly event: 'module_failed'; readonly module: string; readonly file: string | undefined; readonly failures: readonly TestFailure[] }
+  | { readonly event: 'suite_finished' };
+
+/** A line of a run's output: the text around an event (a test's own output may precede it on the line), and the event. */
+export interface ParsedLine {
+  readonly output: string;
+  readonly event: TestEvent | undefined;
+}
+
+const STATES: ReadonlySet<string> = new Set(['passed', 'failed', 'skipped', 'excluded', 'invalid']);
+/** The most stack frames kept per failure. */
+const MAX_FRAMES = 50;
+const MAX_FAILURES = 20;
+
+/** Splits a line of the run's output into the user's text and the formatter's event after `prefix`, if any. */
+export function parseOutputLine(line: string, prefix: string): ParsedLine {
+  const at = prefix === '' ? -1 : line.indexOf(prefix);
+  if (at < 0) return { output: line, event: undefined };
+  const event = parseEvent(line.slice(at + prefix.length));
+  // An unreadable event (cut short by the line limit) is shown as it came rather than lost.
+  return event === undefined ? { output: line, event: undefined } : { output: line.slice(0, at), event };
+}
+
+function parseEvent(json: string): TestEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  switch (value['event']) {
+    case 'suite_finished':
+      return { event: 'suite_finished' };
+    case 'module_failed':
+      return typeof value['module'] === 'string'
+        ? { event: 'module_failed', module: value['module'], file: optionalString(value['file']), failures: failures(value['failures']) }
+        : undefined;
+    case 'test_started': {
+      const identity = testIdentity(value);
+      return identity && { event: 'test_started', ...identity };
+    }
+    case 'test_finished': {
+      const identity = testIdentity(value);
+      const state = value['state'];
+      if (identity === undefined || typeof state !== 'string' || !STATES.has(state)) return undefined;
+      return {
+        event: 'test_finished',
+        ...identity,
+        state: state as TestState,
+        timeUs: typeof value['time_us'] === 'number' ? value['time_us'] : undefined,
+        reason: optionalString(value['reason']),
+        failures: failures(value['failures']),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function testIdentity(value: Record<string, unknown>): TestIdentity | undefined {
+  const { module, name, file, line } = value;
+  if (typeof module !== 'string' || typeof name !== 'string' || typeof file !== 'string' || typeof line !== 'number') return undefined;
+  return { module, name, file, line, describe: optionalString(value['describe']), doctest: value['doctest'] === true };
+}
+
+function failures(value: unknown): TestFailure[] {
+  if (!Array.isArray(value)) return [];
+  return value.slice(0, MAX_FAILURES).filter(isRecord).map((failure) => ({
+    message: optionalString(failure['message']) ?? '',
+    expr: optionalString(failure['expr']),
+    left: optionalString(failure['left']),
+    right: optionalString(failure['right']),
+    stack: Array.isArray(failure['stack'])
+      ? failure['stack'].slice(0, MAX_FRAMES).filter(isRecord).map((frame) => ({
+        file: optionalString(frame['file']),
+        line: typeof frame['line'] === 'number' ? frame['line'] : undefined,
+        text: optionalString(frame['text']) ?? '',
+      }))
+      : [],
+  }));
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A compile error mix printed, with the file (as printed: relative to the mix project, or absolute) and line. */
+export interface CompileError {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+/*
+ * `** (SyntaxError) test/foo_test.exs:5:3: syntax error before: …` (Elixir 1.14), or
+ * `** (SyntaxError) invalid syntax found on test/foo_test.exs:5:3:` (1.15 and later).
+ */
+const COMPILE_ERROR = /\*\* \((\w*Error)\) (?:[^:\n]*? found on )?([^\s:]+\.exs?):(\d+)(?::\d+)?:?\s*(.*)$/;
+
+/** A compile error in a line of output, if it holds one. */
+export function parseCompileError(line: string): CompileError | undefined {
+  const match = COMPILE_ERROR.exec(line.slice(0, 4096));
+  if (match === null) return undefined;
+  const [, kind = '', file = '', lineNumber = '0', message = ''] = match;
+  return { file, line: Number(lineNumber), message: `${kind}: ${message}`.trim() };
+}

@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { summarizeMixfile } from '../core/mixfile';
+import { folderInsideProject } from '../core/scaffold';
+import type { ContainerCommand } from '../core/testing/run';
+import { requireTrust } from '../core/workspaceTrust';
+import { runInContainer, runningMixContainer, type MixContainer } from '../docker/containerMix';
+import type { DockerEngine } from '../docker/engine';
+import type { ProcessResult } from '../docker/process';
+import type { ComposeSession } from './composeSession';
+import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
+import { readText, subfolders } from './workspaceFiles';
+
+/** A mix project whose tests and tasks run in a dev container: the project itself, or one app of an umbrella. */
+export interface MixProject {
+  readonly project: PhoenixProject;
+  readonly dir: vscode.Uri;
+  /** The app's name for an umbrella's app, the folder's name otherwise. */
+  readonly name: string;
+  /** Its folder relative to the workspace folder, with `/`: '' for the project itself. */
+  readonly relative: string;
+}
+
+/**
+ * Runs mix in the dev containers of the workspace's Phoenix projects: finds the mix projects (each
+ * umbrella app its own), the running app container, and runs commands there.
+ */
+export class ContainerMix {
+  constructor(
+    readonly projects: PhoenixProjects,
+    private readonly docker: DockerEngine,
+    private readonly compose: ComposeSession,
+  ) {}
+
+  /** The dev container projects, each as its mix projects. */
+  async mixProjects(): Promise<MixProject[]> {
+    const found: MixProject[] = [];
+    for (const project of (await this.projects.scanned()).filter((p) => p.role === 'dev')) {
+      const mixfile = await readText(vscode.Uri.joinPath(project.folder.uri, 'mix.exs'));
+      const appsPath = mixfile === undefined ? undefined : summarizeMixfile(mixfile).umbrellaAppsPath;
+      const apps = appsPath === undefined ? undefined : folderInsideProject(appsPath);
+      if (apps === undefined) {
+        found.push({ project, dir: project.folder.uri, name: project.folder.name, relative: '' });
+        continue;
+      }
+      const appsDir = vscode.Uri.joinPath(project.folder.uri, apps);
+      for (const app of (await subfolders(appsDir)).sort()) {
+        if ((await readText(vscode.Uri.joinPath(appsDir, app, 'mix.exs'))) === undefined) continue;
+        found.push({ project, dir: vscode.Uri.joinPath(appsDir, app), name: app, relative: `${apps.replace(/\/+$/, '')}/${app}` });
+      }
+    }
+    return found;
+  }
+
+  /** The dev container project that holds `uri`. */
+  projectOf(uri: vscode.Uri): PhoenixProject | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return this.projects.all.find((project) => project.role === 'dev' && project.folder === folder);
+  }
+
+  /**
+   * The project's running app container. When it is not running and `offerStart` is set, offers to
+   * start it (and waits for it); undefined when it is still not running.
+   */
+  async container(project: PhoenixProject, offerStart: boolean): Promise<MixContainer | undefined> {
+    const running = await runningMixContainer(this.docker, project.composeProject, project.folder.uri.fsPath);
+    if (running !== undefined || !offerStart) return running;
+    const start = vscode.l10n.t('Start Dev Container');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The dev container of {0} is not running: tests and mix tasks run inside it. Start it now?', project.folder.name), start);
+    if (choice !== start) return undefined;
+    await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    return runningMixContainer(this.docker, project.composeProject, project.folder.uri.fsPath);
+  }
+
+  /** Runs `command` in the container, in the mix project's folder there. */
+  async run(container: MixContainer, mixProject: MixProject, command: ContainerCommand, options: { signal?: AbortSignal; onLine?: (line: string) => void; input?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
+    return runInContainer(this.docker, container.id, command, {
+      cli: await this.compose.containerCli(),
+      cliEnv: this.compose.env(),
+      workdir: mixProject.relative === '' ? container.root : `${container.root}/${mixProject.relative}`,
+      ...options,
+    });
+  }
+}
+
+/** Whether the workspace is trusted; when not, says why running `what` needs it and offers the trust editor. */
+export function trustedToRun(): boolean {
+  return requireTrust(
+    {
+      isTrusted: () => vscode.workspace.isTrusted,
+      warn: async (message, action) => (await vscode.window.showWarningMessage(message, action)) === action,
+      manageTrust: () => vscode.commands.executeCommand('workbench.trust.manage'),
+    },
+    vscode.l10n.t('Trust this workspace first: tests, mix tasks and the formatter run its code in its dev container.'),
+    vscode.l10n.t('Manage Workspace Trust'),
+  );
+}

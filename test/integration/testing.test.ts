@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { DockerEngine } from '../../src/docker/engine';
+import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { ComposeSession } from '../../src/ui/composeSession';
+import { ContainerMix } from '../../src/ui/containerMix';
+import { ContainerTests, type TestRunSink } from '../../src/ui/containerTests';
+import { PhoenixProjects } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
+import { requireDocker, scaffoldFixture } from './support';
+
+/** What a test run reported, by item label path ("greeter_test.exs > hello/1 > greets by name"). */
+interface Reported {
+  readonly states: Map<string, string>;
+  readonly messages: Map<string, vscode.TestMessage[]>;
+  output: string;
+  ended: boolean;
+}
+
+function recorder(): { sink: TestRunSink; reported: Reported } {
+  const reported: Reported = { states: new Map(), messages: new Map(), output: '', ended: false };
+  const set = (state: string) => (item: vscode.TestItem, message?: unknown): void => {
+    reported.states.set(labelPath(item), state);
+    if (message instanceof vscode.TestMessage) reported.messages.set(labelPath(item), [message]);
+    else if (Array.isArray(message)) reported.messages.set(labelPath(item), message.filter((each): each is vscode.TestMessage => each instanceof vscode.TestMessage));
+  };
+  return {
+    reported,
+    sink: {
+      enqueued: set('enqueued'),
+      started: set('started'),
+      passed: set('passed'),
+      failed: set('failed'),
+      errored: set('errored'),
+      skipped: set('skipped'),
+      appendOutput: (text) => { reported.output += text; },
+      end: () => { reported.ended = true; },
+    },
+  };
+}
+
+function labelPath(item: vscode.TestItem): string {
+  const labels: string[] = [];
+  for (let current: vscode.TestItem | undefined = item; current !== undefined; current = current.parent) labels.unshift(current.label);
+  return labels.join(' > ');
+}
+
+function child(items: vscode.TestItemCollection | vscode.TestItem, label: string): vscode.TestItem {
+  const collection = 'children' in items ? items.children : items;
+  const found = [...collection].map(([, item]) => item).find((item) => item.label === label);
+  assert.ok(found, `no item "${label}" among ${[...collection].map(([, item]) => item.label).join(', ')}`);
+  return found;
+}
+
+const NONE = new vscode.CancellationTokenSource().token;
+
+describe('Tests, tasks and formatting in the dev container (real Docker engine)', function () {
+  this.timeout(600_000);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  const engine = new DockerEngine(() => '');
+  const log = vscode.window.createOutputChannel('testing test', { log: true });
+  const settings = new Settings(vscode.workspace);
+  const projects = new PhoenixProjects(log, settings);
+  const compose = new ComposeSession(settings);
+  const mix = new ContainerMix(projects, engine, compose);
+  // A controller of its own beside the extension's, whose runs this suite records.
+  const tests = new ContainerTests(mix, log, 'phoenix.exunit.integrationTest');
+  const target = () => {
+    const project = projects.all[0];
+    assert.ok(project?.hasDevContainer);
+    return project.compose;
+  };
+  const greeterFile = () => join(folder.uri.fsPath, 'test', 'hello_phoenix', 'greeter_test.exs');
+  let restoreFixture = (): Promise<void> => Promise.resolve();
+
+  before(async function () {
+    await requireDocker(this);
+    restoreFixture = (await scaffoldFixture(folder, engine)).restore;
+    await projects.refresh();
+    await vscode.commands.executeCommand('phoenix.refreshView');
+    await startDevContainer(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
+  });
+
+  after(async () => {
+    await tearDownDevContainer(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
+    await restoreFixture();
+    for (const disposable of [tests, compose, projects, log]) disposable.dispose();
+  });
+
+  it('finds the tests in the source, with describe blocks, tags, doctests and names with quotes and interpolation', async () => {
+    await tests.refresh();
+    const project = child(tests.items, folder.name);
+    assert.deepEqual([...project.children].map(([, item]) => item.label).sort(), ['test/hello_phoenix/greeter_test.exs', 'test/hello_phoenix_web_test.exs']);
+    const module = child(child(project, 'test/hello_phoenix/greeter_test.exs'), 'HelloPhoenix.GreeterTest');
+    assert.deepEqual([...module.children].map(([, item]) => item.label), ['doctest HelloPhoenix.Greeter', 'hello/1', 'waves goodbye']);
+    assert.deepEqual([...child(module, 'hello/1').children].map(([, item]) => item.label), ['greets by name', 'says "hi" to #{"Grace"}']);
+    const skipped = child(module, 'waves goodbye');
+    assert.equal(skipped.description, '@skip');
+    assert.equal(skipped.range?.start.line, 17);
+    assert.equal(skipped.uri?.fsPath, greeterFile());
+  });
+
+  it('runs every test in the container: passed, failed with a diff at the failing line of the workspace file, skipped, doctests', async () => {
+    const { sink, reported } = recorder();
+    await tests.runTests(new vscode.TestRunRequest(), NONE, sink);
+    assert.ok(reported.ended);
+    const file = `${folder.name} > test/hello_phoenix/greeter_test.exs > HelloPhoenix.GreeterTest`;
+    assert.equal(reported.states.get(`${file} > hello/1 > greets by name`), 'passed', `${[...reported.states].join('\n')}\n${reported.output}`);
+    assert.equal(reported.states.get(`${file} > hello/1 > says "hi" to #{"Grace"}`), 'failed');
+    assert.equal(reported.states.get(`${file} > waves goodbye`), 'skipped');
+    assert.equal(reported.states.get(`${file} > doctest HelloPhoenix.Greeter > HelloPhoenix.Greeter.hello/1 (1)`), 'passed');
+    assert.equal(reported.states.get(`${folder.name} > test/hello_phoenix_web_test.exs > HelloPhoenixWebTest > the test endpoint listens on its own port and does not serve`), 'passed');
+
+    const [failure] = reported.messages.get(`${file} > hello/1 > says "hi" to #{"Grace"}`) ?? [];
+    assert.ok(failure);
+    assert.equal(failure.expectedOutput, '"Hi, Grace!"');
+    assert.equal(failure.actualOutput, '"Hello, Grace!"');
+    assert.match(typeof failure.message === 'string' ? failure.message : failure.message.value, /Assertion with == failed/);
+    const location = failure.location;
+    assert.ok(location);
+    assert.equal(location.uri.fsPath, greeterFile());
+    assert.equal(location.range.start.line, 12);
+    assert.equal(failure.stackTrace?.[0]?.uri?.fsPath, greeterFile());
+    // The output is ExUnit's own, with the container's paths as the workspace's, and without the events.
+    assert.match(reported.output, /1 doctest, 4 tests, 1 failure, 1 skipped/);
+    assert.doesNotMatch(reported.output, /phoenix-test-|"event":/);
+  });
+
+  it('runs one test by its line, and leaves the others alone', async () => {
+    const project = child(tests.items, folder.name);
+    const test = child(child(child(child(project, 'test/hello_phoenix/greeter_test.exs'), 'HelloPhoenix.GreeterTest'), 'hello/1'), 'greets by name');
+    const { sink, reported } = recorder();
+    await tests.runTests(new vscode.TestRunRequest([test]), NONE, sink);
+    assert.equal(reported.states.get(labelPath(test)), 'passed', reported.output);
+    const others = [...reported.states].filter(([label, state]) => label !== labelPath(test) && state !== 'enqueued' && state !== 'started');
+    assert.deepEqual(others, []);
+    assert.match(reported.output, /mix test test\/hello_phoenix\/greeter_test\.exs:8/);
+    assert.match(reported.output, /0 failures, 3 excluded/);
+  });
+
+  it('shows a test file that does not compile as an error on its line', async () => {
+    const broken = join(folder.uri.fsPath, 'test', 'broken_test.exs');
+    await writeFile(broken, 'defmodule BrokenTest do\n  use ExUnit.Case\n\n  test "never runs" do\n    assert 1 ==\n  end\nend\n');
+    try {
+      await tests.refresh();
+      const fileItem = child(child(tests.items, folder.name), 'test/broken_test.exs');
+      const { sink, reported } = recorder();
+      await tests.runTests(new vscode.TestRunRequest([fileItem]), NONE, sink);
+      const label = `${folder.name} > test/broken_test.exs > BrokenTest > never runs`;
+      assert.equal(reported.states.get(label), 'errored', reported.output);
+      const location = reported.messages.get(label)?.[0]?.location;
+      assert.ok(location, 'the error has a location');
+      assert.equal(location.uri.fsPath, broken);
+      assert.ok(location.range.start.line >= 4, `line ${location.range.start.line}`);
+    } finally {
+      await rm(broken, { force: true });
+      await tests.refresh();
+    }
+  });
+});

@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../../src/core/testing/discovery';
+import { parseCompileError, parseOutputLine } from '../../src/core/testing/events';
+import { containerProjectRoot, toContainerPath, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
+import { FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, mixCommand, testCommand } from '../../src/core/testing/run';
+import { CONTAINER_CONFIG_VARIABLE } from '../../src/core/scaffold/containerConfig';
+import { compiled, runBounded } from './support/bounded';
+
+/** An entry as `kind name @line [tags]`, its children indented below it. */
+function outline(entries: readonly DiscoveredEntry[], indent = ''): string[] {
+  return entries.flatMap((entry) => [
+    `${indent}${entry.kind} ${entry.name} @${entry.line}${entry.tags.length > 0 ? ` [${entry.tags.join(',')}]` : ''}`,
+    ...outline(entry.children, `${indent}  `),
+  ]);
+}
+
+describe('test discovery from source text', () => {
+  it('finds modules, nested describe blocks, tests, doctests and tags; setup blocks and helpers are not tests', () => {
+    const source = [
+      'defmodule MyApp.AccountsTest do', // 1
+      '  use MyApp.DataCase, async: true',
+      '  doctest MyApp.Accounts',
+      '',
+      '  setup do', // 5
+      '    %{user: insert(:user)}',
+      '  end',
+      '',
+      '  describe "register/1" do',
+      '    setup [:create_org]', // 10
+      '',
+      '    @tag :skip',
+      '    test "with valid data", %{user: user} do',
+      '      assert {:ok, _} = Accounts.register(user)',
+      '    end', // 15
+      '',
+      '    @tag slow: true, timeout: 60_000',
+      '    test("rejects a duplicate") do',
+      '      Enum.each([1, 2], fn n -> assert n > 0 end)',
+      '    end', // 20
+      '',
+      '    describe "nested" do',
+      '      test "inner", do: assert(true)',
+      '    end',
+      '  end', // 25
+      '',
+      '  test "after the describe" do',
+      '    if true do :ok else :error end',
+      '  end',
+      '', // 30
+      '  defp helper(test), do: test',
+      'end',
+    ].join('\n');
+    assert.deepEqual(outline(discoverTests(source)), [
+      'module MyApp.AccountsTest @1',
+      '  doctest MyApp.Accounts @3',
+      '  describe register/1 @9',
+      '    test with valid data @13 [skip]',
+      '    test rejects a duplicate @18 [slow,timeout]',
+      '    describe nested @22',
+      '      test inner @23',
+      '  test after the describe @27',
+    ]);
+  });
+
+  it('reads names with quotes, escapes, interpolation and sigils, and is not fooled by strings, comments, heredocs and char literals', () => {
+    const source = [
+      'defmodule QuotesTest do', // 1
+      '  use ExUnit.Case',
+      '  @moduledoc """',
+      '  test "in a heredoc" do',
+      '  end', // 5
+      '  """',
+      '  # test "in a comment" do',
+      '  test "says \\"hi\\" to #{"Grace" <> "}"}" do',
+      '    assert "do" == ~s(end)',
+      '    assert ?" == 34', // 10
+      '    assert ?# == 35',
+      '  end',
+      '',
+      '  test ~S(a sigil #{name}) do',
+      '    assert ~r/end/ != nil', // 15
+      '  end',
+      "  test 'a charlist' do",
+      '    assert [do: 1, end: 2] == Keyword.new(do: 1, end: 2)',
+      '  end',
+      '', // 20
+      '  for n <- 1..3 do',
+      '    test "generated #{n}" do',
+      '      assert n > 0',
+      '    end',
+      '  end', // 25
+      'end',
+      'defmodule SecondTest do',
+      '  use ExUnit.Case',
+      '  test "second", do: :ok',
+      'end', // 30
+    ].join('\n');
+    assert.deepEqual(outline(discoverTests(source)), [
+      'module QuotesTest @1',
+      '  test says "hi" to #{"Grace" <> "}"} @8',
+      '  test a sigil #{name} @14',
+      '  test a charlist @17',
+      '  test generated #{n} @22',
+      'module SecondTest @27',
+      '  test second @29',
+    ]);
+  });
+
+  it('gives nothing for a file without tests, a broken file or an oversized one, without failing', () => {
+    assert.deepEqual(discoverTests(''), []);
+    assert.deepEqual(discoverTests('ExUnit.start()\n'), []);
+    // Unterminated: what was found before the break is kept.
+    assert.deepEqual(outline(discoverTests('defmodule BrokenTest do\n  test "one" do\n    assert "unterminated\n  end\nend\n')), ['module BrokenTest @1', '  test one @2']);
+    assert.deepEqual(discoverTests(`defmodule BigTest do\n${' '.repeat(MAX_TEST_FILE_LENGTH)}\nend`), []);
+  });
+
+  it('reads a large generated test file, and deeply nested interpolations, in bounded time', async () => {
+    const file = ['defmodule BigTest do', ...Array.from({ length: 20_000 }, (_, i) => `  test "n #{${i}}" do\n    assert ${i} == ${i}\n  end`), 'end'].join('\n');
+    const { value, ms } = await runBounded<DiscoveredEntry[]>({ modulePath: compiled('src/core/testing/discovery'), name: 'discoverTests', args: [file] }, { deadlineMs: 20_000 });
+    assert.equal(value[0]?.children.length, 20_000);
+    assert.ok(ms < 2000, `${ms} ms`);
+    const nested = `defmodule N do\n  test "${'#{"'.repeat(50_000)}" do\n  end\nend`;
+    const deep = await runBounded<DiscoveredEntry[]>({ modulePath: compiled('src/core/testing/discovery'), name: 'discoverTests', args: [nested] }, { deadlineMs: 20_000 });
+    assert.ok(deep.ms < 2000, `${deep.ms} ms`);
+  });
+});
+
+describe('test run events', () => {
+  const prefix = '\u0001phoenix-test-0123:';
+
+  it('reads a finished test with its failure, diff and stack, and keeps the output around it', () => {
+    const event = {
+      event: 'test_finished', module: 'HelloPhoenix.GreeterTest', name: 'test hello/1 says "hi"', file: '/app/test/greeter_test.exs', line: 12,
+      describe: 'hello/1', doctest: false, state: 'failed', time_us: 2298,
+      failures: [{ message: 'Assertion with == failed', expr: 'assert a == b', left: '"Hello"', right: '"Hi"', stack: [{ file: '/app/test/greeter_test.exs', line: 13, text: 'test/greeter_test.exs:13: (test)' }, { text: '(elixir) lib/enum.ex' }] }],
+    };
+    const parsed = parseOutputLine(`..${prefix}${JSON.stringify(event)}`, prefix);
+    assert.equal(parsed.output, '..');
+    assert.deepEqual(parsed.event, {
+      event: 'test_finished', module: 'HelloPhoenix.GreeterTest', name: 'test hello/1 says "hi"', file: '/app/test/greeter_test.exs', line: 12,
+      describe: 'hello/1', doctest: false, state: 'failed', timeUs: 2298, reason: undefined,
+      failures: [{
+        message: 'Assertion with == failed', expr: 'assert a == b', left: '"Hello"', right: '"Hi"',
+        stack: [{ file: '/app/test/greeter_test.exs', line: 13, text: 'test/greeter_test.exs:13: (test)' }, { file: undefined, line: undefined, text: '(elixir) lib/enum.ex' }],
+      }],
+    });
+  });
+
+  it('reads started, skipped, setup_all failures and the end of the suite', () => {
+    const started = parseOutputLine(`${prefix}{"event":"test_started","module":"M","name":"test a","file":"/app/test/a_test.exs","line":3,"describe":null,"doctest":false}`, prefix);
+    assert.equal(started.event?.event, 'test_started');
+    const skipped = parseOutputLine(`${prefix}{"event":"test_finished","module":"M","name":"test a","file":"/app/test/a_test.exs","line":3,"state":"skipped","reason":"due to skip tag","time_us":0}`, prefix);
+    assert.ok(skipped.event?.event === 'test_finished');
+    assert.equal(skipped.event.state, 'skipped');
+    assert.equal(skipped.event.reason, 'due to skip tag');
+    const moduleFailed = parseOutputLine(`${prefix}{"event":"module_failed","module":"M","file":"/app/test/a_test.exs","failures":[{"message":"** (RuntimeError) setup_all","stack":[]}]}`, prefix);
+    assert.ok(moduleFailed.event?.event === 'module_failed');
+    assert.equal(moduleFailed.event.failures[0]?.message, '** (RuntimeError) setup_all');
+    assert.deepEqual(parseOutputLine(`${prefix}{"event":"suite_finished"}`, prefix).event, { event: 'suite_finished' });
+  });
+
+  it('treats a line without the run\'s prefix, a forged or cut event and an unknown state as output', () => {
+    for (const line of [
+      'test/a_test.exs:3: warning',
+      `\u0001phoenix-test-other:{"event":"suite_finished"}`,
+      `${prefix}{"event":"test_finished","module":"M","name":"t","file":"/app/a.exs","line":1,"state":"exploded"}`,
+      `${prefix}{"event":"test_finished","module":"M"`,
+      `${prefix}[1,2]`,
+    ]) {
+      assert.deepEqual(parseOutputLine(line, prefix), { output: line, event: undefined }, line);
+    }
+    assert.deepEqual(parseOutputLine('anything', ''), { output: 'anything', event: undefined });
+  });
+
+  it('finds a compile error\'s file and line, as Elixir 1.14 and later print it', () => {
+    assert.deepEqual(parseCompileError('** (SyntaxError) test/broken_test.exs:5:3: syntax error before: end'), { file: 'test/broken_test.exs', line: 5, message: 'SyntaxError: syntax error before: end' });
+    assert.deepEqual(parseCompileError('** (CompileError) test/a_test.exs:12: undefined function foo/0'), { file: 'test/a_test.exs', line: 12, message: 'CompileError: undefined function foo/0' });
+    assert.equal(parseCompileError('** (SyntaxError) invalid syntax found on test/b_test.exs:7:1:')?.line, 7);
+    assert.equal(parseCompileError('Finished in 0.1 seconds'), undefined);
+  });
+});
+
+describe('paths between the container and the workspace', () => {
+  const paths = { container: '/app', workspace: '/home/ada/shop' };
+
+  it('maps a file both ways, and nothing outside the project', () => {
+    assert.equal(toWorkspacePath(paths, '/app/test/shop_test.exs'), '/home/ada/shop/test/shop_test.exs');
+    assert.equal(toWorkspacePath(paths, '/app'), '/home/ada/shop');
+    assert.equal(toContainerPath(paths, '/home/ada/shop/test/shop_test.exs'), '/app/test/shop_test.exs');
+    assert.equal(toWorkspacePath(paths, '/application/x.ex'), undefined);
+    assert.equal(toWorkspacePath(paths, '/usr/lib/elixir/lib/enum.ex'), undefined);
+    assert.equal(toWorkspacePath(paths, '/app/../etc/passwd'), undefined);
+    assert.equal(toContainerPath(paths, '/home/ada/shopping/x.ex'), undefined);
+    const windows = { container: '/workspace', workspace: 'C:\\Users\\ada\\shop' };
+    assert.equal(toWorkspacePath(windows, '/workspace/test/a_test.exs'), 'C:\\Users\\ada\\shop\\test\\a_test.exs');
+    assert.equal(toContainerPath(windows, 'C:\\Users\\ada\\shop\\lib\\a.ex'), '/workspace/lib/a.ex');
+  });
+
+  it('finds the project root in the container from its bind mount, else the working directory', () => {
+    const mounts = [
+      { type: 'volume', source: '/var/lib/docker/volumes/deps', destination: '/app/deps' },
+      { type: 'bind', source: '/home/ada/shop', destination: '/app' },
+    ];
+    assert.equal(containerProjectRoot('/home/ada/shop', mounts, '/app'), '/app');
+    // An adopted service that mounts the folder above the project.
+    assert.equal(containerProjectRoot('/home/ada/shop', [{ type: 'bind', source: '/home/ada', destination: '/src/' }], '/src'), '/src/shop');
+    assert.equal(containerProjectRoot('/home/ada/shop', [], '/opt/app'), '/opt/app');
+    assert.equal(containerProjectRoot('/home/ada/shop', [], ''), '/app');
+  });
+
+  it('rewrites the container paths in a line of output as workspace paths', () => {
+    assert.equal(workspacePathsInLine(paths, '** (CompileError) /app/lib/shop.ex:3: undefined function x/0'), '** (CompileError) /home/ada/shop/lib/shop.ex:3: undefined function x/0');
+    assert.equal(workspacePathsInLine(paths, '  (stdlib) /usr/lib/erlang/x.erl:1 and /applications/y'), '  (stdlib) /usr/lib/erlang/x.erl:1 and /applications/y');
+  });
+});
+
+describe('mix commands in the container', () => {
+  it('runs a plain task as argv, nothing of it in the script', () => {
+    const command = mixCommand('plain', ['compile', '--force']);
+    assert.deepEqual(command.argv.slice(0, 2), ['sh', '-c']);
+    assert.deepEqual(command.argv.slice(3), ['sh', 'plain', 'compile', '--force']);
+    assert.deepEqual(command.env, {});
+  });
+
+  it('runs tests with the formatter and the dev container\'s configuration passed in the environment, the locations as arguments', () => {
+    const command = testCommand(['test/a b_test.exs:12', '$(reboot)'], 'PREFIX:');
+    assert.deepEqual(command.argv.slice(3), ['sh', 'test', 'test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', 'test/a b_test.exs:12', '$(reboot)']);
+    assert.equal(command.env['MIX_ENV'], 'test');
+    assert.equal(command.env[TEST_EVENTS_VARIABLE], 'PREFIX:');
+    assert.equal(command.env[TEST_FORMATTER_VARIABLE], TEST_FORMATTER_SOURCE);
+    assert.match(command.env[CONTAINER_CONFIG_VARIABLE] ?? '', /DB_HOST/);
+    assert.match(TEST_FORMATTER_SOURCE, new RegExp(`defmodule ${FORMATTER_MODULE.replace('.', '\\.')} do`));
+    // The project may not have Jason.
+    assert.doesNotMatch(TEST_FORMATTER_SOURCE, /Jason\.encode/);
+  });
+});
