@@ -4,8 +4,10 @@ import { ComposeEventsWatcher } from './docker/composeEventsWatcher';
 import { DockerEngine } from './docker/engine';
 import { LocalEpmd } from './docker/localEpmd';
 import { ComposeSession } from './ui/composeSession';
+import { ContainerFormatter } from './ui/containerFormatter';
 import { ContainerMix } from './ui/containerMix';
 import { ContainerTests } from './ui/containerTests';
+import { MIX_TASK_TYPE, MixTaskProvider } from './ui/mixTasks';
 import { DevContainerTree } from './ui/devContainerTree';
 import { PhoenixProjects } from './ui/phoenixProjects';
 import { ProposedFiles } from './ui/proposedFiles';
@@ -41,9 +43,13 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const compose = new ComposeSession(settings);
   context.subscriptions.push(compose);
-  // Tests run in the dev container; the Testing view finds them in the source.
+  // Tests, mix tasks and the formatter run in the dev container; the Testing view finds the tests in the source.
   const mix = new ContainerMix(projects, docker, compose);
-  context.subscriptions.push(new ContainerTests(mix, log));
+  context.subscriptions.push(
+    new ContainerTests(mix, log),
+    vscode.tasks.registerTaskProvider(MIX_TASK_TYPE, new MixTaskProvider(mix)),
+    new ContainerFormatter(mix, settings),
+  );
   registerCommands(context, {
     log,
     projects,
@@ -60,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     terminals,
     localEpmd: new LocalEpmd(),
+    mix,
   });
   // Discovery reads files; activation does not wait for it.
   void projects.refresh();

@@ -3,6 +3,7 @@ import type { DockerEngine } from '../docker/engine';
 import type { BuildRecords } from '../docker/lifecycle';
 import type { LocalEpmd } from '../docker/localEpmd';
 import type { ComposeSession } from '../ui/composeSession';
+import type { ContainerMix } from '../ui/containerMix';
 import type { DevContainerTree } from '../ui/devContainerTree';
 import type { PhoenixProjects } from '../ui/phoenixProjects';
 import type { ProposedFiles } from '../ui/proposedFiles';
@@ -24,4 +25,6 @@ export interface Services {
   readonly terminals: ContainerTerminals;
   /** This machine's epmd, which a host-mode attach may start. */
   readonly localEpmd: LocalEpmd;
+  /** Mix in the dev containers: tests, tasks, the formatter. */
+  readonly mix: ContainerMix;
 }

@@ -5,11 +5,13 @@ import * as vscode from 'vscode';
 import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import { ComposeSession } from '../../src/ui/composeSession';
+import { parseMixHelp } from '../../src/core/testing/mixTasks';
+import { mixCommand } from '../../src/core/testing/run';
 import { ContainerMix } from '../../src/ui/containerMix';
 import { ContainerTests, type TestRunSink } from '../../src/ui/containerTests';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
-import { requireDocker, scaffoldFixture } from './support';
+import { processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
 
 /** What a test run reported, by item label path ("greeter_test.exs > hello/1 > greets by name"). */
 interface Reported {
@@ -158,6 +160,89 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     } finally {
       await rm(broken, { force: true });
       await tests.refresh();
+    }
+  });
+
+  it('stops the test run in the container when it is cancelled', async () => {
+    const slow = join(folder.uri.fsPath, 'test', 'slow_test.exs');
+    await writeFile(slow, 'defmodule SlowTest do\n  use ExUnit.Case\n\n  @tag timeout: :infinity\n  test "takes its time" do\n    Process.sleep(600_000)\n  end\nend\n');
+    try {
+      await tests.refresh();
+      const fileItem = child(child(tests.items, folder.name), 'test/slow_test.exs');
+      const { sink, reported } = recorder();
+      const cancel = new vscode.CancellationTokenSource();
+      const running = tests.runTests(new vscode.TestRunRequest([fileItem]), cancel.token, sink);
+      await waitFor(() => [...reported.states.values()].includes('started'), 'the slow test to start', 60_000);
+      assert.ok((await processesWith('slow_test.exs', true)).length > 0, 'the test VM runs in the container');
+      cancel.cancel();
+      await running;
+      assert.ok(reported.ended);
+      await waitFor(async () => (await processesWith('slow_test.exs', true)).length === 0, 'the test VM in the container to end', 15_000);
+    } finally {
+      await rm(slow, { force: true });
+      await tests.refresh();
+    }
+  });
+
+  it('runs a mix task in the container whose compile warning lands in Problems at the workspace path', async () => {
+    const warned = join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'warned.ex');
+    await writeFile(warned, 'defmodule HelloPhoenix.Warned do\n  def twice(unused), do: 2\nend\n');
+    try {
+      const compileTask = (await vscode.tasks.fetchTasks({ type: 'mix' })).find((task) => task.definition['task'] === 'compile' && typeof task.scope === 'object' && task.scope.uri.toString() === folder.uri.toString());
+      assert.ok(compileTask, 'the mix task provider offers compile');
+      const ended = new Promise<void>((resolve) => {
+        const listener = vscode.tasks.onDidEndTask((event) => {
+          if (event.execution.task.definition['task'] !== 'compile') return;
+          listener.dispose();
+          resolve();
+        });
+      });
+      await vscode.tasks.executeTask(compileTask);
+      await ended;
+      const diagnostics = await waitFor(() => {
+        const found = vscode.languages.getDiagnostics(vscode.Uri.file(warned));
+        return found.length > 0 ? found : undefined;
+      }, 'the warning in Problems', 30_000);
+      const [warning] = diagnostics;
+      assert.ok(warning);
+      assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(warning.range.start.line, 1);
+      assert.match(warning.message, /variable "unused" is unused/);
+    } finally {
+      await rm(warned, { force: true });
+    }
+  });
+
+  it('lists the project\'s own mix tasks from mix help in the container', async () => {
+    const project = projects.all[0];
+    assert.ok(project);
+    const container = await mix.container(project, false);
+    const mixProject = (await mix.mixProjects()).find((candidate) => candidate.project === project);
+    assert.ok(container && mixProject);
+    const help = await mix.run(container, mixProject, mixCommand('plain', ['help']));
+    const tasks = parseMixHelp(help.stdout).map((task) => task.task);
+    assert.ok(tasks.includes('compile') && tasks.includes('phx.server'), tasks.join(' '));
+  });
+
+  it('formats a document with mix format in the container, with the project\'s .formatter.exs', async () => {
+    const file = join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'unformatted.ex');
+    await writeFile(file, 'defmodule HelloPhoenix.Unformatted do\n  route   :get, "/"\n  def  add(a,b),   do: a+b\nend\n');
+    try {
+      const document = await vscode.workspace.openTextDocument(file);
+      const edits = await vscode.commands.executeCommand<vscode.TextEdit[] | undefined>('vscode.executeFormatDocumentProvider', document.uri, { tabSize: 2, insertSpaces: true });
+      assert.ok(edits !== undefined && edits.length > 0, 'the formatter gave edits');
+      // VS Code hands the provider's whole-document edit over as the smallest edits that make it.
+      const edit = new vscode.WorkspaceEdit();
+      edit.set(document.uri, edits);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      // `route` stays without parentheses: .formatter.exs's locals_without_parens applied.
+      assert.equal(document.getText(), 'defmodule HelloPhoenix.Unformatted do\n  route :get, "/"\n  def add(a, b), do: a + b\nend\n');
+      await document.save();
+      const formatted = join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'greeter.ex');
+      const unchanged = await vscode.commands.executeCommand<vscode.TextEdit[] | undefined>('vscode.executeFormatDocumentProvider', vscode.Uri.file(formatted), { tabSize: 2, insertSpaces: true });
+      assert.deepEqual(unchanged ?? [], []);
+    } finally {
+      await rm(file, { force: true });
     }
   });
 });

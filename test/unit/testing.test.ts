@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../../src/core/testing/discovery';
 import { parseCompileError, parseOutputLine } from '../../src/core/testing/events';
 import { containerProjectRoot, toContainerPath, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
+import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
 import { FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, mixCommand, testCommand } from '../../src/core/testing/run';
 import { CONTAINER_CONFIG_VARIABLE } from '../../src/core/scaffold/containerConfig';
 import { compiled, runBounded } from './support/bounded';
@@ -233,5 +234,42 @@ describe('mix commands in the container', () => {
     assert.match(TEST_FORMATTER_SOURCE, new RegExp(`defmodule ${FORMATTER_MODULE.replace('.', '\\.')} do`));
     // The project may not have Jason.
     assert.doesNotMatch(TEST_FORMATTER_SOURCE, /Jason\.encode/);
+  });
+});
+
+describe('mix tasks in the container', () => {
+  it('runs fetching, formatting and compiling as they are, tests in the test environment, the rest after the dev container\'s configuration', () => {
+    assert.deepEqual(mixTaskCommand('deps.get', []).argv.slice(4), ['plain', 'deps.get']);
+    assert.deepEqual(mixTaskCommand('compile', ['--warnings-as-errors']).argv.slice(4), ['plain', 'compile', '--warnings-as-errors']);
+    const test = mixTaskCommand('test', ['--failed']);
+    assert.deepEqual(test.argv.slice(4), ['configured', 'test', '--failed']);
+    assert.equal(test.env['MIX_ENV'], 'test');
+    const migrate = mixTaskCommand('ecto.migrate', []);
+    assert.deepEqual(migrate.argv.slice(4), ['configured', 'ecto.migrate']);
+    assert.match(migrate.env[CONTAINER_CONFIG_VARIABLE] ?? '', /DB_HOST/);
+    assert.throws(() => mixTaskCommand('compile; rm -rf /', []), RangeError);
+    assert.throws(() => mixTaskCommand('-e', []), RangeError);
+  });
+
+  it('formats stdin named as the document, so .formatter.exs applies', () => {
+    assert.deepEqual(formatCommand('lib/my app/x.ex').argv.slice(4), ['plain', 'format', '--stdin-filename', 'lib/my app/x.ex', '-']);
+  });
+
+  it('reads the tasks mix help lists, and nothing else', () => {
+    const help = [
+      'mix                   # Runs the default task (current: "mix run")',
+      'mix compile           # Compiles source files',
+      'mix ecto.gen.migration # Generates a new migration for the repo',
+      'mix phx.routes        # Prints all routes',
+      'mix $(reboot)         # not a task',
+      'Compiling 3 files (.ex)',
+      'mix deps.get          #',
+    ].join('\n');
+    assert.deepEqual(parseMixHelp(help), [
+      { task: 'compile', description: 'Compiles source files' },
+      { task: 'ecto.gen.migration', description: 'Generates a new migration for the repo' },
+      { task: 'phx.routes', description: 'Prints all routes' },
+      { task: 'deps.get', description: '' },
+    ]);
   });
 });

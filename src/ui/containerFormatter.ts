@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { lastLines } from '../core/lines';
+import { formatCommand } from '../core/testing/mixTasks';
+import { relativeTo } from '../core/testing/paths';
+import { NO_MIX_MARKER } from '../core/testing/run';
+import { trustedToRun, type ContainerMix } from './containerMix';
+import type { Settings } from './settings';
+
+/** Elixir source, scripts and HEEx templates, whatever language the editor gives them. */
+const SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'elixir' },
+  { scheme: 'file', language: 'phoenix-heex' },
+  { scheme: 'file', pattern: '**/*.{ex,exs,heex}' },
+];
+/** Extensions that format Elixir themselves: with one installed, ours stays out unless the setting asks. */
+const ELIXIR_FORMATTERS = ['jakebecker.elixir-ls', 'lexical-lsp.lexical', 'elixir-tools.elixir-tools'];
+const FORMAT_TIMEOUT_MS = 60_000;
+
+/**
+ * Format Document for Elixir files with `mix format -` in the dev container (the project's
+ * .formatter.exs and its plugins apply), registered when no Elixir extension formats them or when
+ * `phoenix.formatInContainer` asks.
+ */
+export class ContainerFormatter implements vscode.Disposable {
+  private registration: vscode.Disposable | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly mix: ContainerMix, private readonly settings: Settings) {
+    this.subscriptions = [
+      vscode.extensions.onDidChange(() => { this.update(); }),
+      settings.onDidChange((changed) => { if (changed.has('formatInContainer')) this.update(); }),
+    ];
+    this.update();
+  }
+
+  private update(): void {
+    const otherFormatter = ELIXIR_FORMATTERS.some((id) => vscode.extensions.getExtension(id) !== undefined);
+    const wanted = this.settings.formatInContainer() || !otherFormatter;
+    if (wanted && this.registration === undefined) {
+      this.registration = vscode.languages.registerDocumentFormattingEditProvider(SELECTOR, { provideDocumentFormattingEdits: (document, _options, token) => this.format(document, token) });
+    } else if (!wanted && this.registration !== undefined) {
+      this.registration.dispose();
+      this.registration = undefined;
+    }
+  }
+
+  /** One edit of the whole document when `mix format` changed it; none when it did not, or could not run. */
+  async format(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.TextEdit[] | undefined> {
+    const project = this.mix.projectOf(document.uri);
+    const relative = project === undefined ? undefined : relativeTo(project.folder.uri.path, document.uri.path);
+    if (project === undefined || relative === undefined || relative === '') return undefined;
+    if (!trustedToRun()) return undefined;
+    const mixProject = (await this.mix.mixProjects()).find((candidate) => candidate.project === project && candidate.relative === '');
+    const container = await this.mix.container(project, false);
+    if (mixProject === undefined || container === undefined) {
+      const start = vscode.l10n.t('Start Dev Container');
+      void vscode.window.showWarningMessage(vscode.l10n.t('The dev container of {0} is not running: mix format runs inside it. Start it, then format again.', project.folder.name), start).then((choice) => {
+        if (choice === start) void vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+      });
+      return undefined;
+    }
+    const stop = new AbortController();
+    const cancelled = token.onCancellationRequested(() => { stop.abort(); });
+    const text = document.getText();
+    try {
+      const result = await this.mix.run(container, mixProject, formatCommand(relative), { input: text, signal: stop.signal, timeoutMs: FORMAT_TIMEOUT_MS });
+      if (result.code !== 0) {
+        const reason = result.output.includes(NO_MIX_MARKER)
+          ? vscode.l10n.t('its dev container has no mix')
+          : lastLines(result.output, 8).join('\n');
+        void vscode.window.showErrorMessage(vscode.l10n.t('mix format could not format {0}: {1}', relative, reason));
+        return undefined;
+      }
+      if (result.stdout === text) return [];
+      return [vscode.TextEdit.replace(new vscode.Range(document.positionAt(0), document.positionAt(text.length)), result.stdout)];
+    } catch (error) {
+      if (!stop.signal.aborted) void vscode.window.showErrorMessage(vscode.l10n.t('mix format could not format {0}: {1}', relative, error instanceof Error ? error.message : String(error)));
+      return undefined;
+    } finally {
+      cancelled.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.registration?.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
