@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { summarizeMixfile } from '../core/mixfile';
 import { folderInsideProject } from '../core/scaffold';
-import type { ContainerCommand } from '../core/testing/run';
+import { CONTAINER_CONFIG_VARIABLE } from '../core/scaffold/containerConfig';
+import { ELIXIR_VERSION_ARGV, ELIXIR_VERSION_VARIABLE, type ContainerCommand } from '../core/testing/run';
 import { requireTrust } from '../core/workspaceTrust';
 import { runInContainer, runningMixContainer, type MixContainer } from '../docker/containerMix';
 import type { DockerEngine } from '../docker/engine';
@@ -25,6 +26,9 @@ export interface MixProject {
  * umbrella app its own), the running app container, and runs commands there.
  */
 export class ContainerMix {
+  /** Each container's Elixir version, asked once: a run that needs it then starts one VM fewer. */
+  private readonly elixirVersions = new Map<string, Promise<string | undefined>>();
+
   constructor(
     readonly projects: PhoenixProjects,
     private readonly docker: DockerEngine,
@@ -73,12 +77,27 @@ export class ContainerMix {
 
   /** Runs `command` in the container, in the mix project's folder there. */
   async run(container: MixContainer, mixProject: MixProject, command: ContainerCommand, options: { signal?: AbortSignal; onLine?: (line: string) => void; input?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
-    return runInContainer(this.docker, container.id, command, {
+    // Only a run after app.config picks `mix do`'s separator by the version.
+    const version = CONTAINER_CONFIG_VARIABLE in command.env ? await this.elixirVersion(container.id) : undefined;
+    const withVersion = version === undefined ? command : { ...command, env: { ...command.env, [ELIXIR_VERSION_VARIABLE]: version } };
+    return runInContainer(this.docker, container.id, withVersion, {
       cli: await this.compose.containerCli(),
       cliEnv: this.compose.env(),
       workdir: mixProject.relative === '' ? container.root : `${container.root}/${mixProject.relative}`,
       ...options,
     });
+  }
+
+  private elixirVersion(containerId: string): Promise<string | undefined> {
+    let version = this.elixirVersions.get(containerId);
+    if (version === undefined) {
+      version = this.docker.exec(containerId, ELIXIR_VERSION_ARGV, { timeoutMs: 30_000 }).then(
+        (result) => (result.exitCode === 0 && /^\d+\.\d+\.\d+[\w.+-]*$/.test(result.output.trim()) ? result.output.trim() : undefined),
+        () => undefined,
+      );
+      this.elixirVersions.set(containerId, version);
+    }
+    return version;
   }
 }
 

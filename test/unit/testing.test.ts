@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../../src/core/testing/discovery';
 import { parseCompileError, parseOutputLine } from '../../src/core/testing/events';
 import { containerProjectRoot, toContainerPath, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
 import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
-import { FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, mixCommand, testCommand } from '../../src/core/testing/run';
+import { runProcess } from '../../src/docker/process';
+import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, mixCommand, testCommand } from '../../src/core/testing/run';
 import { CONTAINER_CONFIG_VARIABLE } from '../../src/core/scaffold/containerConfig';
 import { compiled, runBounded } from './support/bounded';
 
@@ -234,6 +238,42 @@ describe('mix commands in the container', () => {
     assert.match(TEST_FORMATTER_SOURCE, new RegExp(`defmodule ${FORMATTER_MODULE.replace('.', '\\.')} do`));
     // The project may not have Jason.
     assert.doesNotMatch(TEST_FORMATTER_SOURCE, /Jason\.encode/);
+  });
+});
+
+describe('the run script', { skip: process.platform === 'win32' }, () => {
+  /** Runs a command's script with stand-ins for elixir (which prints its arguments, or `version` when asked for it) and mix. */
+  async function runScript(command: { argv: readonly string[]; env: Readonly<Record<string, string>> }, options: { version: string; withMix: boolean; env?: Record<string, string> }): Promise<{ code: number | undefined; output: string }> {
+    const bin = await mkdtemp(join(tmpdir(), 'run-script-'));
+    try {
+      await writeFile(join(bin, 'elixir'), `#!/bin/sh\nif [ "$2" = 'IO.write(System.version())' ]; then printf '${options.version}'; exit 0; fi\necho "elixir $*"\n`);
+      if (options.withMix) await writeFile(join(bin, 'mix'), '#!/bin/sh\necho "mix $*"\n');
+      for (const program of ['elixir', ...(options.withMix ? ['mix'] : [])]) await chmod(join(bin, program), 0o755);
+      // Nothing else on PATH: this machine may have its own mix.
+      await symlink('/bin/sh', join(bin, 'sh'));
+      const [program = '', ...args] = command.argv;
+      const result = await runProcess({ command: program, args }, { env: { PATH: bin, ...command.env, ...options.env } });
+      return { code: result.code, output: result.output };
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
+  }
+
+  it('separates the tasks of mix do by the Elixir version: + from 1.14, a trailing comma before', async () => {
+    const modern = await runScript(testCommand(['test/a_test.exs:3'], 'P:'), { version: '1.14.0', withMix: true });
+    assert.match(modern.output, /^elixir -e .* -S mix do app\.config \+ eval Code\.eval_string\(System\.fetch_env!\("PHOENIX_CONTAINER_CONFIG"\)\) \+ test --formatter .* test\/a_test\.exs:3$/m);
+    const old = await runScript(testCommand([], 'P:'), { version: '1.13.4', withMix: true });
+    assert.match(old.output, /-S mix do app\.config, eval Code\.eval_string\(System\.fetch_env!\("PHOENIX_CONTAINER_CONFIG"\)\), test --formatter/);
+    // A version the extension already knows wins over asking Elixir.
+    const known = await runScript(testCommand([], 'P:'), { version: '1.14.0', withMix: true, env: { [ELIXIR_VERSION_VARIABLE]: '1.12.3' } });
+    assert.match(known.output, /app\.config, eval/);
+    assert.equal((await runScript(mixCommand('plain', ['compile']), { version: '1.14.0', withMix: true })).output.trim(), 'mix compile');
+  });
+
+  it('says so when the container has no mix', async () => {
+    const result = await runScript(mixCommand('plain', ['compile']), { version: '1.14.0', withMix: false });
+    assert.equal(result.code, 127);
+    assert.match(result.output, new RegExp(NO_MIX_MARKER));
   });
 });
 

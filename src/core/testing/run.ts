@@ -10,6 +10,10 @@ export const TEST_FORMATTER_VARIABLE = 'PHOENIX_TEST_FORMATTER';
 /** The environment variable with the run's prefix, which starts every event line the formatter prints. */
 export const TEST_EVENTS_VARIABLE = 'PHOENIX_TEST_EVENTS';
 export const FORMATTER_MODULE = 'PhoenixDevContainers.TestEvents';
+/** The container's Elixir version when the extension knows it already, which spares the script asking Elixir (a VM start). */
+export const ELIXIR_VERSION_VARIABLE = 'PHOENIX_ELIXIR_VERSION';
+/** Asks the container's Elixir for its version. */
+export const ELIXIR_VERSION_ARGV: readonly string[] = ['elixir', '-e', 'IO.write(System.version())'];
 /** What the run script prints (on stderr, exit 127) when the container has no mix. */
 export const NO_MIX_MARKER = 'phoenix-dev-containers: no mix in this container';
 
@@ -35,7 +39,7 @@ if [ "$mode" = plain ]; then
 fi
 config='Code.eval_string(System.fetch_env!("${CONTAINER_CONFIG_VARIABLE}"))'
 boot='Code.eval_string(System.get_env("${TEST_FORMATTER_VARIABLE}", ""))'
-case "$(elixir -e 'IO.write(System.version())')" in
+case "\${${ELIXIR_VERSION_VARIABLE}:-$(elixir -e 'IO.write(System.version())')}" in
   1.[0-9].*|1.1[0-3].*) exec elixir -e "$boot" -S mix do app.config, eval "$config," "$@" ;;
   *) exec elixir -e "$boot" -S mix do app.config + eval "$config" + "$@" ;;
 esac
