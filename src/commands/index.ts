@@ -4,6 +4,7 @@ import { requireTrust, type TrustPrompt } from '../core/workspaceTrust';
 import { showFailure } from '../ui/failureMessages';
 import { plainText } from '../core/plainText';
 import { attachRemoteIexCommand } from './attachRemoteIex';
+import { checkFileWatchingCommand } from './checkFileWatching';
 import { openShellCommand } from './openShell';
 import { openInBrowserCommand } from './openInBrowser';
 import { rebuildDevContainerCommand } from './rebuildDevContainer';
@@ -46,6 +47,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'phoenix.openShell': { run: openShellCommand, needsTrust: runsTheDevContainer },
   'phoenix.showLogs': { run: showLogsCommand, needsTrust: runsTheDevContainer },
   'phoenix.openInBrowser': { run: openInBrowserCommand, needsTrust: runsTheDevContainer },
+  'phoenix.checkFileWatching': {
+    run: checkFileWatchingCommand,
+    needsTrust: () => vscode.l10n.t('Trust this workspace first: checking file watching runs programs in its dev container and writes a probe file into it.'),
+  },
   'phoenix.scaffoldReleaseImage': {
     run: scaffoldReleaseImageCommand,
     needsTrust: () => vscode.l10n.t('Trust this workspace first: scaffolding a release image writes a Dockerfile, scripts and a compose file into it, made from its own files, that Docker then runs.'),

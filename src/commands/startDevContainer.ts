@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { startDevContainer, startServices } from '../docker/lifecycle';
+import { checkFileWatchingAfterStart } from '../ui/fileWatchingReport';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import { offerReadyActions } from '../ui/readyActions';
@@ -39,5 +40,7 @@ export async function startDevContainerCommand(services: Services, node?: unknow
   const title = project.role === 'release' ? vscode.l10n.t('Starting the release of {0}', project.folder.name) : vscode.l10n.t('Starting the dev container of {0}', project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
     startDevContainer(services.docker, await services.compose.cli(), target, options));
-  if (ready !== undefined) offerReadyActions(services, project, ready);
+  if (ready === undefined) return;
+  offerReadyActions(services, project, ready);
+  checkFileWatchingAfterStart(services, project, ready.containerId);
 }

@@ -121,6 +121,7 @@ export class DockerEngine {
       cmd: toArgv(info.Config.Cmd),
       hostname: info.Config.Hostname,
       workingDir: info.Config.WorkingDir,
+      mounts: info.Mounts.map((mount) => ({ type: mount.Type, source: mount.Source, destination: mount.Destination })),
       ports: info.NetworkSettings.Ports,
       networks: Object.values(info.NetworkSettings.Networks).map((network) => ({ ip: network.IPAddress, gateway: network.Gateway })),
     };
@@ -232,6 +233,40 @@ export class DockerEngine {
   }
 
   /**
+   * Runs a program in a running container (argv, no shell) and passes each line it writes to
+   * `onLine` as it comes; resolves with its exit code once it ends. After `timeoutMs` it fails with
+   * an ExecTimeoutError, which does not stop the program: give it a bound of its own.
+   */
+  async execFollow(id: string, argv: readonly string[], onLine: (line: string) => void, timeoutMs: number): Promise<number | undefined> {
+    const client = await this.connect();
+    const exec = await client.getContainer(id).exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const splitters = [new LineSplitter(onLine), new LineSplitter(onLine)] as const;
+    const sinks = splitters.map((lines) => {
+      const decoder = new TextDecoder();
+      return new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(decoder.decode(chunk, { stream: true })); done(); } });
+    });
+    client.modem.demuxStream(stream, sinks[0] as Writable, sinks[1] as Writable);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => {
+          stream.destroy();
+          reject(new ExecTimeoutError(argv[0] ?? '', timeoutMs));
+        }, timeoutMs);
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    for (const lines of splitters) lines.flush();
+    const { ExitCode } = await exec.inspect();
+    return ExitCode ?? undefined;
+  }
+
+  /**
    * The IPv4 subnets of the engine's networks, to keep a fixed-subnet network from clashing;
    * without those of `ownProject`, whose network a scaffold may define again.
    */
@@ -298,6 +333,8 @@ export interface InspectedContainer {
   readonly cmd: readonly string[];
   readonly hostname: string;
   readonly workingDir: string;
+  /** Its bind mounts and volumes: `type` is bind, volume, tmpfs... */
+  readonly mounts: readonly { readonly type: string; readonly source: string; readonly destination: string }[];
   /** The container's address and its gateway (this machine, from the container) on each network. */
   readonly networks: readonly { readonly ip: string; readonly gateway: string }[];
   /** Published ports by "<port>/<protocol>"; null when the port is exposed but not published. */

@@ -300,7 +300,7 @@ describe('advice', () => {
     assert.deepEqual(render('phoenix_postgres').advice, []);
     for (const platform of ['darwin', 'win32'] as const) {
       const advice = render('phoenix_postgres', { host: { uid: 501, gid: 20, platform } }).advice;
-      assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['config :phoenix_live_reload, backend: :fs_poll']);
+      assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['config :phoenix_live_reload, backend: :fs_poll, backend_opts: [interval: 500]']);
     }
     const unreliableMount = render('phoenix_postgres', { host: { uid: 1000, gid: 1000, platform: 'linux', fileEventsUnreliable: true } });
     assert.equal(unreliableMount.advice.length, 1);

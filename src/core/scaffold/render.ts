@@ -1,4 +1,5 @@
 import { DEFAULT_FOLDER, OVERRIDE_FILE } from '../contract';
+import { expectedMountKind } from '../fileWatching/mounts';
 import { pathToRoot } from '../generated/compose';
 import { ignoreEnvFile, lfLineEndings } from '../generated/gitFiles';
 import { renderCompose } from './compose';
@@ -136,7 +137,8 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
 function advise(c: DevContainerContext, host: HostFacts): Advice[] {
   const { project } = c;
   const advice: Advice[] = [];
-  const eventsUnreliable = host.platform === 'darwin' || host.platform === 'win32' || host.fileEventsUnreliable === true;
+  // The same knowledge as Check File Watching: only the same kernel's mount delivers every event.
+  const eventsUnreliable = expectedMountKind(host.platform, host.fileEventsUnreliable) !== 'native';
   if (project.usesLiveReload && !project.liveReloadPolls && project.liveReloadPollingEdit && eventsUnreliable) {
     advice.push({
       ...project.liveReloadPollingEdit,
