@@ -10,6 +10,7 @@ import {
   isProbeEvent,
   mountOf,
   namedVolumeEdits,
+  onWindowsDriveFromWsl,
   parseContainerFacts,
   parseMounts,
   pollingBackendEdit,
@@ -99,6 +100,10 @@ describe('mounts', () => {
     assert.equal(expectedMountKind('darwin'), 'vm-share');
     assert.equal(expectedMountKind('win32'), 'vm-share');
     assert.equal(expectedMountKind('linux', true), 'no-events');
+    const wsl = 'Linux version 5.15.167.4-microsoft-standard-WSL2 (root@x) #1 SMP';
+    assert.ok(onWindowsDriveFromWsl('/mnt/c/Users/me/shop', wsl));
+    assert.ok(!onWindowsDriveFromWsl('/home/me/shop', wsl), 'the Linux file system of WSL delivers events');
+    assert.ok(!onWindowsDriveFromWsl('/mnt/c/shop', 'Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)'), 'a /mnt folder on plain Linux is no Windows drive');
   });
 });
 

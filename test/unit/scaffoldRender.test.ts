@@ -306,6 +306,13 @@ describe('advice', () => {
     assert.equal(unreliableMount.advice.length, 1);
   });
 
+  it('recommends what Check File Watching would: named volumes where Docker Desktop shares the project, none on Linux', () => {
+    const volumesNote = (rendered: RenderedDevContainer): string[] => rendered.notes.filter((note) => note.includes('phoenix.namedVolumes'));
+    assert.equal(volumesNote(render('phoenix_postgres', { host: { uid: 501, gid: 20, platform: 'darwin' } })).length, 1);
+    assert.deepEqual(volumesNote(render('phoenix_postgres', { host: { uid: 501, gid: 20, platform: 'darwin' }, namedVolumes: true })), []);
+    assert.deepEqual(volumesNote(render('phoenix_postgres')), []);
+  });
+
   it('offers no polling when it is configured', () => {
     assert.deepEqual(render('sqlite').advice, []);
     assert.deepEqual(render('no_ecto', { host: { uid: 501, gid: 20, platform: 'darwin' } }).advice, []);

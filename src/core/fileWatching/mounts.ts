@@ -65,3 +65,8 @@ export function expectedMountKind(platform: NodeJS.Platform, fileEventsUnreliabl
   if (fileEventsUnreliable) return 'no-events';
   return platform === 'darwin' || platform === 'win32' ? 'vm-share' : 'native';
 }
+
+/** Whether `path` is a Windows drive seen from WSL (`/mnt/c/...`), whose writes from Windows raise no inotify event in Linux. */
+export function onWindowsDriveFromWsl(path: string, procVersion: string | undefined): boolean {
+  return /microsoft|WSL/i.test(procVersion ?? '') && /^\/mnt\/[a-zA-Z](\/|$)/.test(path);
+}

@@ -99,6 +99,9 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
   if (options.adopt !== undefined && network !== undefined) {
     notes.push(`The fixed subnet is not applied to your own ${options.adopt.file}; define the network there if you need one.`);
   }
+  if (expectedMountKind(options.host.platform, options.host.fileEventsUnreliable) === 'vm-share' && !context.namedVolumes && options.adopt === undefined) {
+    notes.push('Docker Desktop shares the project into its VM, where compiling deps and _build is slow: turn on the phoenix.namedVolumes setting and scaffold again to keep them in named volumes.');
+  }
   if (project.existingComposeFile !== undefined && options.adopt === undefined) {
     notes.push(`The project already has ${project.existingComposeFile}; the dev container uses its own ${folder}/docker-compose.yml, so copy any services you need from one to the other.`);
   }
