@@ -72,7 +72,7 @@ export async function offerFileWatchingFixes(check: FileWatchingCheck, projectNa
   if (choice !== apply) return;
   const picked = await vscode.window.showQuickPick(
     fixes.map((fix) => ({ label: fix.label, description: [...new Set(fix.edits.map((edit) => edit.file))].join(', '), fix })),
-    { canPickMany: true, placeHolder: vscode.l10n.t('Which changes should be made? Each one opens its file with the change, saved.') },
+    { canPickMany: true, placeHolder: vscode.l10n.t('Which changes should be made? Each is made in its file and saved, unless the file has unsaved changes of yours.') },
   );
   for (const { fix } of picked ?? []) {
     try {
