@@ -18,6 +18,6 @@ export async function checkFileWatchingCommand(services: Services, node?: unknow
     () => checkFileWatching(services.docker, project, containerOfNode(node)),
   );
   services.log.info(`${project.folder.name}: file watching: ${check.report.verdict.text}`);
-  await showFileWatchingReport(check, project.folder.name);
-  if (check.report.findings.some((finding) => finding.fix !== undefined)) await offerFileWatchingFixes(check, project.folder.name, { showReport: false });
+  await showFileWatchingReport(services.proposedFiles, check, project.folder.name);
+  if (check.report.findings.some((finding) => finding.fix !== undefined)) await offerFileWatchingFixes(check, project.folder.name, { showReport: undefined });
 }

@@ -5,8 +5,15 @@ import { checkWritablePath } from '../files/projectFiles';
 import type { DockerEngine } from '../docker/engine';
 import { checkFileWatching, type FileWatchingCheck } from './fileWatchingCheck';
 import type { PhoenixProject } from './phoenixProjects';
+import type { ProposedFiles } from './proposedFiles';
 
-const ICONS: Readonly<Record<Severity, string>> = { ok: '✅', info: 'ℹ️', warning: '⚠️', problem: '❌' };
+/** Words, not symbols: they read the same in every font and to a screen reader. */
+const LABELS: Readonly<Record<Severity, () => string>> = {
+  ok: () => vscode.l10n.t('OK'),
+  info: () => vscode.l10n.t('Note'),
+  warning: () => vscode.l10n.t('Warning'),
+  problem: () => vscode.l10n.t('Problem'),
+};
 
 /** The report as Markdown: the verdict first, then each finding with its fix. */
 export function fileWatchingMarkdown(check: FileWatchingCheck, projectName: string): string {
@@ -14,7 +21,7 @@ export function fileWatchingMarkdown(check: FileWatchingCheck, projectName: stri
   const lines = [
     `# ${vscode.l10n.t('File watching in the dev container of {0}', projectName)}`,
     '',
-    `## ${ICONS[report.verdict.severity]} ${report.verdict.text}`,
+    `## ${LABELS[report.verdict.severity]()}: ${markdownText(report.verdict.text)}`,
     '',
   ];
   const order: readonly Severity[] = ['problem', 'warning', 'info', 'ok'];
@@ -23,11 +30,11 @@ export function fileWatchingMarkdown(check: FileWatchingCheck, projectName: stri
   lines.push(
     `## ${vscode.l10n.t('Facts')}`,
     '',
-    `- ${vscode.l10n.t('Project in the container: {0} ({1}, {2})', facts.projectDir, report.mount.entry?.fsType ?? '?', report.mount.kind)}`,
-    `- ${vscode.l10n.t('Folders in volumes of their own: {0}', facts.volumeFolders.join(', ') || '-')}`,
+    `- ${markdownText(vscode.l10n.t('Project in the container: {0} ({1}, {2})', facts.projectDir, report.mount.entry?.fsType ?? '?', report.mount.kind))}`,
+    `- ${markdownText(vscode.l10n.t('Folders in volumes of their own: {0}', facts.volumeFolders.join(', ') || '-'))}`,
     `- ${vscode.l10n.t('Inotify: {0} of {1} watches, {2} of {3} instances in use', String(facts.container.watchesInUse ?? '?'), String(facts.container.maxUserWatches ?? '?'), String(facts.container.instancesInUse ?? '?'), String(facts.container.maxUserInstances ?? '?'))}`,
-    `- ${vscode.l10n.t('phoenix_live_reload: {0}; backend {1}', facts.dependsOnLiveReload ? vscode.l10n.t('a dependency') : vscode.l10n.t('not a dependency'), facts.config.liveReload.backend ?? vscode.l10n.t('default'))}`,
-    `- ${vscode.l10n.t('Asset watchers: {0}', facts.config.watchers.map((watcher) => `${watcher.name} (${watcher.watch})`).join(', ') || '-')}`,
+    `- ${markdownText(vscode.l10n.t('phoenix_live_reload: {0}; backend {1}', facts.dependsOnLiveReload ? vscode.l10n.t('a dependency') : vscode.l10n.t('not a dependency'), facts.config.liveReload.backend ?? vscode.l10n.t('default')))}`,
+    `- ${markdownText(vscode.l10n.t('Asset watchers: {0}', facts.config.watchers.map((watcher) => `${watcher.name} (${watcher.watch})`).join(', ') || '-'))}`,
     '',
   );
   const fixes = report.findings.filter((finding) => finding.fix !== undefined).length;
@@ -36,39 +43,44 @@ export function fileWatchingMarkdown(check: FileWatchingCheck, projectName: stri
 }
 
 function findingLines(finding: Finding): string[] {
-  const lines = [`### ${ICONS[finding.severity]} ${capitalized(finding.title)}`, '', finding.detail, ''];
+  const lines = [`### ${LABELS[finding.severity]()}: ${markdownText(capitalized(finding.title))}`, '', markdownText(finding.detail), ''];
   if (finding.fix !== undefined) {
-    lines.push(`**${vscode.l10n.t('Fix')}:** ${finding.fix.label}`, '');
+    lines.push(`**${vscode.l10n.t('Fix')}:** ${markdownText(finding.fix.label)}`, '');
     for (const edit of finding.fix.edits) {
-      lines.push(`\`${edit.file}\`:`, '', '```diff', ...edit.find.split('\n').map((line) => `- ${line}`), ...edit.replace.split('\n').map((line) => `+ ${line}`), '```', '');
+      lines.push(`${markdownText(edit.file)}:`, '', '```diff', ...edit.find.split('\n').map((line) => `- ${line}`), ...edit.replace.split('\n').map((line) => `+ ${line}`), '```', '');
     }
   } else if (finding.manual !== undefined) {
-    lines.push(`**${vscode.l10n.t('Fix')}:** ${finding.manual}`, '');
+    lines.push(`**${vscode.l10n.t('Fix')}:** ${markdownText(finding.manual)}`, '');
   }
   return lines;
 }
 
+/** A title that starts with a name (phoenix_live_reload, inotifywait) keeps its case. */
 function capitalized(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return /^(\S*_|inotifywait\b)/.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Opens the report beside the editor, rendered. */
-export async function showFileWatchingReport(check: FileWatchingCheck, projectName: string): Promise<void> {
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: fileWatchingMarkdown(check, projectName) });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+/** Plain text as Markdown that shows it as it is: regexes and paths hold `$`, `*`, `_`... that would format it. */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+!|$~]/g, '\\$&');
+}
+
+/** Opens the report, rendered, as a read-only document. */
+export async function showFileWatchingReport(reports: ProposedFiles, check: FileWatchingCheck, projectName: string): Promise<void> {
+  await reports.showMarkdown(vscode.l10n.t('File watching in {0}', projectName), fileWatchingMarkdown(check, projectName));
 }
 
 /** Says the verdict; for fixes, lets the user pick the ones to apply. */
-export async function offerFileWatchingFixes(check: FileWatchingCheck, projectName: string, options: { readonly showReport: boolean }): Promise<void> {
+export async function offerFileWatchingFixes(check: FileWatchingCheck, projectName: string, options: { readonly showReport: ProposedFiles | undefined }): Promise<void> {
   const fixes = check.report.findings.map((finding) => finding.fix).filter((fix): fix is Fix => fix !== undefined);
   const apply = vscode.l10n.t('Apply Fixes…');
   const show = vscode.l10n.t('Show Report');
   const message = plainText(vscode.l10n.t('{0}: {1}', projectName, check.report.verdict.text));
-  const actions = [...(fixes.length > 0 ? [apply] : []), ...(options.showReport ? [show] : [])];
+  const actions = [...(fixes.length > 0 ? [apply] : []), ...(options.showReport === undefined ? [] : [show])];
   const choice = check.report.verdict.severity === 'problem'
     ? await vscode.window.showErrorMessage(message, ...actions)
     : check.report.verdict.severity === 'warning' ? await vscode.window.showWarningMessage(message, ...actions) : await vscode.window.showInformationMessage(message, ...actions);
-  if (choice === show) await showFileWatchingReport(check, projectName);
+  if (choice === show && options.showReport !== undefined) await showFileWatchingReport(options.showReport, check, projectName);
   if (choice !== apply) return;
   const picked = await vscode.window.showQuickPick(
     fixes.map((fix) => ({ label: fix.label, description: [...new Set(fix.edits.map((edit) => edit.file))].join(', '), fix })),
@@ -116,14 +128,14 @@ const checkedAfterStart = new Set<string>();
  * Checks file watching once per session after the first successful Start of a dev container,
  * saying nothing unless live reload is at risk.
  */
-export function checkFileWatchingAfterStart(services: { readonly docker: DockerEngine; readonly log: vscode.LogOutputChannel }, project: PhoenixProject, containerId: string): void {
+export function checkFileWatchingAfterStart(services: { readonly docker: DockerEngine; readonly log: vscode.LogOutputChannel; readonly proposedFiles: ProposedFiles }, project: PhoenixProject, containerId: string): void {
   const key = `${project.folder.uri.toString()}#${project.composeProject}`;
   if (project.role !== 'dev' || checkedAfterStart.has(key)) return;
   checkedAfterStart.add(key);
   void checkFileWatching(services.docker, project, containerId).then(
     async (check) => {
       services.log.info(`${project.folder.name}: file watching: ${check.report.verdict.text}`);
-      if (check.report.verdict.severity !== 'ok') await offerFileWatchingFixes(check, project.folder.name, { showReport: true });
+      if (check.report.verdict.severity !== 'ok') await offerFileWatchingFixes(check, project.folder.name, { showReport: services.proposedFiles });
     },
     (error: unknown) => {
       services.log.warn(`${project.folder.name}: file watching was not checked: ${error instanceof Error ? error.message : String(error)}`);

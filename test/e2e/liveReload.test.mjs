@@ -84,8 +84,10 @@ describe('live reload in the dev container', { timeout: 600_000 }, () => {
     await workbench.runFromPalette('Phoenix: Check File Watching');
     await eventually(async () => {
       const tabs = await workbench.editorTabs();
-      assert.ok(tabs.some((tab) => /Preview/.test(tab)), `editor tabs: ${tabs.join(' | ')}`);
+      assert.ok(tabs.some((tab) => /Preview File watching in hello_phoenix/.test(tab)), `editor tabs: ${tabs.join(' | ')}`);
     }, { timeout: 60_000 });
+    // The preview renders in a webview of its own: give it a moment for the screenshot.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     await workbench.screenshot('report');
   });
 });

@@ -69,10 +69,12 @@ describe('Check File Watching (real Docker engine)', function () {
 
   it('runs from the palette command on the project\'s row and opens the report with its verdict first', async () => {
     await vscode.commands.executeCommand('phoenix.checkFileWatching', { kind: 'project', project: project() });
-    const report = vscode.workspace.textDocuments.find((document) => document.languageId === 'markdown' && document.getText().includes('File watching in the dev container of'));
-    assert.ok(report, 'the report is open');
+    const report = vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'phoenix-proposed' && document.getText().includes('File watching in the dev container of'));
+    assert.ok(report, 'the report is open, read-only');
+    assert.ok(!report.isDirty && !report.isUntitled, 'closing it asks nothing');
+    console.log(report.getText());
     const lines = report.getText().split('\n').filter((line) => line.startsWith('## '));
-    assert.match(lines[0] ?? '', /Live reload sees your edits\. An edit here reaches the container in \d+ ms\./);
+    assert.match(lines[0] ?? '', /^## OK: Live reload sees your edits\. An edit here reaches the container in \d+ ms\./);
   });
 
   it('fails when the container\'s project is a copy, and says to mount it', async () => {
