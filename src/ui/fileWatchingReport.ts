@@ -55,9 +55,9 @@ function findingLines(finding: Finding): string[] {
   return lines;
 }
 
-/** A title that starts with a name (phoenix_live_reload, inotifywait) keeps its case. */
+/** A title that starts with a name (phoenix_live_reload, inotifywait, inotify-tools) keeps its case. */
 function capitalized(text: string): string {
-  return /^(\S*_|inotifywait\b)/.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);
+  return /^(\S*_|inotify(wait|-tools)\b)/.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Plain text as Markdown that shows it as it is: regexes and paths hold `$`, `*`, `_`... that would format it. */

@@ -72,7 +72,6 @@ describe('Check File Watching (real Docker engine)', function () {
     const report = vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'phoenix-proposed' && document.getText().includes('File watching in the dev container of'));
     assert.ok(report, 'the report is open, read-only');
     assert.ok(!report.isDirty && !report.isUntitled, 'closing it asks nothing');
-    console.log(report.getText());
     const lines = report.getText().split('\n').filter((line) => line.startsWith('## '));
     assert.match(lines[0] ?? '', /^## OK: Live reload sees your edits\. An edit here reaches the container in \d+ ms\./);
   });
