@@ -57,7 +57,7 @@ export async function attachRemoteIexCommand(services: Services, treeNode?: unkn
       void services.localEpmd.stopWhenIdle(HOST_VM_END_MS);
     }
   });
-  if (candidate.project.role === 'dev') walkthroughEventHappened('attached');
+  if (candidate.project.environment.inWalkthrough) walkthroughEventHappened('attached');
 }
 
 /** The node from the tree item, else the only running one, else the user's choice. */
@@ -68,7 +68,7 @@ async function chooseNode(services: Services, treeNode: unknown): Promise<Candid
     if (project === undefined) return undefined;
     return candidateIn(services, project, await services.docker.inspectContainer(fromTree));
   }
-  const inspected = (await Promise.all((await services.projects.scanned()).filter((project) => project.hasDevContainer).map(async (project) => {
+  const inspected = (await Promise.all((await services.projects.scanned()).filter((project) => project.scaffolded).map(async (project) => {
     const containers = await services.docker.listComposeContainers(project.composeProject);
     return Promise.all(containers.filter((container) => container.state === 'running').map(async (container) => {
       const details = await services.docker.inspectContainer(container.id);

@@ -4,6 +4,7 @@ import { RESET_DATABASE_ARGUMENT, STEP_MARKER, classifyStepFailure, resetDatabas
 import { lastLines } from '../core/lines';
 import { endRemoteShellArgv, sessionMark } from '../core/node';
 import { phoenixContainer } from '../core/serviceView';
+import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand } from '../ui/projectForCommand';
 import { readText } from '../ui/workspaceFiles';
@@ -20,8 +21,9 @@ const RESET_TIMEOUT_MS = 600_000;
 export async function resetDatabaseCommand(services: Services, node?: unknown): Promise<void> {
   const project = await projectForCommand(services.projects, node, vscode.l10n.t('Reset the database of which folder?'));
   if (project === undefined) return;
-  if (project.role === 'release') {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Reset Database works on the dev container. The release\'s database goes with "Tear Down" and its volumes.'));
+  if (!project.environment.resetsDatabase) {
+    const words = wordsFor(project.environment);
+    void vscode.window.showInformationMessage(words.noDatabaseReset ?? vscode.l10n.t('Reset Database does not apply to {0}.', words.label(project.folder.name)));
     return;
   }
   const app = phoenixContainer(await services.docker.listComposeContainers(project.composeProject));
@@ -32,7 +34,7 @@ export async function resetDatabaseCommand(services: Services, node?: unknown): 
     return;
   }
   const argv = resetDatabaseArgv((await services.docker.inspectContainer(app.id)).cmd);
-  const entrypoint = await readText(vscode.Uri.joinPath(project.devContainerDir, 'entrypoint.sh'));
+  const entrypoint = await readText(vscode.Uri.joinPath(project.dir, 'entrypoint.sh'));
   const resets = entrypoint?.includes(`= ${RESET_DATABASE_ARGUMENT} ]`) === true;
   if (entrypoint?.includes(STEP_MARKER) === true && !resets) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} uses no Ecto database in its dev container: there is nothing to reset.', project.folder.name));

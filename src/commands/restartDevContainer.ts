@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { restartDevContainer } from '../docker/lifecycle';
+import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import { offerReadyActions } from '../ui/readyActions';
@@ -14,7 +15,7 @@ export async function restartDevContainerCommand(services: Services, node?: unkn
   if (project === undefined) return;
   const service = serviceOfNode(node);
   const title = service === undefined
-    ? project.role === 'release' ? vscode.l10n.t('Restarting the release of {0}', project.folder.name) : vscode.l10n.t('Restarting the dev container of {0}', project.folder.name)
+    ? wordsFor(project.environment).restarting(project.folder.name)
     : vscode.l10n.t('Restarting {0} of {1}', service, project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
     restartDevContainer(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]));

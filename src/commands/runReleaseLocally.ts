@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ENVIRONMENTS } from '../core/environments';
 import { startDevContainer } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickProjectFolder } from '../ui/pickFolder';
@@ -14,7 +15,7 @@ import type { Services } from './services';
 export async function runReleaseLocallyCommand(services: Services): Promise<void> {
   const folder = await pickProjectFolder(services.projects, vscode.l10n.t('Run the release of which folder?'));
   if (folder === undefined) return;
-  const release = services.projects.all.find((project) => project.role === 'release' && project.folder.uri.toString() === folder.uri.toString());
+  const release = services.projects.all.find((project) => project.environment === ENVIRONMENTS.release && project.folder.uri.toString() === folder.uri.toString());
   if (release === undefined) {
     const scaffold = vscode.l10n.t('Scaffold Release Image');
     const choice = await vscode.window.showInformationMessage(

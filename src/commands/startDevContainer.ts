@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { startDevContainer, startServices } from '../docker/lifecycle';
+import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import { offerReadyActions } from '../ui/readyActions';
@@ -36,7 +37,7 @@ export async function startDevContainerCommand(services: Services, node?: unknow
     if (project?.hasComposeFile !== true) return;
   }
   const target = project.compose;
-  const title = project.role === 'release' ? vscode.l10n.t('Starting the release of {0}', project.folder.name) : vscode.l10n.t('Starting the dev container of {0}', project.folder.name);
+  const title = wordsFor(project.environment).starting(project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
     startDevContainer(services.docker, await services.compose.cli(), target, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);

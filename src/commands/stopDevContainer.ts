@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { stopDevContainer } from '../docker/lifecycle';
+import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import { walkthroughEventHappened } from '../ui/walkthrough';
@@ -11,11 +12,11 @@ export async function stopDevContainerCommand(services: Services, node?: unknown
   if (project === undefined) return;
   const service = serviceOfNode(node);
   const title = service === undefined
-    ? project.role === 'release' ? vscode.l10n.t('Stopping the release of {0}', project.folder.name) : vscode.l10n.t('Stopping the dev container of {0}', project.folder.name)
+    ? wordsFor(project.environment).stopping(project.folder.name)
     : vscode.l10n.t('Stopping {0} of {1}', service, project.folder.name);
   const stopped = await withLifecycleProgress(services, project, title, async (options) => {
     await stopDevContainer(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]);
     return true;
   });
-  if (stopped === true && service === undefined && project.role === 'dev') walkthroughEventHappened('stopped');
+  if (stopped === true && service === undefined && project.environment.inWalkthrough) walkthroughEventHappened('stopped');
 }

@@ -1,5 +1,6 @@
 import { isUp, type ContainerPorts, type ListedContainer, type ServiceStatus } from './containerState';
 import { LABELS } from './contract';
+import { environmentOfRole } from './environments';
 
 /** A row of the view under a project: a container of a service, or a service the compose files define without one. */
 export interface ServiceEntry {
@@ -22,10 +23,9 @@ export function mergeServices(containers: readonly ListedContainer[], defined: r
 const ERLANG_PROGRAM = /(^|\/)(elixir|iex|erl|mix)$/;
 const NODE_FLAG = /^--?s?name$/;
 
-/** Whether a container runs the Phoenix app: the dev server or the release, as the scaffolds label them. */
+/** Whether a container runs the Phoenix app of an environment (the dev server, the release), as the scaffolds label them. */
 export function runsPhoenix(container: Pick<ListedContainer, 'labels'>): boolean {
-  const role = container.labels[LABELS.role];
-  return role === 'app' || role === 'release';
+  return environmentOfRole(container.labels[LABELS.role]) !== undefined;
 }
 
 /** The project's Phoenix container: the labelled one, or the only one. */

@@ -5,6 +5,7 @@ import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, run
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import { publishedUrls } from '../docker/lifecycle';
+import { wordsFor } from './environmentWords';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 import type { Settings } from './settings';
 import { readTextUpTo } from './workspaceFiles';
@@ -116,11 +117,11 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         const state = this.states.get(keyOf(node.project));
         const statuses = state === undefined ? [] : mergeServices(state.containers, state.defined).map((entry) => serviceStatus(entry.container));
         const contextValue = projectContextValue(statuses);
-        const label = node.project.role === 'release' ? vscode.l10n.t('{0} (release)', node.project.folder.name) : node.project.folder.name;
+        const label = wordsFor(node.project.environment).label(node.project.folder.name);
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `project:${keyOf(node.project)}`;
         item.description = node.project.composeProject;
-        item.tooltip = vscode.l10n.t('Compose project {0} in {1}', node.project.composeProject, node.project.devContainerDir.fsPath);
+        item.tooltip = vscode.l10n.t('Compose project {0} in {1}', node.project.composeProject, node.project.dir.fsPath);
         item.iconPath = new vscode.ThemeIcon(contextValue === 'project running' ? 'vm-running' : 'vm-outline');
         item.contextValue = contextValue;
         return item;
@@ -177,7 +178,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
 
   /** Watches while someone looks: the view is visible and there is a dev container to show. */
   private followEvents(): void {
-    if (this.view?.visible === true && this.projects.all.some((project) => project.hasDevContainer)) this.events.start();
+    if (this.view?.visible === true && this.projects.all.some((project) => project.scaffolded)) this.events.start();
     else this.events.stop();
   }
 
@@ -198,7 +199,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
   }
 
   private async roots(): Promise<DevContainerNode[]> {
-    const shown = this.projects.all.filter((project) => project.hasDevContainer);
+    const shown = this.projects.all.filter((project) => project.scaffolded);
     try {
       await Promise.all(shown.map((project) => this.load(project)));
     } catch (error) {
@@ -281,7 +282,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
 }
 
 function keyOf(project: PhoenixProject): string {
-  return `${project.role}:${project.folder.uri.toString()}`;
+  return `${project.environment.kind}:${project.folder.uri.toString()}`;
 }
 
 function urlsOf(container: ListedContainer): string[] {

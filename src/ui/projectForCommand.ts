@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DevContainerNode } from './devContainerTree';
+import { wordsFor } from './environmentWords';
 import { pickProjectFolder } from './pickFolder';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 
@@ -18,7 +19,7 @@ export async function projectForCommand(projects: PhoenixProjects, node: unknown
   if (candidates.length === 1) return first;
   const picked = await vscode.window.showQuickPick(
     candidates.map((project) => ({
-      label: project.role === 'release' ? vscode.l10n.t('Release of {0}', folder.name) : vscode.l10n.t('Dev container of {0}', folder.name),
+      label: wordsFor(project.environment).choice(folder.name),
       description: project.composeProject,
       project,
     })),

@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { serviceState } from '../core/containerState';
+import { ENVIRONMENT_ORDER } from '../core/environments';
 import { phoenixContainer } from '../core/serviceView';
 import type { ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
+import { wordsFor } from './environmentWords';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 import type { Settings } from './settings';
 
 /**
  * The dev container's state in the status bar ("Phoenix: running"), for the first project that
- * has one, else for the first release run locally; clicking it opens the Phoenix view. Asked of
+ * has one, else for the first of its other environments (the release run locally); clicking it opens the Phoenix view. Asked of
  * Docker only when something changed: the projects, a command, Docker's events (followed while
  * the Phoenix view is visible), or the window coming back into focus (what happened meanwhile in
  * a terminal, with the view hidden).
@@ -72,8 +74,12 @@ export class DevContainerStatusBar implements vscode.Disposable {
   }
 
   private shownProject(): PhoenixProject | undefined {
-    const candidates = this.projects.all.filter((candidate) => candidate.hasDevContainer);
-    return candidates.find((candidate) => candidate.role === 'dev') ?? candidates[0];
+    const candidates = this.projects.all.filter((candidate) => candidate.scaffolded);
+    for (const environment of ENVIRONMENT_ORDER) {
+      const shown = candidates.find((candidate) => candidate.environment === environment);
+      if (shown !== undefined) return shown;
+    }
+    return undefined;
   }
 
   /** `description` names the project and its state: the tooltip, and what a screen reader says. */
@@ -91,9 +97,7 @@ export class DevContainerStatusBar implements vscode.Disposable {
 }
 
 function describeProject(project: PhoenixProject, state: string): string {
-  return project.role === 'release'
-    ? vscode.l10n.t('Phoenix release of {0}: {1}', project.folder.name, state)
-    : vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, state);
+  return wordsFor(project.environment).state(project.folder.name, state);
 }
 
 function describe(kind: string): string {

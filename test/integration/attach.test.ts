@@ -55,7 +55,7 @@ describe('Attach Remote IEx (real Docker engine)', function () {
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const target = () => {
     const project = projects.all[0];
-    assert.ok(project?.hasDevContainer);
+    assert.ok(project?.scaffolded);
     return project.compose;
   };
   const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;

@@ -36,7 +36,7 @@ describe('Attach Remote IEx from this machine (host mode, real Docker engine and
   const settings = vscode.workspace.getConfiguration('phoenix');
   const target = () => {
     const project = projects.all[0];
-    assert.ok(project?.hasDevContainer);
+    assert.ok(project?.scaffolded);
     return project.compose;
   };
   let cookie = '';

@@ -42,7 +42,7 @@ describe('Run the dev container (real Docker engine)', function () {
   const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
   const target = () => {
     const project = projects.all[0];
-    assert.ok(project?.hasDevContainer, 'the fixture has a dev container');
+    assert.ok(project?.scaffolded, 'the fixture has a dev container');
     return project.compose;
   };
   let cookie = '';

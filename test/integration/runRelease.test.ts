@@ -51,7 +51,7 @@ describe('Release image through the commands (real Docker engine)', function () 
     }
     assert.equal((await stat(join(root, '.devcontainer/release/.env'))).mode & 0o777, 0o600, 'the release .env is private');
     await projects.refresh();
-    release = projects.all.find((project) => project.role === 'release');
+    release = projects.all.find((project) => project.environment.kind === 'release');
     assert.ok(release, 'the release is a project of the view');
     assert.equal(release.composeProject, 'hello_phoenix_release');
   });
