@@ -9,7 +9,7 @@ import type { InspectedContainer } from '../docker/engine';
 import { showFailure } from '../ui/failureMessages';
 import { plainText } from '../core/plainText';
 import type { PhoenixProject } from '../ui/phoenixProjects';
-import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
+import type { Target, TargetOf } from '../ui/target';
 import { walkthroughEventHappened } from '../ui/walkthrough';
 import type { Services } from './services';
 
@@ -26,8 +26,8 @@ interface Candidate {
  * "Attach Remote IEx": an IEx shell inside a running node, in a terminal named after the node.
  * The node and its cookie are found in the container; the user types neither.
  */
-export async function attachRemoteIexCommand(services: Services, treeNode?: unknown): Promise<void> {
-  const candidate = await chooseNode(services, treeNode);
+export async function attachRemoteIexCommand(services: Services, target: TargetOf<'service' | 'node'> | undefined): Promise<void> {
+  const candidate = await chooseNode(services, target);
   if (candidate === undefined) return;
   const key = `${candidate.container.id}:${candidate.node.node}`;
   if (services.terminals.has(key)) {
@@ -60,13 +60,10 @@ export async function attachRemoteIexCommand(services: Services, treeNode?: unkn
   if (candidate.project.environment.inWalkthrough) walkthroughEventHappened('attached');
 }
 
-/** The node from the tree item, else the only running one, else the user's choice. */
-async function chooseNode(services: Services, treeNode: unknown): Promise<Candidate | undefined> {
-  const fromTree = containerOfNode(treeNode);
-  if (fromTree !== undefined) {
-    const project = await projectForCommand(services.projects, treeNode, '');
-    if (project === undefined) return undefined;
-    return candidateIn(services, project, await services.docker.inspectContainer(fromTree));
+/** The node of the target's container, else the only running one, else the user's choice. */
+async function chooseNode(services: Services, target: TargetOf<'service' | 'node'> | undefined): Promise<Candidate | undefined> {
+  if (target?.container !== undefined) {
+    return candidateIn(services, target.project, await services.docker.inspectContainer(target.container));
   }
   const inspected = (await Promise.all((await services.projects.scanned()).filter((project) => project.scaffolded).map(async (project) => {
     const containers = await services.docker.listComposeContainers(project.composeProject);
@@ -105,7 +102,7 @@ async function candidateIn(services: Services, project: PhoenixProject, containe
   if (!container.running) {
     const start = vscode.l10n.t('Start Dev Container');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The {0} container is not running. Start it first.', service), start);
-    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
     return undefined;
   }
   const discovery = await discoverContainerNode(services.docker, container);

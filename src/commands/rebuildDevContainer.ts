@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { rebuildDevContainer } from '../docker/lifecycle';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
-import { projectForCommand } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
 import { offerReadyActions } from '../ui/readyActions';
+import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
 
 /** "Phoenix: Rebuild Dev Container": builds the images again (with or without the cache) and recreates the services. */
-export async function rebuildDevContainerCommand(services: Services, node?: unknown): Promise<void> {
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Rebuild the dev container of which folder?'));
+export async function rebuildDevContainerCommand(services: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Rebuild the dev container of which folder?')));
   if (project === undefined) return;
   const picked = await vscode.window.showQuickPick(
     [

@@ -6,7 +6,8 @@ import { endRemoteShellArgv, sessionMark } from '../core/node';
 import { phoenixContainer } from '../core/serviceView';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
-import { projectForCommand } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
+import type { Target, TargetOf } from '../ui/target';
 import { readText } from '../ui/workspaceFiles';
 import type { Services } from './services';
 
@@ -18,8 +19,8 @@ const RESET_TIMEOUT_MS = 600_000;
  * "Phoenix: Reset Database": in the running dev container, drops the database, creates and
  * migrates it again, then runs priv/repo/seeds.exs when there is one, after a confirmation.
  */
-export async function resetDatabaseCommand(services: Services, node?: unknown): Promise<void> {
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Reset the database of which folder?'));
+export async function resetDatabaseCommand(services: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Reset the database of which folder?')));
   if (project === undefined) return;
   if (!project.environment.resetsDatabase) {
     const words = wordsFor(project.environment);
@@ -30,7 +31,7 @@ export async function resetDatabaseCommand(services: Services, node?: unknown): 
   if (app?.state !== 'running') {
     const start = vscode.l10n.t('Start Dev Container');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The dev container of {0} is not running: start it first, then reset its database.', project.folder.name), start);
-    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
     return;
   }
   const argv = resetDatabaseArgv((await services.docker.inspectContainer(app.id)).cmd);

@@ -2,15 +2,16 @@ import * as vscode from 'vscode';
 import { tearDownDevContainer } from '../docker/lifecycle';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
-import { projectForCommand } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
+import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
 
 /**
  * "Phoenix: Tear Down Dev Container": removes containers and networks. Volumes (the database's
  * data) go only after a second, explicit confirmation.
  */
-export async function tearDownDevContainerCommand(services: Services, node?: unknown): Promise<void> {
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Tear down the dev container of which folder?'));
+export async function tearDownDevContainerCommand(services: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Tear down the dev container of which folder?')));
   if (project === undefined) return;
   const words = wordsFor(project.environment);
   const keepVolumes = vscode.l10n.t('Remove Containers');

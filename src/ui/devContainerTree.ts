@@ -8,15 +8,17 @@ import { publishedUrls } from '../docker/lifecycle';
 import { wordsFor } from './environmentWords';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 import type { Settings } from './settings';
+import type { TargetOf } from './target';
 import { readTextUpTo } from './workspaceFiles';
 
+/** A row of the view; VS Code passes it to the commands of its menus, which act on its target. */
 export type DevContainerNode =
-  | { readonly kind: 'project'; readonly project: PhoenixProject }
-  | { readonly kind: 'service'; readonly project: PhoenixProject; readonly container: ListedContainer }
+  | { readonly kind: 'project'; readonly target: TargetOf<'environment'> }
+  | { readonly kind: 'service'; readonly target: TargetOf<'service'>; readonly container: ListedContainer }
   /** A service the compose files define that has no container yet. */
-  | { readonly kind: 'missing'; readonly project: PhoenixProject; readonly service: string }
+  | { readonly kind: 'missing'; readonly target: TargetOf<'service'> }
   /** A line under the app's service: its node or a URL. */
-  | { readonly kind: 'detail'; readonly project: PhoenixProject; readonly id: string; readonly label: string; readonly tooltip: string; readonly icon: string; readonly contextValue: string; readonly command?: vscode.Command }
+  | { readonly kind: 'detail'; readonly target: TargetOf<'node' | 'url'>; readonly id: string; readonly label: string; readonly tooltip: string; readonly icon: string; readonly contextValue: string; readonly command?: vscode.Command }
   | { readonly kind: 'message'; readonly text: string; readonly tooltip: string; readonly icon: string; readonly command?: vscode.Command };
 
 type ProjectNode = Extract<DevContainerNode, { kind: 'project' }>;
@@ -105,7 +107,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
   getChildren(node?: DevContainerNode): Promise<DevContainerNode[]> | DevContainerNode[] {
     if (node === undefined) return this.roots();
     switch (node.kind) {
-      case 'project': return this.servicesOf(node.project);
+      case 'project': return this.servicesOf(node.target.project);
       case 'service': return detailsOf(node);
       default: return [];
     }
@@ -114,14 +116,15 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
   getTreeItem(node: DevContainerNode): vscode.TreeItem {
     switch (node.kind) {
       case 'project': {
-        const state = this.states.get(keyOf(node.project));
+        const { project } = node.target;
+        const state = this.states.get(keyOf(project));
         const statuses = state === undefined ? [] : mergeServices(state.containers, state.defined).map((entry) => serviceStatus(entry.container));
         const contextValue = projectContextValue(statuses);
-        const label = wordsFor(node.project.environment).label(node.project.folder.name);
+        const label = wordsFor(project.environment).label(project.folder.name);
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `project:${keyOf(node.project)}`;
-        item.description = node.project.composeProject;
-        item.tooltip = vscode.l10n.t('Compose project {0} in {1}', node.project.composeProject, node.project.dir.fsPath);
+        item.id = `project:${keyOf(project)}`;
+        item.description = project.composeProject;
+        item.tooltip = vscode.l10n.t('Compose project {0} in {1}', project.composeProject, project.dir.fsPath);
         item.iconPath = new vscode.ThemeIcon(contextValue === 'project running' ? 'vm-running' : 'vm-outline');
         item.contextValue = contextValue;
         return item;
@@ -148,10 +151,11 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
       }
       case 'missing': {
         const status: ServiceStatus = { kind: 'missing' };
-        const item = new vscode.TreeItem(node.service, vscode.TreeItemCollapsibleState.None);
-        item.id = `missing:${keyOf(node.project)}:${node.service}`;
+        const { project, service } = node.target;
+        const item = new vscode.TreeItem(service, vscode.TreeItemCollapsibleState.None);
+        item.id = `missing:${keyOf(project)}:${service}`;
         item.description = describeStatus(status);
-        item.tooltip = vscode.l10n.t('{0} is defined in the compose file but has no container yet: Start creates it.', node.service);
+        item.tooltip = vscode.l10n.t('{0} is defined in the compose file but has no container yet: Start creates it.', service);
         item.iconPath = statusIcon(status);
         item.contextValue = serviceContextValue(status, { node: false, web: false });
         return item;
@@ -188,9 +192,9 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
       this.refresh();
       return;
     }
-    const affected = [...this.projectNodes.values()].filter((node) => change.has(node.project.composeProject));
+    const affected = [...this.projectNodes.values()].filter((node) => change.has(node.target.project.composeProject));
     try {
-      await Promise.all(affected.map((node) => this.load(node.project)));
+      await Promise.all(affected.map((node) => this.load(node.target.project)));
     } catch {
       this.refresh();
       return;
@@ -211,7 +215,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     const previous = this.projectNodes;
     this.projectNodes = new Map(shown.map((project) => {
       const node = previous.get(keyOf(project));
-      return [keyOf(project), node?.project === project ? node : { kind: 'project', project }];
+      return [keyOf(project), node?.target.project === project ? node : { kind: 'project', target: { kind: 'environment', project } }];
     }));
     return [...this.projectNodes.values()];
   }
@@ -235,8 +239,8 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
       }];
     }
     return entries.map((entry): DevContainerNode => entry.container === undefined
-      ? { kind: 'missing', project, service: entry.name }
-      : { kind: 'service', project, container: entry.container });
+      ? { kind: 'missing', target: { kind: 'service', project, service: entry.name, container: undefined } }
+      : { kind: 'service', target: { kind: 'service', project, service: entry.name, container: entry.container.id }, container: entry.container });
   }
 
   /** Asks Docker for the project's containers and reads its compose files; fails when Docker does not answer. */
@@ -290,13 +294,13 @@ function urlsOf(container: ListedContainer): string[] {
 }
 
 /** Under the app's service: its Erlang node and the URLs Phoenix answers on. */
-function detailsOf({ project, container }: ServiceNode): DevContainerNode[] {
+function detailsOf({ target: { project }, container }: ServiceNode): DevContainerNode[] {
   if (!runsPhoenix(container)) return [];
   const nodeName = erlangNodeName(container);
   return [
     ...(nodeName === undefined ? [] : [{
       kind: 'detail' as const,
-      project,
+      target: { kind: 'node' as const, project, service: container.service, container: container.id, node: nodeName },
       id: `node:${container.id}`,
       label: nodeName,
       tooltip: vscode.l10n.t('Erlang node {0}', nodeName),
@@ -305,12 +309,13 @@ function detailsOf({ project, container }: ServiceNode): DevContainerNode[] {
     }]),
     ...urlsOf(container).map((url) => ({
       kind: 'detail' as const,
-      project,
+      target: { kind: 'url' as const, url },
       id: `url:${container.id}:${url}`,
       label: url,
       tooltip: vscode.l10n.t('Open {0} in the browser', url),
       icon: 'globe',
       contextValue: 'detail url',
+      // The link form of its target, as a command link would pass it.
       command: { title: vscode.l10n.t('Open in Browser'), command: 'phoenix.openInBrowser', arguments: [{ url }] },
     })),
   ];

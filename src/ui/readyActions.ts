@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { ReadyDevContainer } from '../docker/lifecycle';
-import type { DevContainerNode } from './devContainerTree';
 import { wordsFor } from './environmentWords';
 import { plainText } from '../core/plainText';
 import type { PhoenixProject } from './phoenixProjects';
+import type { Target } from './target';
 import { walkthroughEventHappened } from './walkthrough';
 
 /** Says the dev container (or the release run locally) is ready and offers what comes next. */
@@ -24,10 +24,9 @@ export function offerReadyActions(services: { readonly log: vscode.LogOutputChan
     .then((choice) => {
       if (choice === openInBrowser && ready.url !== undefined) void openUrl(ready.url);
       if (choice === attach) {
-        const app: DevContainerNode = { kind: 'service', project, container: { id: ready.containerId, service: ready.service, state: 'running', status: '', labels: {} } };
-        void vscode.commands.executeCommand('phoenix.attachRemoteIex', app);
+        void vscode.commands.executeCommand('phoenix.attachRemoteIex', { kind: 'service', project, service: ready.service, container: ready.containerId } satisfies Target);
       }
-      if (choice === showLogs) void vscode.commands.executeCommand('phoenix.showLogs', { kind: 'project', project });
+      if (choice === showLogs) void vscode.commands.executeCommand('phoenix.showLogs', { kind: 'environment', project } satisfies Target);
     });
 }
 

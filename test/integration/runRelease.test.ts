@@ -80,7 +80,7 @@ describe('Release image through the commands (real Docker engine)', function () 
     assert.ok(release);
     const [listed] = (await engine.listComposeContainers(release.composeProject)).filter((container: ListedContainer) => container.state === 'running');
     assert.ok(listed);
-    const node: DevContainerNode = { kind: 'service', project: release, container: listed };
+    const node: DevContainerNode = { kind: 'service', target: { kind: 'service', project: release, service: listed.service, container: listed.id }, container: listed };
     await vscode.commands.executeCommand('phoenix.attachRemoteIex', node);
     const terminal = await waitFor(() => vscode.window.terminals.find((candidate) => candidate.name.startsWith('IEx: hello_phoenix@')), 'the IEx terminal', 60_000);
     const args = (terminal.creationOptions as vscode.TerminalOptions).shellArgs as string[];
