@@ -60,10 +60,11 @@ export async function attachRemoteIexCommand(services: Services, target: TargetO
   if (candidate.project.environment.inWalkthrough) walkthroughEventHappened('attached');
 }
 
-/** The node of the target's container, else the only running one, else the user's choice. */
+/** The node of the target's container (the one its row showed), else the only running one, else the user's choice. */
 async function chooseNode(services: Services, target: TargetOf<'service' | 'node'> | undefined): Promise<Candidate | undefined> {
   if (target?.container !== undefined) {
-    return candidateIn(services, target.project, await services.docker.inspectContainer(target.container));
+    const shown = target.kind === 'node' ? target.node : undefined;
+    return candidateIn(services, target.project, await services.docker.inspectContainer(target.container), shown);
   }
   const inspected = (await Promise.all((await services.projects.scanned()).filter((project) => project.scaffolded).map(async (project) => {
     const containers = await services.docker.listComposeContainers(project.composeProject);
@@ -97,7 +98,12 @@ async function chooseNode(services: Services, target: TargetOf<'service' | 'node
   return picked?.candidate;
 }
 
-async function candidateIn(services: Services, project: PhoenixProject, container: InspectedContainer): Promise<Candidate | undefined> {
+/**
+ * The node `container` runs, with its cookie: found as the view found `shown` (the same
+ * discovery, with what only the running container tells), so it is that node unless the
+ * container changed since.
+ */
+async function candidateIn(services: Services, project: PhoenixProject, container: InspectedContainer, shown: string | undefined): Promise<Candidate | undefined> {
   const service = container.labels['com.docker.compose.service'] ?? container.name;
   if (!container.running) {
     const start = vscode.l10n.t('Start Dev Container');
@@ -108,6 +114,13 @@ async function candidateIn(services: Services, project: PhoenixProject, containe
   const discovery = await discoverContainerNode(services.docker, container);
   if (discovery.kind === 'not-distributed') {
     void vscode.window.showErrorMessage(plainText(notDistributedMessage(container, discovery.advice)));
+    return undefined;
+  }
+  // The view has no hostname: it shows a short name without its host part.
+  if (shown !== undefined && discovery.node !== shown && !discovery.node.startsWith(`${shown}@`)) {
+    services.log.info(`${service} runs ${discovery.node} now, not ${shown} as the view showed: refreshing the view.`);
+    services.tree.refresh();
+    void vscode.window.showWarningMessage(vscode.l10n.t('The {0} container no longer runs the node {1}. Attach again from the refreshed view.', service, shown));
     return undefined;
   }
   return { project, container, node: discovery };

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { MAX_COMPOSE_YAML_LENGTH, readComposeServices } from '../core/composeYaml';
 import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
-import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
+import { erlangNodeName } from '../core/node';
+import { mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import { publishedUrls } from '../docker/lifecycle';
