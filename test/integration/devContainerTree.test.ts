@@ -250,6 +250,23 @@ describe('Dev Container view (real Docker engine)', function () {
     assert.deepEqual((await serviceRows()).map((row) => row.label), ['app', 'db', 'worker']);
   });
 
+  it('starts the whole project from the row of a service without a container, which creates it', async () => {
+    // The extension's own scan knows this compose project once its files are read again.
+    await vscode.commands.executeCommand('phoenix.refreshView');
+    assert.deepEqual((await serviceRows()).map((row) => [row.label, row.contextValue]), [['app', 'service stopped node'], ['db', 'service missing'], ['worker', 'service exited']]);
+    const db = (await tree.getChildren(await projectNode())).find((node) => node.kind === 'missing');
+    assert.ok(db);
+    // The app here runs no node, so the start gives up waiting for it after the shortest wait.
+    await settings().update('readyTimeout', 10, vscode.ConfigurationTarget.Workspace);
+    try {
+      await vscode.commands.executeCommand('phoenix.startDevContainer', db);
+    } finally {
+      await settings().update('readyTimeout', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    const rows = await serviceRows();
+    assert.deepEqual(rows.map((row) => [row.label, row.contextValue.replace(/ web$/, '')]), [['app', 'service running node'], ['db', 'service running'], ['worker', 'service exited']]);
+  });
+
   it('stops following when the view is hidden', () => {
     view.visible = false;
     visibility.fire({ visible: false });
