@@ -95,4 +95,29 @@ describe('Release image through the commands (real Docker engine)', function () 
     await waitFor(async () => (await remoteShells()) === '', 'the remote shell to end with its terminal', 15_000);
     assert.equal(await docker('exec', listed.id, '/app/bin/hello_phoenix', 'rpc', 'IO.puts(node())'), NODE, 'the release goes on');
   });
+
+  it('serves the page when config/runtime.exs binds the endpoint to loopback, which the release keeps', async () => {
+    assert.ok(release);
+    const runtime = join(root, 'config', 'runtime.exs');
+    const stock = await readFile(runtime, 'utf8');
+    const loopback = stock.replace('ip: {0, 0, 0, 0, 0, 0, 0, 0}', 'ip: {127, 0, 0, 1}');
+    assert.notEqual(loopback, stock, 'the fixture binds all interfaces');
+    await writeFile(runtime, loopback);
+    await vscode.commands.executeCommand('phoenix.runReleaseLocally');
+    const container = await releaseContainer(release);
+    const page = await fetch('http://127.0.0.1:4001/').then((response) => response.text());
+    assert.match(page, new RegExp(`Served by node <code>${NODE}</code>`));
+    // The endpoint's own socket stays on loopback; the only other listener on its port is the
+    // forwarder, on the container's own address: nothing listens on all interfaces.
+    const endpointSocket = await docker('exec', container, '/app/bin/hello_phoenix', 'rpc', 'IO.inspect(:inet.sockname(:sys.get_state(HelloPhoenixWeb.Endpoint).socket))');
+    assert.equal(endpointSocket, '{:ok, {{127, 0, 0, 1}, 4000}}');
+    const addresses = (await docker('exec', container, 'cat', '/proc/net/tcp', '/proc/net/tcp6')).split('\n')
+      .map((row) => row.trim().split(/\s+/))
+      .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(':0FA0'))
+      .map((fields) => fields[1]?.slice(0, -5));
+    const own = (await docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', container)).split(' ').filter((ip) => ip !== '')
+      .map((ip) => ip.split('.').reverse().map((part) => Number(part).toString(16).padStart(2, '0')).join('').toUpperCase());
+    assert.deepEqual(addresses.sort(), ['0100007F', ...own].sort(), 'listeners on port 4000: loopback and the container\'s own address');
+    assert.match(await docker('logs', container), /The endpoint listens on 127\.0\.0\.1:4000 only, as config\/runtime\.exs says, .*forwarding \S+:4000 to it/);
+  });
 });

@@ -323,3 +323,8 @@ export function readsEnvironment(runtimeConfig: string): (variable: string) => b
   const code = blankComments(runtimeConfig);
   return (variable) => code.includes(`"${variable}"`);
 }
+
+/** Whether config/runtime.exs binds an endpoint's HTTP server to 127.0.0.1 or ::1, outside its comments. */
+export function bindsEndpointToLoopback(runtimeConfig: string): boolean {
+  return /\bip:\s*\{\s*(?:127\s*,\s*0\s*,\s*0\s*,\s*1|0\s*,\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*,\s*1)\s*\}/.test(blankComments(runtimeConfig));
+}
