@@ -19,9 +19,9 @@ function inDoubleQuotes(text: string): string {
  */
 export function renderServer(c: ReleaseContext): string {
   return overlayScript([
-    `# With ${LOOPBACK_FORWARD_PORT} set, as "Run Release Locally" sets it, an endpoint that config/runtime.exs`,
-    "# binds to loopback is forwarded to from the container's own addresses, which the published port",
-    `# reaches (see ${LOOPBACK_FORWARD_FILE.replace(/^bin\//, '')}). Without it, nothing changes.`,
+    `# "Run Release Locally" sets ${LOOPBACK_FORWARD_PORT}. When config/runtime.exs binds the endpoint to`,
+    "# loopback, which the container's published port cannot reach, the VM then forwards that port from",
+    `# the container's own addresses to it (${LOOPBACK_FORWARD_FILE.replace(/^bin\//, '')}). Unset, nothing changes.`,
     `if [ -n "\${${LOOPBACK_FORWARD_PORT}:-}" ]; then`,
     `  export ERL_ZFLAGS="\${ERL_ZFLAGS:+$ERL_ZFLAGS }${inDoubleQuotes(LOOPBACK_FORWARD_FLAGS)}"`,
     'fi',
