@@ -56,6 +56,14 @@ describe('bin/server and the loopback forwarder', () => {
     assert.match(loopback.notes.join('\n'), /config\/runtime\.exs binds the endpoint to loopback, and the project's own rel\/overlays\/bin\/server was kept, so the page will not answer .* Delete rel\/overlays\/bin\/server and scaffold again/);
   });
 
+  it('keeps a bin/server a scaffold generated, with its forwarder, and has nothing to say about it', () => {
+    const generated = file(render(), SERVER) ?? '';
+    const again = render({ [SERVER]: generated, 'config/runtime.exs': LOOPBACK_RUNTIME });
+    assert.equal(file(again, SERVER), undefined);
+    assert.equal(file(again, FORWARDER), file(render(), FORWARDER));
+    assert.deepEqual(again.notes, []);
+  });
+
   it('reads a loopback bind in runtime.exs outside comments only', () => {
     assert.equal(bindsEndpointToLoopback(LOOPBACK_RUNTIME), true);
     assert.equal(bindsEndpointToLoopback('config :blog, BlogWeb.Endpoint, http: [ip: {0, 0, 0, 0, 0, 0, 0, 1}, port: 4000]'), true);
