@@ -3,8 +3,9 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ListedContainer } from '../../src/core/containerState';
+import { DevContainerError } from '../../src/core/devContainerFailure';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
 import type { DevContainerNode } from '../../src/ui/devContainerTree';
 import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
@@ -119,5 +120,17 @@ describe('Release image through the commands (real Docker engine)', function () 
       .map((ip) => ip.split('.').reverse().map((part) => Number(part).toString(16).padStart(2, '0')).join('').toUpperCase());
     assert.deepEqual(addresses.sort(), ['0100007F', ...own].sort(), 'listeners on port 4000: loopback and the container\'s own address');
     assert.match(await docker('logs', container), /The endpoint listens on 127\.0\.0\.1:4000 only, as config\/runtime\.exs says, .*forwarding \S+:4000 to it/);
+  });
+
+  it('says the endpoint listens on loopback only when the release does not forward it', async () => {
+    assert.ok(release);
+    // As with a project's own bin/server, which knows nothing of the forwarder.
+    const composeFile = join(root, '.devcontainer', 'release', 'docker-compose.yml');
+    const text = await readFile(composeFile, 'utf8');
+    assert.match(text, /LOOPBACK_FORWARD_PORT: "4000"/);
+    await writeFile(composeFile, text.replace('LOOPBACK_FORWARD_PORT: "4000"', 'LOOPBACK_FORWARD_PORT: ""'));
+    const failure = await startDevContainer(engine, await detectComposeCli('auto'), release.compose, { readyTimeoutMs: 120_000 }).then(() => undefined, (error: unknown) => error);
+    assert.ok(failure instanceof DevContainerError, `a DevContainerError, not ${String(failure)}`);
+    assert.equal(failure.failure.kind, 'http-on-loopback');
   });
 });
