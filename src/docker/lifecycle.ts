@@ -245,13 +245,17 @@ async function findAppContainer(engine: DockerEngine, projectName: string): Prom
 async function waitForHttp(engine: DockerEngine, app: InspectedContainer, url: string, deadline: number, signal: AbortSignal | undefined): Promise<void> {
   const started = Date.now();
   let lastStateCheck = Date.now();
+  let onLoopbackBefore = false;
   for (;;) {
     signal?.throwIfAborted();
     if (await httpResponds(url, signal)) return;
     if (Date.now() >= deadline) break;
     if (Date.now() - lastStateCheck > 1000) {
       await throwIfExited(engine, await engine.inspectContainer(app.id));
-      await throwIfListeningOnLoopback(engine, app, url);
+      // Twice in a row, a second apart: a release's forwarder listens just after its endpoint did.
+      const onLoopback = await listensOnLoopback(engine, app);
+      if (onLoopback && onLoopbackBefore) throw new DevContainerError({ kind: 'http-on-loopback', url, port: Number(app.labels[LABELS.httpPort]) });
+      onLoopbackBefore = onLoopback;
       lastStateCheck = Date.now();
     }
     await sleep(150, undefined, signal ? { signal } : {});
@@ -265,12 +269,9 @@ async function waitForHttp(engine: DockerEngine, app: InspectedContainer, url: s
  * outside the container: seen in the container's socket table, that is known at once instead of
  * after the whole wait.
  */
-async function throwIfListeningOnLoopback(engine: DockerEngine, app: InspectedContainer, url: string): Promise<void> {
-  const port = Number(app.labels[LABELS.httpPort]);
+async function listensOnLoopback(engine: DockerEngine, app: InspectedContainer): Promise<boolean> {
   const sockets = await engine.exec(app.id, ['cat', '/proc/net/tcp', '/proc/net/tcp6']).catch(() => undefined);
-  if (sockets !== undefined && listensOnLoopbackOnly(sockets.output, port)) {
-    throw new DevContainerError({ kind: 'http-on-loopback', url, port });
-  }
+  return sockets !== undefined && listensOnLoopbackOnly(sockets.output, Number(app.labels[LABELS.httpPort]));
 }
 
 /** Any HTTP answer counts: an error page still means Phoenix is up. */

@@ -68,6 +68,7 @@ describe('renderReleaseImage', () => {
       ['.dockerignore', undefined, 'lines'],
       ['rel/env.sh.eex', undefined, undefined],
       ['rel/overlays/bin/server', 0o755, undefined],
+      ['rel/overlays/bin/loopback_forward.script', undefined, undefined],
       ['rel/overlays/bin/migrate', 0o755, undefined],
       ['lib/blog/release.ex', undefined, undefined],
       ['.devcontainer/release/docker-compose.yml', undefined, undefined],
@@ -260,7 +261,7 @@ describe('renderReleaseImage', () => {
     const paths = rendered.files.map((f) => f.path);
     assert.equal(paths.includes('Dockerfile'), false);
     assert.deepEqual(paths, [
-      '.dockerignore', 'rel/env.sh.eex', 'rel/overlays/bin/server', 'rel/overlays/bin/migrate', 'lib/shipyard/release.ex',
+      '.dockerignore', 'rel/env.sh.eex', 'rel/overlays/bin/server', 'rel/overlays/bin/loopback_forward.script', 'rel/overlays/bin/migrate', 'lib/shipyard/release.ex',
       '.devcontainer/release/docker-compose.yml', '.devcontainer/release/.env', '.gitignore', '.gitattributes',
     ]);
     const notes = rendered.notes.join('\n');
@@ -397,6 +398,7 @@ describe('renderReleaseImage', () => {
       RELEASE_COOKIE: '${RELEASE_COOKIE:?RELEASE_COOKIE is not set. Run Phoenix: Scaffold Release Image again, or add RELEASE_COOKIE=<secret> to .devcontainer/release/.env}',
       RELEASE_DISTRIBUTION: 'sname',
       RELEASE_NODE: 'blog',
+      LOOPBACK_FORWARD_PORT: '4000',
       DATABASE_URL: 'ecto://postgres:postgres@db/blog_prod',
     });
     assert.deepEqual(service.labels, {

@@ -11,7 +11,8 @@ import { renderDockerfile } from './dockerfile';
 import { renderDockerignore } from './dockerignore';
 import { RELEASE_RANDOM_BYTES, renderEnv } from './env';
 import { renderEnvSh } from './envSh';
-import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, readsEnvironment, releaseDockerfileGaps, type ReleaseProject } from './project';
+import { LOOPBACK_FORWARD_FILE, renderLoopbackForward } from './loopbackForward';
+import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, bindsEndpointToLoopback, readsEnvironment, releaseDockerfileGaps, type ReleaseProject } from './project';
 import { renderReleaseModule } from './releaseModule';
 import { renderMigrate, renderServer } from './scripts';
 
@@ -108,9 +109,12 @@ export function renderReleaseImage(project: ReleaseProject, options: ReleaseRend
     files.push({ path: ENV_SH, content: renderEnvSh(context) });
     written.push(ENV_SH);
   }
+  const loopbackForward: RenderedFile = { path: `rel/overlays/${LOOPBACK_FORWARD_FILE}`, content: renderLoopbackForward() };
   if (!release.existing.server) {
-    files.push({ path: SERVER_SCRIPT, content: renderServer(context), mode: 0o755 });
+    files.push({ path: SERVER_SCRIPT, content: renderServer(context), mode: 0o755 }, loopbackForward);
     written.push(SERVER_SCRIPT);
+  } else if (release.existing.serverForwardsLoopback) {
+    files.push(loopbackForward);
   }
   if (release.ecto !== undefined) {
     if (!release.existing.migrate) {
@@ -193,6 +197,9 @@ function projectNotes(c: ReleaseContext): string[] {
   if (runtime === undefined) {
     notes.push('The project has no config/runtime.exs, so the release reads nothing from the environment when it boots (PHX_SERVER, PHX_HOST, PORT, SECRET_KEY_BASE, DATABASE_URL); add one as Phoenix generates it.');
     return notes;
+  }
+  if (release.existing.server && !release.existing.serverForwardsLoopback && bindsEndpointToLoopback(runtime)) {
+    notes.push(`config/runtime.exs binds the endpoint to loopback, and the project's own ${SERVER_SCRIPT} was kept, so the page will not answer through the port Run Release Locally publishes. Delete ${SERVER_SCRIPT} and scaffold again (the generated one forwards the port to loopback inside the container only), or bind the prod endpoint to all interfaces: http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}].`);
   }
   const reads = readsEnvironment(runtime);
   const missing = (variable: string): boolean => !reads(variable);
