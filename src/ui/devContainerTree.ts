@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { MAX_COMPOSE_YAML_LENGTH, readComposeServices } from '../core/composeYaml';
 import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
+import { publishedUrls } from '../core/publishedUrls';
 import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
-import { publishedUrls } from '../docker/lifecycle';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 import type { Settings } from './settings';
 import { readTextUpTo } from './workspaceFiles';

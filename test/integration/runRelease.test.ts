@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ListedContainer } from '../../src/core/containerState';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { tearDownComposeProject } from '../../src/docker/lifecycle';
 import type { DevContainerNode } from '../../src/ui/devContainerTree';
 import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
@@ -37,7 +38,7 @@ describe('Release image through the commands (real Docker engine)', function () 
 
   after(async () => {
     for (const terminal of vscode.window.terminals) terminal.dispose();
-    if (release !== undefined) await tearDownDevContainer(engine, await detectComposeCli('auto'), release.compose, true).catch(() => undefined);
+    if (release !== undefined) await tearDownComposeProject(engine, await detectComposeCli('auto'), release.compose, true).catch(() => undefined);
     await restoreReleaseFixture(root, original);
     await vscode.commands.executeCommand('phoenix.refreshView');
     projects.dispose();
