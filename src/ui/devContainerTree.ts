@@ -7,7 +7,6 @@ import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, run
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
-import type { Settings } from './settings';
 import { statusIcon, statusText } from './statusWords';
 import { readTextUpTo } from './workspaceFiles';
 
@@ -55,7 +54,6 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     private readonly docker: DockerEngine,
     private readonly log: vscode.LogOutputChannel,
     private readonly events: ComposeEventsWatcher,
-    settings: Settings,
   ) {
     this.disposables = [
       this.changed,
@@ -65,9 +63,8 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         this.followEvents();
         this.refresh();
       }),
-      settings.onDidChange((changed) => {
-        if (!changed.has('dockerHost')) return;
-        // The events of the engine the setting names now.
+      docker.onDidChangeEngine(() => {
+        // The events of the engine in use now (phoenix.dockerHost changed, or Refresh).
         if (this.events.started) {
           this.events.stop();
           this.followEvents();

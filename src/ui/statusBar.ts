@@ -3,7 +3,6 @@ import { projectLook } from '../core/statusLook';
 import type { ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
-import type { Settings } from './settings';
 import { statusText } from './statusWords';
 
 /**
@@ -20,7 +19,7 @@ export class DevContainerStatusBar implements vscode.Disposable {
   private renders = 0;
   private busy = false;
 
-  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine, events: ComposeEventsWatcher, settings: Settings) {
+  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine, events: ComposeEventsWatcher) {
     this.item.name = vscode.l10n.t('Phoenix Dev Container');
     this.item.command = 'workbench.view.extension.phoenix';
     this.subscriptions = [
@@ -31,10 +30,8 @@ export class DevContainerStatusBar implements vscode.Disposable {
         if (this.busy || project === undefined) return;
         if (changed === undefined || changed.has(project.composeProject)) void this.update();
       }),
-      // Another engine.
-      settings.onDidChange((changed) => {
-        if (changed.has('dockerHost')) void this.update();
-      }),
+      // Another engine (phoenix.dockerHost changed, or Refresh).
+      docker.onDidChangeEngine(() => void this.update()),
       vscode.window.onDidChangeWindowState((state) => {
         if (state.focused && !this.busy) void this.update();
       }),

@@ -51,7 +51,7 @@ describe('Attach Remote IEx (real Docker engine)', function () {
   this.timeout(300_000);
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('attach test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const target = () => {

@@ -31,7 +31,7 @@ describe('Attach Remote IEx from this machine (host mode, real Docker engine and
   this.timeout(300_000);
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('attach host test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const settings = vscode.workspace.getConfiguration('phoenix');

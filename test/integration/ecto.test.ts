@@ -23,7 +23,7 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
   assert.ok(workspace, 'no workspace folder is open');
   const root = join(workspace.uri.fsPath, '..', 'hello_ecto');
   const file = (path: string): string => join(root, path);
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const projectName = composeProjectName('hello_ecto');
   const target: ComposeTarget = devContainerTarget({ root, devContainerDir: file('.devcontainer'), adopted: false, projectName });
   const message = (failure: DevContainerFailure): string => describeFailure(failure, undefined, () => undefined).text;

@@ -27,7 +27,7 @@ describe('Postgres of an Ecto project: the bench image and the Ecto stand-ins (r
   // The whole of test/fixtures is copied, so the Ecto fixture sits next to the open one.
   const root = join(dirname(folder.uri.fsPath), 'hello_ecto');
   const target = { files: [join(root, '.devcontainer', 'docker-compose.yml')], project: composeProjectName('hello_ecto') };
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   let db = '';
 
   /**

@@ -29,7 +29,7 @@ describe('Run the dev container (real Docker engine)', function () {
   assert.ok(folder, 'no workspace folder is open');
   const root = folder.uri.fsPath;
   const file = (path: string): string => join(root, path);
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('lifecycle test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
@@ -272,7 +272,7 @@ describe('Run the dev container (real Docker engine)', function () {
     });
 
     it('says Docker is not running when the engine cannot be reached', async () => {
-      const unreachable = new DockerEngine(() => 'unix:///tmp/no-docker-here.sock');
+      const unreachable = new DockerEngine({ dockerHost: 'unix:///tmp/no-docker-here.sock' });
       const failure = await failureOf(startComposeProject(unreachable, cli, target(), { env: { ...process.env, DOCKER_HOST: 'unix:///tmp/no-docker-here.sock' } }));
       assert.equal(failure.kind, 'docker-unreachable');
       assert.equal(message(failure), 'Docker is not running: nothing answers at unix:///tmp/no-docker-here.sock. Start Docker, then try again.');

@@ -170,7 +170,7 @@ describe('Release image (real Docker engine)', function () {
   });
 
   it('finds the release\'s node and cookie, and tells a node that refuses the cookie before the deadline', async () => {
-    const engine = new DockerEngine(() => '');
+    const engine = new DockerEngine({ dockerHost: '' });
     const inspected = await engine.inspectContainer(container);
     const discovery = await discoverContainerNode(engine, inspected);
     assert.ok(discovery.kind === 'found');

@@ -25,7 +25,7 @@ describe('Release image through the commands (real Docker engine)', function () 
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
   const root = folder.uri.fsPath;
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('release test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   let original = new Map<string, Buffer>();

@@ -25,7 +25,7 @@ describe('Ecto release run locally (real Docker engine and PostgreSQL)', functio
   assert.ok(workspace, 'no workspace folder is open');
   const root = join(workspace.uri.fsPath, '..', 'hello_ecto');
   const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(root), name: 'hello_ecto', index: 1 };
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const projectName = releaseComposeProjectName('hello_ecto');
   const releaseDir = join(root, '.devcontainer', 'release');
   const target: ComposeTarget = { projectName, projectDirectory: releaseDir, files: [join(releaseDir, 'docker-compose.yml')] };

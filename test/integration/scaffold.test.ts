@@ -38,7 +38,7 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
   assert.ok(folder, 'no workspace folder is open');
   const root = folder.uri.fsPath;
   const file = (path: string): string => join(root, path);
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const scaffold = (decisions: ScaffoldDecisions): Promise<ScaffoldResult | undefined> =>
     writeDevContainerFiles(folder.uri, folder.name, SETTINGS, decisions, (own) => engine.networkSubnets(own));
   const project = composeProjectName(folder.name);
