@@ -32,7 +32,8 @@ export interface ReadyDevContainer {
   readonly url: string | undefined;
 }
 
-const DEFAULT_READY_TIMEOUT_MS = 300_000;
+/** How long the app may take to be ready when nobody says (`phoenix.readyTimeout`'s default). */
+export const DEFAULT_READY_TIMEOUT_MS = 300_000;
 /** A container started this recently is one this start (re)started: its output is followed from its start. */
 const JUST_STARTED_MS = 60_000;
 /** Lines of the app's log read to find which entrypoint step failed and why. */
