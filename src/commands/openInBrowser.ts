@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isRecord } from '../core/isRecord';
-import { runningAppUrl } from '../docker/lifecycle';
+import { runningAppUrl } from '../docker/readiness';
 import { projectForCommand } from '../ui/projectForCommand';
 import { openUrl } from '../ui/readyActions';
 import type { Services } from './services';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { rebuildDevContainer } from '../docker/lifecycle';
+import { rebuildComposeProject } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand } from '../ui/projectForCommand';
 import { offerReadyActions } from '../ui/readyActions';
@@ -19,6 +19,6 @@ export async function rebuildDevContainerCommand(services: Services, node?: unkn
   if (picked === undefined) return;
   const title = project.role === 'release' ? vscode.l10n.t('Rebuilding the release of {0}', project.folder.name) : vscode.l10n.t('Rebuilding the dev container of {0}', project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    rebuildDevContainer(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
+    rebuildComposeProject(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { restartDevContainer } from '../docker/lifecycle';
+import { restartComposeProject } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import { offerReadyActions } from '../ui/readyActions';
@@ -17,6 +17,6 @@ export async function restartDevContainerCommand(services: Services, node?: unkn
     ? project.role === 'release' ? vscode.l10n.t('Restarting the release of {0}', project.folder.name) : vscode.l10n.t('Restarting the dev container of {0}', project.folder.name)
     : vscode.l10n.t('Restarting {0} of {1}', service, project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    restartDevContainer(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]));
+    restartComposeProject(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { scaffoldDevContainer, type ScaffoldDecisions } from '../ui/devContainerScaffold';
+import { writeDevContainerFiles, type ScaffoldDecisions } from '../ui/devContainerScaffold';
 import { pickProjectFolder } from '../ui/pickFolder';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
@@ -13,7 +13,7 @@ import type { Services } from './services';
 export async function scaffoldDevContainerCommand({ projects, docker, log, proposedFiles, settings }: Services, target?: unknown): Promise<void> {
   const folder = isWorkspaceFolder(target) ? target : await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?'));
   if (folder === undefined) return;
-  const result = await scaffoldDevContainer(
+  const result = await writeDevContainerFiles(
     folder.uri,
     folder.name,
     settings.scaffold(folder),

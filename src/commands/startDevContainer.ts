@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { startDevContainer, startServices } from '../docker/lifecycle';
+import { startComposeProject, startComposeServices } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import { offerReadyActions } from '../ui/readyActions';
@@ -17,7 +17,7 @@ export async function startDevContainerCommand(services: Services, node?: unknow
   if (service !== undefined) {
     const target = project.compose;
     const ready = await withLifecycleProgress(services, project, vscode.l10n.t('Starting {0} of {1}', service, project.folder.name), async (options) =>
-      startServices(services.docker, await services.compose.cli(), target, [service], options));
+      startComposeServices(services.docker, await services.compose.cli(), target, [service], options));
     if (ready !== undefined) offerReadyActions(services, project, ready);
     return;
   }
@@ -38,6 +38,6 @@ export async function startDevContainerCommand(services: Services, node?: unknow
   const target = project.compose;
   const title = project.role === 'release' ? vscode.l10n.t('Starting the release of {0}', project.folder.name) : vscode.l10n.t('Starting the dev container of {0}', project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    startDevContainer(services.docker, await services.compose.cli(), target, options));
+    startComposeProject(services.docker, await services.compose.cli(), target, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { stopDevContainer } from '../docker/lifecycle';
+import { stopComposeProject } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
 import { walkthroughEventHappened } from '../ui/walkthrough';
@@ -14,7 +14,7 @@ export async function stopDevContainerCommand(services: Services, node?: unknown
     ? project.role === 'release' ? vscode.l10n.t('Stopping the release of {0}', project.folder.name) : vscode.l10n.t('Stopping the dev container of {0}', project.folder.name)
     : vscode.l10n.t('Stopping {0} of {1}', service, project.folder.name);
   const stopped = await withLifecycleProgress(services, project, title, async (options) => {
-    await stopDevContainer(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]);
+    await stopComposeProject(services.docker, await services.compose.cli(), project.compose, options, service === undefined ? undefined : [service]);
     return true;
   });
   if (stopped === true && service === undefined && project.role === 'dev') walkthroughEventHappened('stopped');

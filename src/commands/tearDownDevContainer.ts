@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { tearDownDevContainer } from '../docker/lifecycle';
+import { tearDownComposeProject } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { projectForCommand } from '../ui/projectForCommand';
 import type { Services } from './services';
@@ -33,5 +33,5 @@ export async function tearDownDevContainerCommand(services: Services, node?: unk
   }
   const title = project.role === 'release' ? vscode.l10n.t('Tearing down the release of {0}', project.folder.name) : vscode.l10n.t('Tearing down the dev container of {0}', project.folder.name);
   await withLifecycleProgress(services, project, title, async (options) =>
-    tearDownDevContainer(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
+    tearDownComposeProject(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
 }

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { MAX_COMPOSE_YAML_LENGTH, readComposeServices } from '../core/composeYaml';
 import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
+import { publishedUrls } from '../core/publishedUrls';
 import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
+import { projectIcon, serviceLook } from '../core/statusLook';
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
-import { publishedUrls } from '../docker/lifecycle';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
-import type { Settings } from './settings';
+import { statusIcon, statusText } from './statusWords';
 import { readTextUpTo } from './workspaceFiles';
 
 export type DevContainerNode =
@@ -53,7 +54,6 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     private readonly docker: DockerEngine,
     private readonly log: vscode.LogOutputChannel,
     private readonly events: ComposeEventsWatcher,
-    settings: Settings,
   ) {
     this.disposables = [
       this.changed,
@@ -63,9 +63,8 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         this.followEvents();
         this.refresh();
       }),
-      settings.onDidChange((changed) => {
-        if (!changed.has('dockerHost')) return;
-        // The events of the engine the setting names now.
+      docker.onDidChangeEngine(() => {
+        // The events of the engine in use now (phoenix.dockerHost changed, or Refresh).
         if (this.events.started) {
           this.events.stop();
           this.followEvents();
@@ -121,7 +120,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         item.id = `project:${keyOf(node.project)}`;
         item.description = node.project.composeProject;
         item.tooltip = vscode.l10n.t('Compose project {0} in {1}', node.project.composeProject, node.project.devContainerDir.fsPath);
-        item.iconPath = new vscode.ThemeIcon(contextValue === 'project running' ? 'vm-running' : 'vm-outline');
+        item.iconPath = new vscode.ThemeIcon(projectIcon(statuses));
         item.contextValue = contextValue;
         return item;
       }
@@ -134,14 +133,14 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         const expandable = detailsOf(node).length > 0;
         const item = new vscode.TreeItem(container.service, expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `container:${container.id}`;
-        item.description = [describeStatus(status), ...ports].join(' · ');
+        item.description = [statusText(serviceLook(status)), ...ports].join(' · ');
         item.tooltip = [
           `${container.service}: ${container.status}`,
           ...(nodeName === undefined ? [] : [vscode.l10n.t('Erlang node: {0}', nodeName)]),
           ...(ports.length === 0 ? [] : [vscode.l10n.t('Ports: {0}', ports.join(', '))]),
           ...urls,
         ].join('\n');
-        item.iconPath = statusIcon(status);
+        item.iconPath = statusIcon(serviceLook(status));
         item.contextValue = serviceContextValue(status, { node: nodeName !== undefined, web: urls.length > 0 });
         return item;
       }
@@ -149,9 +148,9 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         const status: ServiceStatus = { kind: 'missing' };
         const item = new vscode.TreeItem(node.service, vscode.TreeItemCollapsibleState.None);
         item.id = `missing:${keyOf(node.project)}:${node.service}`;
-        item.description = describeStatus(status);
+        item.description = statusText(serviceLook(status));
         item.tooltip = vscode.l10n.t('{0} is defined in the compose file but has no container yet: Start creates it.', node.service);
-        item.iconPath = statusIcon(status);
+        item.iconPath = statusIcon(serviceLook(status));
         item.contextValue = serviceContextValue(status, { node: false, web: false });
         return item;
       }
@@ -313,42 +312,4 @@ function detailsOf({ project, container }: ServiceNode): DevContainerNode[] {
       command: { title: vscode.l10n.t('Open in Browser'), command: 'phoenix.openInBrowser', arguments: [{ url }] },
     })),
   ];
-}
-
-function describeStatus(status: ServiceStatus): string {
-  switch (status.kind) {
-    case 'running': return vscode.l10n.t('running');
-    case 'healthy': return vscode.l10n.t('healthy');
-    case 'starting': return vscode.l10n.t('starting');
-    case 'unhealthy': return vscode.l10n.t('unhealthy');
-    case 'restarting': return vscode.l10n.t('restarting');
-    case 'paused': return vscode.l10n.t('paused');
-    case 'created': return vscode.l10n.t('created');
-    case 'stopped': return vscode.l10n.t('stopped');
-    case 'exited': return vscode.l10n.t('exited ({0})', status.exitCode);
-    case 'dead': return vscode.l10n.t('dead');
-    case 'missing': return vscode.l10n.t('not created');
-  }
-}
-
-function statusIcon(status: ServiceStatus): vscode.ThemeIcon {
-  switch (status.kind) {
-    case 'running':
-    case 'healthy':
-      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
-    case 'starting':
-    case 'restarting':
-      return new vscode.ThemeIcon('loading~spin');
-    case 'unhealthy':
-    case 'exited':
-    case 'dead':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'paused':
-      return new vscode.ThemeIcon('debug-pause');
-    case 'stopped':
-    case 'created':
-      return new vscode.ThemeIcon('circle-outline');
-    case 'missing':
-      return new vscode.ThemeIcon('dash');
-  }
 }

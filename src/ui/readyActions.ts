@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ReadyDevContainer } from '../docker/lifecycle';
+import type { ReadyDevContainer } from '../docker/readiness';
 import type { DevContainerNode } from './devContainerTree';
 import { plainText } from '../core/plainText';
 import type { PhoenixProject } from './phoenixProjects';

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { ListedContainer } from '../../src/core/containerState';
 import { DevContainerError } from '../../src/core/devContainerFailure';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import type { DevContainerNode } from '../../src/ui/devContainerTree';
 import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
@@ -25,7 +26,7 @@ describe('Release image through the commands (real Docker engine)', function () 
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
   const root = folder.uri.fsPath;
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('release test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   let original = new Map<string, Buffer>();
@@ -38,7 +39,7 @@ describe('Release image through the commands (real Docker engine)', function () 
 
   after(async () => {
     for (const terminal of vscode.window.terminals) terminal.dispose();
-    if (release !== undefined) await tearDownDevContainer(engine, await detectComposeCli('auto'), release.compose, true).catch(() => undefined);
+    if (release !== undefined) await tearDownComposeProject(engine, await detectComposeCli('auto'), release.compose, true).catch(() => undefined);
     await restoreReleaseFixture(root, original);
     await vscode.commands.executeCommand('phoenix.refreshView');
     projects.dispose();
@@ -129,7 +130,7 @@ describe('Release image through the commands (real Docker engine)', function () 
     const text = await readFile(composeFile, 'utf8');
     assert.match(text, /LOOPBACK_FORWARD_PORT: "4000"/);
     await writeFile(composeFile, text.replace('LOOPBACK_FORWARD_PORT: "4000"', 'LOOPBACK_FORWARD_PORT: ""'));
-    const failure = await startDevContainer(engine, await detectComposeCli('auto'), release.compose, { readyTimeoutMs: 120_000 }).then(() => undefined, (error: unknown) => error);
+    const failure = await startComposeProject(engine, await detectComposeCli('auto'), release.compose, { readyTimeoutMs: 120_000 }).then(() => undefined, (error: unknown) => error);
     assert.ok(failure instanceof DevContainerError, `a DevContainerError, not ${String(failure)}`);
     assert.equal(failure.failure.kind, 'http-on-loopback');
   });

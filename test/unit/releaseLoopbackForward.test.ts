@@ -41,7 +41,7 @@ describe('bin/server and the loopback forwarder', () => {
   it('renders the forwarder beside the generated bin/server, and the compose file turns it on', () => {
     const rendered = render();
     assert.match(file(rendered, FORWARDER) ?? '', /^Port =\/= none andalso spawn\(Start\)\.$/m);
-    const compose = parse(file(rendered, rendered.compose.file) ?? '') as { services: Record<string, { environment: Record<string, string> }> };
+    const compose = parse(file(rendered, '.devcontainer/release/docker-compose.yml') ?? '') as { services: Record<string, { environment: Record<string, string> }> };
     assert.equal(compose.services['release']?.environment['LOOPBACK_FORWARD_PORT'], '4000');
     assert.deepEqual(rendered.notes, []);
   });

@@ -5,7 +5,7 @@ import type { Advice, RenderedFile } from '../scaffold';
 import { normalizeFolder } from '../scaffold/folder';
 import { hostName, requireAppName } from '../scaffold/names';
 import { chooseBaseImage } from '../scaffold/versions';
-import { RELEASE_PORT, RELEASE_SERVICE, renderCompose } from './compose';
+import { RELEASE_PORT, renderCompose } from './compose';
 import type { ReleaseContext } from './context';
 import { renderDockerfile } from './dockerfile';
 import { renderDockerignore } from './dockerignore';
@@ -25,27 +25,12 @@ export interface ReleaseRenderOptions {
   readonly composeProject: string;
   /** Random bytes for RELEASE_COOKIE and SECRET_KEY_BASE: at least 96 (e.g. crypto.randomBytes(96)). */
   readonly randomBytes: Uint8Array;
-  /** The port on this machine's loopback for the running release; the dev server's port + 1 by default. */
-  readonly hostPort?: number;
-}
-
-/** How "Run Release Locally" runs what was rendered. */
-export interface ReleaseCompose {
-  /** The compose file, relative to the project root. */
-  readonly file: string;
-  readonly service: string;
-  readonly project: string;
-  /** The release's URL on this machine. */
-  readonly url: string;
-  /** The node the release starts (`blog@blog-release`), short-named. */
-  readonly node: string;
 }
 
 export interface RenderedReleaseImage {
   readonly files: RenderedFile[];
   readonly notes: string[];
   readonly advice: Advice[];
-  readonly compose: ReleaseCompose;
 }
 
 
@@ -87,7 +72,8 @@ export function renderReleaseImage(project: ReleaseProject, options: ReleaseRend
     composeFolder: `${folder}/${RELEASE_FOLDER}`,
     versions,
     debianRelease: base.debianRelease,
-    hostPort: validPort(options.hostPort) ?? (project.http.port < 65535 ? project.http.port + 1 : RELEASE_PORT + 1),
+    // Next to the dev server's port, so both can run at once.
+    hostPort: project.http.port < 65535 ? project.http.port + 1 : RELEASE_PORT + 1,
     hostname,
     node: `${release.name}@${hostname}`,
     releaseModule: release.ecto && (release.existing.releaseModule ? release.existing.releaseModule.module : `${release.ecto.namespace}.Release`),
@@ -142,22 +128,7 @@ export function renderReleaseImage(project: ReleaseProject, options: ReleaseRend
     ? [{ ...release.umbrellaReleaseEdit, reason: `mix release builds nothing in an umbrella whose mix.exs defines no release. Define the release ${context.name} with all the umbrella's apps, as the Dockerfile expects.` }]
     : [];
 
-  return {
-    files,
-    notes,
-    advice,
-    compose: {
-      file: `${context.composeFolder}/docker-compose.yml`,
-      service: RELEASE_SERVICE,
-      project: options.composeProject,
-      url: `http://localhost:${context.hostPort}`,
-      node: context.node,
-    },
-  };
-}
-
-function validPort(port: number | undefined): number | undefined {
-  return port !== undefined && Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+  return { files, notes, advice };
 }
 
 function adoptionNotes(c: ReleaseContext, dockerfile: string): string[] {
