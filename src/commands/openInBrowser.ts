@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runningAppUrl } from '../docker/lifecycle';
+import { runningAppUrl } from '../docker/readiness';
 import { pickEnvironment } from '../ui/pickEnvironment';
 import { openUrl } from '../ui/readyActions';
 import type { Target, TargetOf } from '../ui/target';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { rebuildDevContainer } from '../docker/lifecycle';
+import { rebuildComposeProject } from '../docker/lifecycle';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickEnvironment } from '../ui/pickEnvironment';
@@ -21,6 +21,6 @@ export async function rebuildDevContainerCommand(services: Services, target: Tar
   if (picked === undefined) return;
   const title = wordsFor(project.environment).rebuilding(project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    rebuildDevContainer(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
+    rebuildComposeProject(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

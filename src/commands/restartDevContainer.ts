@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { restartDevContainer } from '../docker/lifecycle';
+import { restartComposeProject } from '../docker/lifecycle';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickEnvironment } from '../ui/pickEnvironment';
@@ -19,6 +19,6 @@ export async function restartDevContainerCommand(services: Services, target: Tar
     ? wordsFor(project.environment).restarting(project.folder.name)
     : vscode.l10n.t('Restarting {0} of {1}', only.join(', '), project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    restartDevContainer(services.docker, await services.compose.cli(), project.compose, options, only));
+    restartComposeProject(services.docker, await services.compose.cli(), project.compose, options, only));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ENVIRONMENTS } from '../core/environments';
-import { startDevContainer } from '../docker/lifecycle';
+import { startComposeProject } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickProjectFolder } from '../ui/pickFolder';
 import { offerReadyActions } from '../ui/readyActions';
@@ -26,6 +26,6 @@ export async function runReleaseLocallyCommand(services: Services): Promise<void
     return;
   }
   const ready = await withLifecycleProgress(services, release, vscode.l10n.t('Running the release of {0}', folder.name), async (options) =>
-    startDevContainer(services.docker, await services.compose.cli(), release.compose, options));
+    startComposeProject(services.docker, await services.compose.cli(), release.compose, options));
   if (ready !== undefined) offerReadyActions(services, release, ready);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { scaffoldDevContainer, type ScaffoldDecisions } from '../ui/devContainerScaffold';
+import { writeDevContainerFiles, type ScaffoldDecisions } from '../ui/devContainerScaffold';
 import { pickProjectFolder } from '../ui/pickFolder';
 import type { TargetOf } from '../ui/target';
 import type { ProposedFiles } from '../ui/proposedFiles';
@@ -14,7 +14,7 @@ import type { Services } from './services';
 export async function scaffoldDevContainerCommand({ projects, docker, log, proposedFiles, settings }: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
   const folder = target?.project.folder ?? (await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?')));
   if (folder === undefined) return;
-  const result = await scaffoldDevContainer(
+  const result = await writeDevContainerFiles(
     folder.uri,
     folder.name,
     settings.scaffold(folder),

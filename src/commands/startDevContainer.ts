@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { startDevContainer, startServices } from '../docker/lifecycle';
+import { startComposeProject, startComposeServices } from '../docker/lifecycle';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickEnvironment } from '../ui/pickEnvironment';
@@ -20,7 +20,7 @@ export async function startDevContainerCommand(services: Services, target: Targe
   if (only !== undefined) {
     const compose = project.compose;
     const ready = await withLifecycleProgress(services, project, vscode.l10n.t('Starting {0} of {1}', only.join(', '), project.folder.name), async (options) =>
-      startServices(services.docker, await services.compose.cli(), compose, only, options));
+      startComposeServices(services.docker, await services.compose.cli(), compose, only, options));
     if (ready !== undefined) offerReadyActions(services, project, ready);
     return;
   }
@@ -41,6 +41,6 @@ export async function startDevContainerCommand(services: Services, target: Targe
   const compose = project.compose;
   const title = wordsFor(project.environment).starting(project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    startDevContainer(services.docker, await services.compose.cli(), compose, options));
+    startComposeProject(services.docker, await services.compose.cli(), compose, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { stopDevContainer } from '../docker/lifecycle';
+import { stopComposeProject } from '../docker/lifecycle';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickEnvironment } from '../ui/pickEnvironment';
@@ -16,7 +16,7 @@ export async function stopDevContainerCommand(services: Services, target: Target
     ? wordsFor(project.environment).stopping(project.folder.name)
     : vscode.l10n.t('Stopping {0} of {1}', only.join(', '), project.folder.name);
   const stopped = await withLifecycleProgress(services, project, title, async (options) => {
-    await stopDevContainer(services.docker, await services.compose.cli(), project.compose, options, only);
+    await stopComposeProject(services.docker, await services.compose.cli(), project.compose, options, only);
     return true;
   });
   if (stopped === true && only === undefined && project.environment.inWalkthrough) walkthroughEventHappened('stopped');

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { tearDownDevContainer } from '../docker/lifecycle';
+import { tearDownComposeProject } from '../docker/lifecycle';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickEnvironment } from '../ui/pickEnvironment';
@@ -36,5 +36,5 @@ export async function tearDownDevContainerCommand(services: Services, target: Ta
   }
   const title = words.tearingDown(project.folder.name);
   await withLifecycleProgress(services, project, title, async (options) =>
-    tearDownDevContainer(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
+    tearDownComposeProject(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
 }

@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { MAX_COMPOSE_YAML_LENGTH, readComposeServices } from '../core/composeYaml';
 import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
 import { erlangNodeName } from '../core/node';
+import { publishedUrls } from '../core/publishedUrls';
 import { mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
+import { projectIcon, serviceLook } from '../core/statusLook';
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
-import { publishedUrls } from '../docker/lifecycle';
 import { wordsFor } from './environmentWords';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
-import type { Settings } from './settings';
+import { statusIcon, statusText } from './statusWords';
 import type { TargetOf } from './target';
 import { readTextUpTo } from './workspaceFiles';
 
@@ -57,7 +58,6 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     private readonly docker: DockerEngine,
     private readonly log: vscode.LogOutputChannel,
     private readonly events: ComposeEventsWatcher,
-    settings: Settings,
   ) {
     this.disposables = [
       this.changed,
@@ -67,9 +67,8 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         this.followEvents();
         this.refresh();
       }),
-      settings.onDidChange((changed) => {
-        if (!changed.has('dockerHost')) return;
-        // The events of the engine the setting names now.
+      docker.onDidChangeEngine(() => {
+        // The events of the engine in use now (phoenix.dockerHost changed, or Refresh).
         if (this.events.started) {
           this.events.stop();
           this.followEvents();
@@ -126,7 +125,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         item.id = `project:${keyOf(project)}`;
         item.description = project.composeProject;
         item.tooltip = vscode.l10n.t('Compose project {0} in {1}', project.composeProject, project.dir.fsPath);
-        item.iconPath = new vscode.ThemeIcon(contextValue === 'project running' ? 'vm-running' : 'vm-outline');
+        item.iconPath = new vscode.ThemeIcon(projectIcon(statuses));
         item.contextValue = contextValue;
         return item;
       }
@@ -139,14 +138,14 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         const expandable = detailsOf(node).length > 0;
         const item = new vscode.TreeItem(container.service, expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `container:${container.id}`;
-        item.description = [describeStatus(status), ...ports].join(' · ');
+        item.description = [statusText(serviceLook(status)), ...ports].join(' · ');
         item.tooltip = [
           `${container.service}: ${container.status}`,
           ...(nodeName === undefined ? [] : [vscode.l10n.t('Erlang node: {0}', nodeName)]),
           ...(ports.length === 0 ? [] : [vscode.l10n.t('Ports: {0}', ports.join(', '))]),
           ...urls,
         ].join('\n');
-        item.iconPath = statusIcon(status);
+        item.iconPath = statusIcon(serviceLook(status));
         item.contextValue = serviceContextValue(status, { node: nodeName !== undefined, web: urls.length > 0 });
         return item;
       }
@@ -155,9 +154,9 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         const { project, service } = node.target;
         const item = new vscode.TreeItem(service, vscode.TreeItemCollapsibleState.None);
         item.id = `missing:${keyOf(project)}:${service}`;
-        item.description = describeStatus(status);
+        item.description = statusText(serviceLook(status));
         item.tooltip = vscode.l10n.t('{0} is defined in the compose file but has no container yet: Start creates it.', service);
-        item.iconPath = statusIcon(status);
+        item.iconPath = statusIcon(serviceLook(status));
         item.contextValue = serviceContextValue(status, { node: false, web: false });
         return item;
       }
@@ -320,42 +319,4 @@ function detailsOf({ target: { project }, container }: ServiceNode): DevContaine
       command: { title: vscode.l10n.t('Open in Browser'), command: 'phoenix.openInBrowser', arguments: [{ url }] },
     })),
   ];
-}
-
-function describeStatus(status: ServiceStatus): string {
-  switch (status.kind) {
-    case 'running': return vscode.l10n.t('running');
-    case 'healthy': return vscode.l10n.t('healthy');
-    case 'starting': return vscode.l10n.t('starting');
-    case 'unhealthy': return vscode.l10n.t('unhealthy');
-    case 'restarting': return vscode.l10n.t('restarting');
-    case 'paused': return vscode.l10n.t('paused');
-    case 'created': return vscode.l10n.t('created');
-    case 'stopped': return vscode.l10n.t('stopped');
-    case 'exited': return vscode.l10n.t('exited ({0})', status.exitCode);
-    case 'dead': return vscode.l10n.t('dead');
-    case 'missing': return vscode.l10n.t('not created');
-  }
-}
-
-function statusIcon(status: ServiceStatus): vscode.ThemeIcon {
-  switch (status.kind) {
-    case 'running':
-    case 'healthy':
-      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
-    case 'starting':
-    case 'restarting':
-      return new vscode.ThemeIcon('loading~spin');
-    case 'unhealthy':
-    case 'exited':
-    case 'dead':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'paused':
-      return new vscode.ThemeIcon('debug-pause');
-    case 'stopped':
-    case 'created':
-      return new vscode.ThemeIcon('circle-outline');
-    case 'missing':
-      return new vscode.ThemeIcon('dash');
-  }
 }

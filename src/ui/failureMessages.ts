@@ -135,7 +135,7 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
     case 'http-on-loopback':
       if (release !== undefined) {
         return {
-          text: vscode.l10n.t('The release\'s Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. In config/runtime.exs set the prod endpoint\'s {2}, then run "Phoenix: Run Release Locally" again.', failure.port, failure.url, 'http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}]'),
+          text: vscode.l10n.t('The release\'s Phoenix listens on loopback only inside the container, port {0}: config/runtime.exs binds the prod endpoint to loopback, which {1} cannot reach, and the release did not forward the port (the generated rel/overlays/bin/server does; a project\'s own is kept as it is). Delete rel/overlays/bin/server and run "Phoenix: Scaffold Release Image" again, or set the endpoint\'s {2} in config/runtime.exs; then run "Phoenix: Run Release Locally" again.', failure.port, failure.url, 'http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}]'),
           details: [],
           actions: [...openProjectFile('config/runtime.exs'), logAction],
         };

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import type { EntrypointStep } from '../core/entrypointSteps';
-import type { BuildRecords, LifecycleOptions, StartStage } from '../docker/lifecycle';
+import type { BuildRecords } from '../docker/builds';
+import type { LifecycleOptions, StartStage } from '../docker/lifecycle';
 import type { ComposeSession } from './composeSession';
 import type { DevContainerTree } from './devContainerTree';
 import { wordsFor } from './environmentWords';

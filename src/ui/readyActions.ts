@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ReadyDevContainer } from '../docker/lifecycle';
+import type { ReadyDevContainer } from '../docker/readiness';
 import { wordsFor } from './environmentWords';
 import { plainText } from '../core/plainText';
 import type { PhoenixProject } from './phoenixProjects';

@@ -25,12 +25,12 @@ describe('Dev Container view (real Docker engine)', function () {
   const phoenixSettings = new Settings(vscode.workspace);
   const projects = new PhoenixProjects(log, phoenixSettings);
   const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('phoenix');
-  const engine = new DockerEngine(() => phoenixSettings.dockerHost);
+  const engine = new DockerEngine(phoenixSettings);
   const events = new ComposeEventsWatcher(engine);
   /** What the watcher last said about the engine: answering or not. */
   let connection: boolean | undefined;
   events.onConnectionChange((connected) => { connection = connected; });
-  const tree = new DevContainerTree(projects, engine, log, events, phoenixSettings);
+  const tree = new DevContainerTree(projects, engine, log, events);
   /** Stands in for the TreeView VS Code creates in activate(): the test decides when it is visible. */
   const visibility = new vscode.EventEmitter<vscode.TreeViewVisibilityChangeEvent>();
   const view = { visible: false, onDidChangeVisibility: visibility.event };

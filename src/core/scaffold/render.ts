@@ -23,8 +23,6 @@ export interface HostFacts {
   readonly uid: number | undefined;
   readonly gid: number | undefined;
   readonly platform: NodeJS.Platform;
-  /** The bind mount is known to drop file change events (e.g. a Windows drive seen from WSL). */
-  readonly fileEventsUnreliable?: boolean;
 }
 
 export interface RenderOptions extends BaseImageOptions {
@@ -136,7 +134,7 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
 function advise(c: DevContainerContext, host: HostFacts): Advice[] {
   const { project } = c;
   const advice: Advice[] = [];
-  const eventsUnreliable = host.platform === 'darwin' || host.platform === 'win32' || host.fileEventsUnreliable === true;
+  const eventsUnreliable = host.platform === 'darwin' || host.platform === 'win32';
   if (project.usesLiveReload && !project.liveReloadPolls && project.liveReloadPollingEdit && eventsUnreliable) {
     advice.push({
       ...project.liveReloadPollingEdit,
