@@ -212,9 +212,10 @@ describe('Release image (real Docker engine)', function () {
     const dockerignore = await readFile(file('.dockerignore'), 'utf8');
 
     const { rendered, notes, plan } = await renderNow();
-    // The Dockerfile is still the scaffold's own, edited: rendered again for the user to choose, never adopted. The rel/ files it wrote are the user's now.
+    // The Dockerfile is still the scaffold's own, edited: rendered again for the user to choose, never adopted. The rel/ files it wrote are the user's now,
+    // but for the forwarder that its bin/server starts, rendered again beside it.
     assert.equal(rendered.files.some((rendition) => rendition.path === 'Dockerfile'), true);
-    assert.equal(rendered.files.some((rendition) => rendition.path.startsWith('rel/')), false);
+    assert.deepEqual(rendered.files.filter((rendition) => rendition.path.startsWith('rel/')).map((rendition) => rendition.path), ['rel/overlays/bin/loopback_forward.script']);
     assert.deepEqual(notes.map((note) => note.replace(/[,;].*/, '')), [
       'The project already has rel/env.sh.eex',
     ]);
@@ -225,6 +226,7 @@ describe('Release image (real Docker engine)', function () {
       '.devcontainer/release/docker-compose.yml': 'conflict',
       '.devcontainer/release/.env': 'unchanged',
       '.gitignore': 'unchanged',
+      'rel/overlays/bin/loopback_forward.script': 'unchanged',
     });
     const conflictOf = (path: string): { oldContent: string; content: string } | undefined => {
       const step = plan.find((candidate) => candidate.path === path);
