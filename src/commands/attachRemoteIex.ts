@@ -19,7 +19,7 @@ const HOST_VM_END_MS = 20_000;
 interface Candidate {
   readonly project: PhoenixProject;
   readonly container: InspectedContainer;
-  readonly node: FoundNode;
+  readonly found: FoundNode;
 }
 
 /**
@@ -29,7 +29,7 @@ interface Candidate {
 export async function attachRemoteIexCommand(services: Services, target: TargetOf<'service' | 'node'> | undefined): Promise<void> {
   const candidate = await chooseNode(services, target);
   if (candidate === undefined) return;
-  const key = `${candidate.container.id}:${candidate.node.node}`;
+  const key = `${candidate.container.id}:${candidate.found.node}`;
   if (services.terminals.has(key)) {
     services.terminals.show(key, {});
     return;
@@ -39,10 +39,10 @@ export async function attachRemoteIexCommand(services: Services, target: TargetO
   const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
   const containerCli = await services.compose.containerCli();
   const { command, place } = attachCommand(services, candidate, uniqueName, containerCli);
-  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${place === 'container' ? 'inside the container' : 'from this machine'})`);
+  services.log.info(`Attaching to ${candidate.found.node} in ${candidate.container.name} (${place === 'container' ? 'inside the container' : 'from this machine'})`);
   if (place === 'host') await services.localEpmd.beforeVmStarts();
   services.terminals.show(key, {
-    name: terminalName(candidate.node.node),
+    name: terminalName(candidate.found.node),
     shellPath: command.command,
     shellArgs: [...command.args],
     env: { ...services.compose.terminalEnv(), ...command.env },
@@ -73,7 +73,7 @@ async function chooseNode(services: Services, target: TargetOf<'service' | 'node
       return { project, container: details, discovery: await discoverContainerNode(services.docker, details) };
     }));
   }))).flat();
-  const running = inspected.flatMap(({ project, container, discovery }) => (discovery.kind === 'found' ? [{ project, container, node: discovery }] : []));
+  const running = inspected.flatMap(({ project, container, discovery }) => (discovery.kind === 'found' ? [{ project, container, found: discovery }] : []));
   if (running.length === 0) {
     // The app runs, but as no distributed node: say what to change rather than "start it".
     const plain = inspected.find(({ container, discovery }) => runsPhoenix(container) && discovery.kind === 'not-distributed');
@@ -89,7 +89,7 @@ async function chooseNode(services: Services, target: TargetOf<'service' | 'node
   if (running.length === 1) return running[0];
   const picked = await vscode.window.showQuickPick(
     running.map((candidate) => ({
-      label: candidate.node.node,
+      label: candidate.found.node,
       description: `${candidate.project.folder.name} · ${candidate.container.labels['com.docker.compose.service'] ?? candidate.container.name}`,
       candidate,
     })),
@@ -123,7 +123,7 @@ async function candidateIn(services: Services, project: PhoenixProject, containe
     void vscode.window.showWarningMessage(vscode.l10n.t('The {0} container no longer runs the node {1}. Attach again from the refreshed view.', service, shown));
     return undefined;
   }
-  return { project, container, node: discovery };
+  return { project, container, found: discovery };
 }
 
 function notDistributedMessage(container: InspectedContainer, advice: string): string {
@@ -137,11 +137,11 @@ async function waitUntilAnswering(services: Services, candidate: Candidate): Pro
   const controller = new AbortController();
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}', candidate.node.node), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}', candidate.found.node), cancellable: true },
       async (_progress, token) => {
         const cancellation = token.onCancellationRequested(() => { controller.abort(); });
         try {
-          await waitForNode(services.docker, candidate.container, candidate.node, Date.now() + timeoutMs, controller.signal);
+          await waitForNode(services.docker, candidate.container, candidate.found, Date.now() + timeoutMs, controller.signal);
         } finally {
           cancellation.dispose();
         }
@@ -165,7 +165,7 @@ function attachCommand(services: Services, candidate: Candidate, uniqueName: str
     docker: containerCli,
     container: candidate.container.id,
     containerEnv: candidate.container.env,
-    node: candidate.node,
+    node: candidate.found,
     uniqueName,
     local: {
       iex: linux ? findOnPath('iex') : undefined,
@@ -173,7 +173,7 @@ function attachCommand(services: Services, candidate: Candidate, uniqueName: str
     },
   });
   if (choice.hostImpossible) {
-    services.log.warn(`Host mode is not possible for ${candidate.node.node}: attaching inside the container instead.`);
+    services.log.warn(`Host mode is not possible for ${candidate.found.node}: attaching inside the container instead.`);
     void vscode.window.showWarningMessage(vscode.l10n.t('Attaching from this machine needs iex here, Linux, and a long-name node with an IP address (set "phoenix.fixedSubnet" and scaffold again). Attached inside the container instead.'));
   }
   return choice;

@@ -14,7 +14,7 @@ import type { TargetOf } from './target';
 import { readTextUpTo } from './workspaceFiles';
 
 /** A row of the view; VS Code passes it to the commands of its menus, which act on its target. */
-export type DevContainerNode =
+export type DevContainerRow =
   | { readonly kind: 'project'; readonly target: TargetOf<'environment'> }
   | { readonly kind: 'service'; readonly target: TargetOf<'service'>; readonly container: ListedContainer }
   /** A service the compose files define that has no container yet. */
@@ -23,8 +23,8 @@ export type DevContainerNode =
   | { readonly kind: 'detail'; readonly target: TargetOf<'node' | 'url'>; readonly id: string; readonly label: string; readonly tooltip: string; readonly icon: string; readonly contextValue: string; readonly command?: vscode.Command }
   | { readonly kind: 'message'; readonly text: string; readonly tooltip: string; readonly icon: string; readonly command?: vscode.Command };
 
-type ProjectNode = Extract<DevContainerNode, { kind: 'project' }>;
-type ServiceNode = Extract<DevContainerNode, { kind: 'service' }>;
+type ProjectRow = Extract<DevContainerRow, { kind: 'project' }>;
+type ServiceRow = Extract<DevContainerRow, { kind: 'service' }>;
 
 /** What Docker and the compose files said about a project the last time the view looked. */
 interface ProjectState {
@@ -41,12 +41,12 @@ export type WatchedView = Pick<vscode.TreeView<unknown>, 'visible' | 'onDidChang
  * services as the Docker engine reports them right now. While the view is visible it follows
  * Docker's events and refreshes the project whose containers changed; hidden, it asks nothing.
  */
-export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<DevContainerNode | undefined>();
+export class DevContainerTree implements vscode.TreeDataProvider<DevContainerRow>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<DevContainerRow | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: { dispose(): unknown }[];
   /** The project items last shown, by folder, so that one can be refreshed alone. */
-  private projectNodes = new Map<string, ProjectNode>();
+  private projectRows = new Map<string, ProjectRow>();
   private readonly states = new Map<string, ProjectState>();
   /** The latest load of each project, so that an older one finishing late does not win. */
   private readonly loads = new Map<string, number>();
@@ -104,19 +104,19 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     this.changed.fire(undefined);
   }
 
-  getChildren(node?: DevContainerNode): Promise<DevContainerNode[]> | DevContainerNode[] {
-    if (node === undefined) return this.roots();
-    switch (node.kind) {
-      case 'project': return this.servicesOf(node.target.project);
-      case 'service': return detailsOf(node);
+  getChildren(row?: DevContainerRow): Promise<DevContainerRow[]> | DevContainerRow[] {
+    if (row === undefined) return this.roots();
+    switch (row.kind) {
+      case 'project': return this.servicesOf(row.target.project);
+      case 'service': return detailsOf(row);
       default: return [];
     }
   }
 
-  getTreeItem(node: DevContainerNode): vscode.TreeItem {
-    switch (node.kind) {
+  getTreeItem(row: DevContainerRow): vscode.TreeItem {
+    switch (row.kind) {
       case 'project': {
-        const { project } = node.target;
+        const { project } = row.target;
         const state = this.states.get(keyOf(project));
         const statuses = state === undefined ? [] : mergeServices(state.containers, state.defined).map((entry) => serviceStatus(entry.container));
         const contextValue = projectContextValue(statuses);
@@ -130,12 +130,12 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         return item;
       }
       case 'service': {
-        const { container } = node;
+        const { container } = row;
         const status = serviceStatus(container);
         const nodeName = erlangNodeName(container);
         const urls = urlsOf(container);
         const ports = publishedPorts(container.ports);
-        const expandable = detailsOf(node).length > 0;
+        const expandable = detailsOf(row).length > 0;
         const item = new vscode.TreeItem(container.service, expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `container:${container.id}`;
         item.description = [statusText(serviceLook(status)), ...ports].join(' · ');
@@ -151,7 +151,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
       }
       case 'missing': {
         const status: ServiceStatus = { kind: 'missing' };
-        const { project, service } = node.target;
+        const { project, service } = row.target;
         const item = new vscode.TreeItem(service, vscode.TreeItemCollapsibleState.None);
         item.id = `missing:${keyOf(project)}:${service}`;
         item.description = statusText(serviceLook(status));
@@ -161,20 +161,20 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         return item;
       }
       case 'detail': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        item.tooltip = node.tooltip;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.contextValue = node.contextValue;
-        if (node.command) item.command = node.command;
+        const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+        item.id = row.id;
+        item.tooltip = row.tooltip;
+        item.iconPath = new vscode.ThemeIcon(row.icon);
+        item.contextValue = row.contextValue;
+        if (row.command) item.command = row.command;
         return item;
       }
       case 'message': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.tooltip = node.tooltip;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
+        const item = new vscode.TreeItem(row.text, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = row.tooltip;
+        item.iconPath = new vscode.ThemeIcon(row.icon);
         item.contextValue = 'message';
-        if (node.command) item.command = node.command;
+        if (row.command) item.command = row.command;
         return item;
       }
     }
@@ -192,35 +192,35 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
       this.refresh();
       return;
     }
-    const affected = [...this.projectNodes.values()].filter((node) => change.has(node.target.project.composeProject));
+    const affected = [...this.projectRows.values()].filter((row) => change.has(row.target.project.composeProject));
     try {
-      await Promise.all(affected.map((node) => this.load(node.target.project)));
+      await Promise.all(affected.map((row) => this.load(row.target.project)));
     } catch {
       this.refresh();
       return;
     }
-    for (const node of affected) this.changed.fire(node);
+    for (const row of affected) this.changed.fire(row);
   }
 
-  private async roots(): Promise<DevContainerNode[]> {
+  private async roots(): Promise<DevContainerRow[]> {
     const shown = this.projects.all.filter((project) => project.scaffolded);
     try {
       await Promise.all(shown.map((project) => this.load(project)));
     } catch (error) {
       this.unreachable = true;
-      this.projectNodes.clear();
+      this.projectRows.clear();
       return [this.unreachableMessage(error)];
     }
     this.unreachable = false;
-    const previous = this.projectNodes;
-    this.projectNodes = new Map(shown.map((project) => {
-      const node = previous.get(keyOf(project));
-      return [keyOf(project), node?.target.project === project ? node : { kind: 'project', target: { kind: 'environment', project } }];
+    const previous = this.projectRows;
+    this.projectRows = new Map(shown.map((project) => {
+      const row = previous.get(keyOf(project));
+      return [keyOf(project), row?.target.project === project ? row : { kind: 'project', target: { kind: 'environment', project } }];
     }));
-    return [...this.projectNodes.values()];
+    return [...this.projectRows.values()];
   }
 
-  private async servicesOf(project: PhoenixProject): Promise<DevContainerNode[]> {
+  private async servicesOf(project: PhoenixProject): Promise<DevContainerRow[]> {
     let state = this.states.get(keyOf(project));
     if (state === undefined) {
       try {
@@ -238,7 +238,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         icon: 'circle-outline',
       }];
     }
-    return entries.map((entry): DevContainerNode => entry.container === undefined
+    return entries.map((entry): DevContainerRow => entry.container === undefined
       ? { kind: 'missing', target: { kind: 'service', project, service: entry.name, container: undefined } }
       : { kind: 'service', target: { kind: 'service', project, service: entry.name, container: entry.container.id }, container: entry.container });
   }
@@ -269,7 +269,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     });
   }
 
-  private unreachableMessage(error: unknown): DevContainerNode {
+  private unreachableMessage(error: unknown): DevContainerRow {
     this.log.warn(`Docker is not reachable: ${String(error)}`);
     return {
       kind: 'message',
@@ -294,7 +294,7 @@ function urlsOf(container: ListedContainer): string[] {
 }
 
 /** Under the app's service: its Erlang node and the URLs Phoenix answers on. */
-function detailsOf({ target: { project }, container }: ServiceNode): DevContainerNode[] {
+function detailsOf({ target: { project }, container }: ServiceRow): DevContainerRow[] {
   if (!runsPhoenix(container)) return [];
   const nodeName = erlangNodeName(container);
   return [

@@ -7,7 +7,7 @@ import { DevContainerError } from '../../src/core/devContainerFailure';
 import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli } from '../../src/docker/composeCli';
 import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
-import type { DevContainerNode } from '../../src/ui/devContainerTree';
+import type { DevContainerRow } from '../../src/ui/devContainerTree';
 import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
 import { docker, requireDocker, restoreReleaseFixture, snapshotFiles, tagImagesFor, waitFor } from './support';
@@ -82,7 +82,7 @@ describe('Release image through the commands (real Docker engine)', function () 
     assert.ok(release);
     const [listed] = (await engine.listComposeContainers(release.composeProject)).filter((container: ListedContainer) => container.state === 'running');
     assert.ok(listed);
-    const node: DevContainerNode = { kind: 'service', target: { kind: 'service', project: release, service: listed.service, container: listed.id }, container: listed };
+    const node: DevContainerRow = { kind: 'service', target: { kind: 'service', project: release, service: listed.service, container: listed.id }, container: listed };
     await vscode.commands.executeCommand('phoenix.attachRemoteIex', node);
     const terminal = await waitFor(() => vscode.window.terminals.find((candidate) => candidate.name.startsWith('IEx: hello_phoenix@')), 'the IEx terminal', 60_000);
     const args = (terminal.creationOptions as vscode.TerminalOptions).shellArgs as string[];
