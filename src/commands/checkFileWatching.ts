@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { checkFileWatching } from '../ui/fileWatchingCheck';
 import { offerFileWatchingFixes, showFileWatchingReport } from '../ui/fileWatchingReport';
-import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
+import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
 
 /**
@@ -9,13 +10,14 @@ import type { Services } from './services';
  * event (a probe file, watched with inotifywait there), and how the project watches files; a report
  * with one verdict, and its fixes offered as edits.
  */
-export async function checkFileWatchingCommand(services: Services, node?: unknown): Promise<void> {
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Check file watching in the dev container of which folder?'));
+export async function checkFileWatchingCommand(services: Services, target: TargetOf<'environment' | 'service'> | undefined): Promise<void> {
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Check file watching in the dev container of which folder?')));
   if (project === undefined) return;
-  if (project.role !== 'dev') throw new Error(vscode.l10n.t('Live reload runs in the dev container: check file watching there, not in the release run locally.'));
+  if (!project.environment.reloadsOnEdit) throw new Error(vscode.l10n.t('Live reload runs in the dev container: check file watching there, not in the release run locally.'));
+  const container = target?.kind === 'service' ? target.container : undefined;
   const check = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking file watching in the dev container of {0}…', project.folder.name) },
-    () => checkFileWatching(services.docker, project, containerOfNode(node)),
+    () => checkFileWatching(services.docker, project, container),
   );
   services.log.info(`${project.folder.name}: file watching: ${check.report.verdict.text}`);
   await showFileWatchingReport(services.proposedFiles, check, project.folder.name);

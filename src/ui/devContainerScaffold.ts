@@ -57,7 +57,7 @@ export interface ScaffoldResult extends WriteOutcome {
  * differ go to `decisions.resolveConflict`, .env and .gitignore are merged line by line.
  * Returns undefined when the user declined.
  */
-export async function scaffoldDevContainer(
+export async function writeDevContainerFiles(
   root: vscode.Uri,
   folderName: string,
   settings: ScaffoldSettings,

@@ -41,7 +41,7 @@ export async function checkFileWatching(engine: DockerEngine, project: PhoenixPr
     const bytes = await readInside(rootPath, relative).catch(() => undefined);
     return bytes === undefined ? undefined : { path: relative, text: new TextDecoder().decode(bytes) };
   };
-  const devFolder = relative(rootPath, project.devContainerDir.fsPath).split(sep).join('/');
+  const devFolder = relative(rootPath, project.dir.fsPath).split(sep).join('/');
   const [mixfile, config, devConfig, gitignore, generatedCompose, override, dockerfile] = await Promise.all([
     read('mix.exs'),
     read('config/config.exs'),

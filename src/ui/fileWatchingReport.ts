@@ -130,7 +130,7 @@ const checkedAfterStart = new Set<string>();
  */
 export function checkFileWatchingAfterStart(services: { readonly docker: DockerEngine; readonly log: vscode.LogOutputChannel; readonly proposedFiles: ProposedFiles }, project: PhoenixProject, containerId: string): void {
   const key = `${project.folder.uri.toString()}#${project.composeProject}`;
-  if (project.role !== 'dev' || checkedAfterStart.has(key)) return;
+  if (!project.environment.reloadsOnEdit || checkedAfterStart.has(key)) return;
   checkedAfterStart.add(key);
   void checkFileWatching(services.docker, project, containerId).then(
     async (check) => {

@@ -4,7 +4,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import { checkFileWatching } from '../../src/ui/fileWatchingCheck';
 import { applyFix } from '../../src/ui/fileWatchingReport';
 import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
@@ -16,12 +17,12 @@ describe('Check File Watching (real Docker engine)', function () {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
   const root = folder.uri.fsPath;
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('file watching test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const project = (): PhoenixProject => {
-    const found = projects.all.find((candidate) => candidate.role === 'dev');
-    assert.ok(found?.hasDevContainer);
+    const found = projects.all.find((candidate) => candidate.environment.kind === 'dev');
+    assert.ok(found?.scaffolded);
     return found;
   };
   let restoreFixture = (): Promise<void> => Promise.resolve();
@@ -40,12 +41,12 @@ describe('Check File Watching (real Docker engine)', function () {
     restoreFixture = (await scaffoldFixture(folder, engine)).restore;
     await projects.refresh();
     await vscode.commands.executeCommand('phoenix.refreshView');
-    appId = (await startDevContainer(engine, await detectComposeCli('auto'), project().compose, { readyTimeoutMs: 180_000 })).containerId;
+    appId = (await startComposeProject(engine, await detectComposeCli('auto'), project().compose, { readyTimeoutMs: 180_000 })).containerId;
   });
 
   after(async () => {
     for (const id of others) await docker('rm', '-f', id).catch(() => undefined);
-    await tearDownDevContainer(engine, await detectComposeCli('auto'), project().compose, false).catch(() => undefined);
+    await tearDownComposeProject(engine, await detectComposeCli('auto'), project().compose, false).catch(() => undefined);
     await restoreFixture();
     projects.dispose();
     log.dispose();
@@ -68,7 +69,7 @@ describe('Check File Watching (real Docker engine)', function () {
   });
 
   it('runs from the palette command on the project\'s row and opens the report with its verdict first', async () => {
-    await vscode.commands.executeCommand('phoenix.checkFileWatching', { kind: 'project', project: project() });
+    await vscode.commands.executeCommand('phoenix.checkFileWatching', { kind: 'environment', project: project() });
     const report = vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'phoenix-proposed' && document.getText().includes('File watching in the dev container of'));
     assert.ok(report, 'the report is open, read-only');
     assert.ok(!report.isDirty && !report.isUntitled, 'closing it asks nothing');

@@ -302,8 +302,6 @@ describe('advice', () => {
       const advice = render('phoenix_postgres', { host: { uid: 501, gid: 20, platform } }).advice;
       assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['config :phoenix_live_reload, backend: :fs_poll, backend_opts: [interval: 500]']);
     }
-    const unreliableMount = render('phoenix_postgres', { host: { uid: 1000, gid: 1000, platform: 'linux', fileEventsUnreliable: true } });
-    assert.equal(unreliableMount.advice.length, 1);
   });
 
   it('recommends what Check File Watching would: named volumes where Docker Desktop shares the project, none on Linux', () => {

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ListedContainer } from '../../src/core/containerState';
-import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, serviceContextValue } from '../../src/core/serviceView';
+import { erlangNodeName } from '../../src/core/node';
+import { mergeServices, projectContextValue, publishedPorts, serviceContextValue } from '../../src/core/serviceView';
 
 const container = (service: string, id = `${service}-id`): ListedContainer => ({ id, service, state: 'running', status: 'Up 1 second', labels: {} });
 

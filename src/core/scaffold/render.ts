@@ -24,7 +24,7 @@ export interface HostFacts {
   readonly uid: number | undefined;
   readonly gid: number | undefined;
   readonly platform: NodeJS.Platform;
-  /** The bind mount is known to drop file change events (e.g. a Windows drive seen from WSL). */
+  /** The project is on a Windows drive seen from WSL2, where edits made from Windows raise no inotify event. */
   readonly fileEventsUnreliable?: boolean;
 }
 

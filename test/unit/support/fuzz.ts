@@ -12,13 +12,12 @@ import { readComposeServices } from '../../../src/core/composeYaml';
 import { contextDockerHost, currentDockerContext, parseDockerHost } from '../../../src/core/dockerEndpoint';
 import { LineSplitter, TextTail, lastLines } from '../../../src/core/lines';
 import { blankComments, summarizeMixfile } from '../../../src/core/mixfile';
-import { discoverNode, splitShellWords, type ContainerFacts } from '../../../src/core/node';
+import { discoverNode, erlangNodeName, splitShellWords, type ContainerFacts } from '../../../src/core/node';
 import { ProjectRefusal } from '../../../src/core/projectRefusal';
 import { readReleaseProject } from '../../../src/core/release';
 import { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, readProject, readRootCompose } from '../../../src/core/scaffold';
 import { configStatements, keywordValue, makeEdit } from '../../../src/core/scaffold/elixirConfig';
 import { chooseBaseImage, parseMiseToml, parseReleaseDockerfile, parseToolVersions, satisfies } from '../../../src/core/scaffold/versions';
-import { erlangNodeName } from '../../../src/core/serviceView';
 import { chooseProbeParent, namedVolumeEdits, parseContainerFacts, readWatchConfig, serviceSettings, stdinOpenEdit, watcherFlagEdit } from '../../../src/core/fileWatching';
 
 /** A problem the run found: an exception no reader documents, a broken invariant, or a slow input. */
