@@ -2,16 +2,17 @@ import * as vscode from 'vscode';
 import { parseMixHelp } from '../core/testing/mixTasks';
 import { mixCommand, NO_MIX_MARKER } from '../core/testing/run';
 import { MIX_TASK_TYPE, MixTaskProvider } from '../ui/mixTasks';
-import { projectForCommand } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
+import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
 
 const HELP_TIMEOUT_MS = 120_000;
 
 /** "Phoenix: Run Mix Task…": a task from the project's own `mix help`, listed and run in its dev container. */
-export async function runMixTaskCommand(services: Services, node?: unknown): Promise<void> {
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Run a mix task in which project?'));
+export async function runMixTaskCommand(services: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Run a mix task in which project?')));
   if (project === undefined) return;
-  if (project.role === 'release') {
+  if (!project.environment.runsMix) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Mix tasks run in the dev container: a release has no mix.'));
     return;
   }

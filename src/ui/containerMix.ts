@@ -38,7 +38,7 @@ export class ContainerMix {
   /** The dev container projects, each as its mix projects. */
   async mixProjects(): Promise<MixProject[]> {
     const found: MixProject[] = [];
-    for (const project of (await this.projects.scanned()).filter((p) => p.role === 'dev')) {
+    for (const project of (await this.projects.scanned()).filter((p) => p.environment.runsMix)) {
       const mixfile = await readText(vscode.Uri.joinPath(project.folder.uri, 'mix.exs'));
       const appsPath = mixfile === undefined ? undefined : summarizeMixfile(mixfile).umbrellaAppsPath;
       const apps = appsPath === undefined ? undefined : folderInsideProject(appsPath);
@@ -58,7 +58,7 @@ export class ContainerMix {
   /** The dev container project that holds `uri`. */
   projectOf(uri: vscode.Uri): PhoenixProject | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    return this.projects.all.find((project) => project.role === 'dev' && project.folder === folder);
+    return this.projects.all.find((project) => project.environment.runsMix && project.folder === folder);
   }
 
   /**

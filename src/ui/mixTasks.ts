@@ -25,7 +25,7 @@ export class MixTaskProvider implements vscode.TaskProvider {
 
   async provideTasks(): Promise<vscode.Task[]> {
     const tasks: vscode.Task[] = [];
-    for (const project of (await this.mix.projects.scanned()).filter((p) => p.role === 'dev')) {
+    for (const project of (await this.mix.projects.scanned()).filter((p) => p.environment.runsMix)) {
       const mixfile = await readText(vscode.Uri.joinPath(project.folder.uri, 'mix.exs'));
       const usesEcto = mixfile !== undefined && summarizeMixfile(mixfile).deps.some((dep) => dep === 'ecto_sql' || dep === 'ecto');
       for (const task of [...COMMON_TASKS, ...(usesEcto ? ECTO_TASKS : [])]) tasks.push(this.task(project.folder, { type: MIX_TASK_TYPE, task }));
@@ -95,7 +95,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       this.line(vscode.l10n.t('This workspace is not trusted: mix tasks run its code, so they run only once it is.'));
       return 1;
     }
-    const project = (await this.mix.projects.scanned()).find((p) => p.role === 'dev' && p.folder === this.folder);
+    const project = (await this.mix.projects.scanned()).find((p) => p.environment.runsMix && p.folder === this.folder);
     const mixProject = (await this.mix.mixProjects()).find((candidate) => candidate.project === project && candidate.relative === '');
     if (project === undefined || mixProject === undefined) {
       this.line(vscode.l10n.t('{0} is not a Phoenix project with a dev container.', this.folder.name));

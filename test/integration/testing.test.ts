@@ -3,7 +3,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import { ComposeSession } from '../../src/ui/composeSession';
 import { parseMixHelp } from '../../src/core/testing/mixTasks';
 import { mixCommand } from '../../src/core/testing/run';
@@ -62,7 +63,7 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
   this.timeout(600_000);
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('testing test', { log: true });
   const settings = new Settings(vscode.workspace);
   const projects = new PhoenixProjects(log, settings);
@@ -72,7 +73,7 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
   const tests = new ContainerTests(mix, log, 'phoenix.exunit.integrationTest');
   const target = () => {
     const project = projects.all[0];
-    assert.ok(project?.hasDevContainer);
+    assert.ok(project?.scaffolded);
     return project.compose;
   };
   const greeterFile = () => join(folder.uri.fsPath, 'test', 'hello_phoenix', 'greeter_test.exs');
@@ -83,11 +84,11 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     restoreFixture = (await scaffoldFixture(folder, engine)).restore;
     await projects.refresh();
     await vscode.commands.executeCommand('phoenix.refreshView');
-    await startDevContainer(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
+    await startComposeProject(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
   });
 
   after(async () => {
-    await tearDownDevContainer(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
+    await tearDownComposeProject(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
     await restoreFixture();
     for (const disposable of [tests, compose, projects, log]) disposable.dispose();
   });
