@@ -5,6 +5,7 @@ import { relativeTo } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import { trustedToRun, type ContainerMix } from './containerMix';
 import type { Settings } from './settings';
+import type { Target } from './target';
 
 /** Elixir source, scripts and HEEx templates, whatever language the editor gives them. */
 const SELECTOR: vscode.DocumentSelector = [
@@ -55,7 +56,7 @@ export class ContainerFormatter implements vscode.Disposable {
     if (mixProject === undefined || container === undefined) {
       const start = vscode.l10n.t('Start Dev Container');
       void vscode.window.showWarningMessage(vscode.l10n.t('The dev container of {0} is not running: mix format runs inside it. Start it, then format again.', project.folder.name), start).then((choice) => {
-        if (choice === start) void vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+        if (choice === start) void vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
       });
       return undefined;
     }

@@ -10,6 +10,7 @@ import type { ProcessResult } from '../docker/process';
 import type { ComposeSession } from './composeSession';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
 import { readText, subfolders } from './workspaceFiles';
+import type { Target } from './target';
 
 /** A mix project whose tests and tasks run in a dev container: the project itself, or one app of an umbrella. */
 export interface MixProject {
@@ -71,7 +72,7 @@ export class ContainerMix {
     const start = vscode.l10n.t('Start Dev Container');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The dev container of {0} is not running: tests and mix tasks run inside it. Start it now?', project.folder.name), start);
     if (choice !== start) return undefined;
-    await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
     return runningMixContainer(this.docker, project.composeProject, project.folder.uri.fsPath);
   }
 

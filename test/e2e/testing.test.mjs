@@ -1,0 +1,85 @@
+// Journey: a developer with no Elixir on this machine starts the dev container, opens a test file
+// and runs every test from the palette: the Testing view shows each test's state, and the failure's
+// message shows on the failing line of the workspace's own file, not the container's /app path.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { prepareWorkspace } from '../stack/workspace.mjs';
+import { eventually, openWorkbench } from './workbench.mjs';
+import { tagImagesForProject } from '../stack/projectImages.mjs';
+
+const run = promisify(execFile);
+const TEST_FILE = join('test', 'hello_phoenix', 'greeter_test.exs');
+const FAILING_ASSERTION = 'assert HelloPhoenix.Greeter.hello("Grace") == "Hi, Grace!"';
+
+describe('running the tests in the dev container from the Testing view', { timeout: 600_000 }, () => {
+  let workspace;
+  let workbench;
+
+  before(async () => {
+    workspace = await prepareWorkspace('hello_phoenix');
+    await tagImagesForProject(workspace.folder);
+    workbench = await openWorkbench(workspace.folder, { journey: 'testing' });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await run('docker', ['compose', '-p', 'hello_phoenix_devcontainer', '-f', join(workspace.folder, '.devcontainer', 'docker-compose.yml'), 'down', '-v']).catch(() => {});
+    await workspace?.dispose();
+  });
+
+  it('starts the dev container', async () => {
+    await workbench.runFromPalette('Phoenix: Start Dev Container');
+    assert.match(await workbench.answerDialogWithEnter(), /hello_phoenix has no dev container yet/);
+    await workbench.toastMatching(/The dev container of hello_phoenix is ready/);
+  });
+
+  it('runs all tests: each test\'s state in the Testing view, the failure on its line of the workspace file', async () => {
+    const { page } = workbench;
+    // The test file open in an editor, where the failure's message is shown.
+    await page.keyboard.press('F1');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('greeter_test.exs');
+    await eventually(async () => assert.ok(await page.locator('.quick-input-list .monaco-list-row.focused').isVisible()));
+    await page.keyboard.press('Enter');
+    await eventually(async () => assert.ok((await workbench.editorTabs()).some((tab) => tab.includes('greeter_test.exs'))));
+
+    await workbench.runFromPalette('Test: Run All Tests');
+
+    // Every row of the Testing view, expanded: Right expands a row, Down moves to the next one.
+    await workbench.runFromPalette('View: Show Testing');
+    const rows = page.locator('.test-explorer .monaco-list-row');
+    const states = await eventually(async () => {
+      await rows.first().click();
+      await page.keyboard.press('Home');
+      for (let step = 0; step < 40; step += 1) {
+        await page.keyboard.press('ArrowRight');
+        await page.keyboard.press('ArrowDown');
+      }
+      const labels = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? ''));
+      const stateOf = (name) => labels.find((label) => label.startsWith(name));
+      assert.match(stateOf('greets by name') ?? '', /Passed/, labels.join(' | '));
+      assert.match(stateOf('says "hi" to #{"Grace"}') ?? '', /Failed/, labels.join(' | '));
+      assert.match(stateOf('waves goodbye') ?? '', /Skipped/, labels.join(' | '));
+      assert.match(stateOf('HelloPhoenix.Greeter.hello/1 (1)') ?? '', /Passed/, labels.join(' | '));
+      return labels;
+    }, { timeout: 240_000, interval: 2000 });
+    console.log(`# Testing view: ${states.join(' | ')}`);
+    await workbench.screenshot('testing-view');
+
+    // The failure's message is drawn at the end of the failing line of the open workspace file.
+    const expectedLine = readFileSync(join(workspace.folder, TEST_FILE), 'utf8').split('\n').findIndex((line) => line.includes(FAILING_ASSERTION));
+    assert.ok(expectedLine >= 0);
+    const lineWithMessage = await eventually(async () => {
+      const line = page.locator('.editor-instance .view-line', { has: page.locator('.test-message-inline-content') }).first();
+      const text = await line.innerText({ timeout: 1000 });
+      assert.match(text, /Assertion with == failed/);
+      return text;
+    }, { timeout: 60_000 });
+    assert.ok(lineWithMessage.includes(FAILING_ASSERTION), `the message is on the line "${lineWithMessage}", not on line ${expectedLine + 1}`);
+    await workbench.screenshot('failure-on-its-line');
+  });
+});
