@@ -2,15 +2,18 @@ import * as vscode from 'vscode';
 import { summarizeMixfile } from '../core/mixfile';
 import { folderInsideProject } from '../core/scaffold';
 import { CONTAINER_CONFIG_VARIABLE } from '../core/scaffold/containerConfig';
-import { ELIXIR_VERSION_ARGV, ELIXIR_VERSION_VARIABLE, type ContainerCommand } from '../core/testing/run';
+import { ELIXIR_VERSION_ARGV, ELIXIR_VERSION_VARIABLE, MAX_CONFIG_FILE_LENGTH, testsNeedContainerConfig, type ContainerCommand } from '../core/testing/run';
 import { requireTrust } from '../core/workspaceTrust';
 import { runInContainer, runningMixContainer, type MixContainer } from '../docker/containerMix';
 import type { DockerEngine } from '../docker/engine';
 import type { ProcessResult } from '../docker/process';
 import type { ComposeSession } from './composeSession';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
-import { readText, subfolders } from './workspaceFiles';
 import type { Target } from './target';
+import { readText, readTextUpTo, subfolders } from './workspaceFiles';
+
+/** More config files than a project has: beyond it none are read. */
+const MAX_CONFIG_FILES = 100;
 
 /** A mix project whose tests and tasks run in a dev container: the project itself, or one app of an umbrella. */
 export interface MixProject {
@@ -74,6 +77,19 @@ export class ContainerMix {
     if (choice !== start) return undefined;
     await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
     return runningMixContainer(this.docker, project.composeProject, project.folder.uri.fsPath);
+  }
+
+  /** Whether a test run in `mixProject` needs the dev container's configuration, from the config files of its project and its own. */
+  async testsNeedContainerConfig(mixProject: MixProject): Promise<boolean> {
+    const folders = [vscode.Uri.joinPath(mixProject.project.folder.uri, 'config'), ...(mixProject.relative === '' ? [] : [vscode.Uri.joinPath(mixProject.dir, 'config')])];
+    const files: vscode.Uri[] = [];
+    for (const folder of folders) {
+      const entries = await vscode.workspace.fs.readDirectory(folder).then((found) => found, () => []);
+      files.push(...entries.filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.exs')).map(([name]) => vscode.Uri.joinPath(folder, name)));
+    }
+    // More config files than any project has: not read, the run keeps the configuration.
+    if (files.length > MAX_CONFIG_FILES) return true;
+    return testsNeedContainerConfig(await Promise.all(files.map((file) => readTextUpTo(file, MAX_CONFIG_FILE_LENGTH, () => undefined))));
   }
 
   /** Runs `command` in the container, in the mix project's folder there. */

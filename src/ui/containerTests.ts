@@ -178,7 +178,7 @@ export class ContainerTests implements vscode.Disposable {
     run.appendOutput(`${vscode.l10n.t('mix test {0} in {1}', locations.join(' '), container.id.slice(0, 12))}\r\n`);
     let result;
     try {
-      result = await this.mix.run(container, mixProject, testCommand(locations, prefix), { signal, onLine });
+      result = await this.mix.run(container, mixProject, testCommand(locations, prefix, await this.mix.testsNeedContainerConfig(mixProject)), { signal, onLine });
     } catch (error) {
       if (signal.aborted) return;
       throw error;

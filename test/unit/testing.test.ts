@@ -8,7 +8,7 @@ import { parseCompileError, parseOutputLine } from '../../src/core/testing/event
 import { containerProjectRoot, toContainerPath, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
 import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
 import { runProcess } from '../../src/docker/process';
-import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, mixCommand, testCommand } from '../../src/core/testing/run';
+import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, MAX_CONFIG_FILE_LENGTH, mixCommand, testCommand, testsNeedContainerConfig } from '../../src/core/testing/run';
 import { CONTAINER_CONFIG_VARIABLE } from '../../src/core/scaffold/containerConfig';
 import { compiled, runBounded } from './support/bounded';
 
@@ -229,8 +229,8 @@ describe('mix commands in the container', () => {
   });
 
   it('runs tests with the formatter and the dev container\'s configuration passed in the environment, the locations as arguments', () => {
-    const command = testCommand(['test/a b_test.exs:12', '$(reboot)'], 'PREFIX:');
-    assert.deepEqual(command.argv.slice(3), ['sh', 'test', 'test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', 'test/a b_test.exs:12', '$(reboot)']);
+    const command = testCommand(['test/a b_test.exs:12', '$(reboot)'], 'PREFIX:', true);
+    assert.deepEqual(command.argv.slice(3), ['sh', 'configured-test', 'test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', 'test/a b_test.exs:12', '$(reboot)']);
     assert.equal(command.env['MIX_ENV'], 'test');
     assert.equal(command.env[TEST_EVENTS_VARIABLE], 'PREFIX:');
     assert.equal(command.env[TEST_FORMATTER_VARIABLE], TEST_FORMATTER_SOURCE);
@@ -238,6 +238,19 @@ describe('mix commands in the container', () => {
     assert.match(TEST_FORMATTER_SOURCE, new RegExp(`defmodule ${FORMATTER_MODULE.replace('.', '\\.')} do`));
     // The project may not have Jason.
     assert.doesNotMatch(TEST_FORMATTER_SOURCE, /Jason\.encode/);
+    // Without a database to point at, the run needs no configuration.
+    assert.equal(CONTAINER_CONFIG_VARIABLE in testCommand([], 'PREFIX:', false).env, false);
+  });
+
+  it('keeps the dev container\'s configuration for a test run only where a config file may name a Repo', () => {
+    assert.equal(testsNeedContainerConfig([]), false);
+    assert.equal(testsNeedContainerConfig(['import Config\nconfig :app, AppWeb.Endpoint, server: false\n']), false);
+    assert.equal(testsNeedContainerConfig(['import Config\n', 'config :app, App.Repo, database: "app_test"\n']), true);
+    assert.equal(testsNeedContainerConfig(['config :app, ecto_repos: [App.Database]\n']), true);
+    assert.equal(testsNeedContainerConfig(['config :app, App.Store, hostname: "localhost"\n']), true);
+    // A file that could not be read, or one too large to read, keeps it.
+    assert.equal(testsNeedContainerConfig([undefined]), true);
+    assert.equal(testsNeedContainerConfig([' '.repeat(MAX_CONFIG_FILE_LENGTH + 1)]), true);
   });
 });
 
@@ -260,14 +273,20 @@ describe('the run script', { skip: process.platform === 'win32' }, () => {
   }
 
   it('separates the tasks of mix do by the Elixir version: + from 1.14, a trailing comma before', async () => {
-    const modern = await runScript(testCommand(['test/a_test.exs:3'], 'P:'), { version: '1.14.0', withMix: true });
+    const modern = await runScript(testCommand(['test/a_test.exs:3'], 'P:', true), { version: '1.14.0', withMix: true });
     assert.match(modern.output, /^elixir -e .* -S mix do app\.config \+ eval Code\.eval_string\(System\.fetch_env!\("PHOENIX_CONTAINER_CONFIG"\)\) \+ test --formatter .* test\/a_test\.exs:3$/m);
-    const old = await runScript(testCommand([], 'P:'), { version: '1.13.4', withMix: true });
+    const old = await runScript(testCommand([], 'P:', true), { version: '1.13.4', withMix: true });
     assert.match(old.output, /-S mix do app\.config, eval Code\.eval_string\(System\.fetch_env!\("PHOENIX_CONTAINER_CONFIG"\)\), test --formatter/);
     // A version the extension already knows wins over asking Elixir.
-    const known = await runScript(testCommand([], 'P:'), { version: '1.14.0', withMix: true, env: { [ELIXIR_VERSION_VARIABLE]: '1.12.3' } });
+    const known = await runScript(testCommand([], 'P:', true), { version: '1.14.0', withMix: true, env: { [ELIXIR_VERSION_VARIABLE]: '1.12.3' } });
     assert.match(known.output, /app\.config, eval/);
     assert.equal((await runScript(mixCommand('plain', ['compile']), { version: '1.14.0', withMix: true })).output.trim(), 'mix compile');
+  });
+
+  it('runs mix test directly, with the formatter loaded, when the run needs no configuration, and never asks Elixir its version', async () => {
+    const direct = await runScript(testCommand(['test/a_test.exs:3'], 'P:', false), { version: 'asked', withMix: true });
+    assert.match(direct.output, /^elixir -e Code\.eval_string\(System\.get_env\("PHOENIX_TEST_FORMATTER", ""\)\) -S mix test --formatter .* test\/a_test\.exs:3$/m);
+    assert.doesNotMatch(direct.output, /app\.config|asked/);
   });
 
   it('says so when the container has no mix', async () => {

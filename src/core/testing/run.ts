@@ -20,9 +20,9 @@ export const NO_MIX_MARKER = 'phoenix-dev-containers: no mix in this container';
 /**
  * How a mix task runs: `plain` as `mix <task>`; `configured` after `app.config` and the dev
  * container's configuration (a Repo on localhost reaches DB_HOST, as the entrypoint's
- * `configured_mix` does); `test` like `configured`, with the formatter loaded first.
+ * `configured_mix` does); `test` with the formatter loaded first; `configured-test` both.
  */
-export type MixMode = 'plain' | 'configured' | 'test';
+export type MixMode = 'plain' | 'configured' | 'test' | 'configured-test';
 
 /*
  * A fixed script: the mode and mix's arguments come as its own arguments ($1, $@), never
@@ -37,8 +37,11 @@ fi
 if [ "$mode" = plain ]; then
   exec mix "$@"
 fi
-config='Code.eval_string(System.fetch_env!("${CONTAINER_CONFIG_VARIABLE}"))'
 boot='Code.eval_string(System.get_env("${TEST_FORMATTER_VARIABLE}", ""))'
+if [ "$mode" = test ]; then
+  exec elixir -e "$boot" -S mix "$@"
+fi
+config='Code.eval_string(System.fetch_env!("${CONTAINER_CONFIG_VARIABLE}"))'
 case "\${${ELIXIR_VERSION_VARIABLE}:-$(elixir -e 'IO.write(System.version())')}" in
   1.[0-9].*|1.1[0-3].*) exec elixir -e "$boot" -S mix do app.config, eval "$config," "$@" ;;
   *) exec elixir -e "$boot" -S mix do app.config + eval "$config" + "$@" ;;
@@ -55,21 +58,38 @@ export interface ContainerCommand {
 export function mixCommand(mode: MixMode, args: readonly string[], env: Readonly<Record<string, string>> = {}): ContainerCommand {
   return {
     argv: ['sh', '-c', RUN_MIX_SCRIPT, 'sh', mode, ...args],
-    env: { ...env, ...(mode === 'plain' ? {} : { [CONTAINER_CONFIG_VARIABLE]: CONTAINER_CONFIG_ELIXIR }) },
+    env: { ...env, ...(mode === 'configured' || mode === 'configured-test' ? { [CONTAINER_CONFIG_VARIABLE]: CONTAINER_CONFIG_ELIXIR } : {}) },
   };
 }
 
 /**
  * `mix test` with the extension's formatter (events after `eventPrefix`) and ExUnit's own (the
  * output the user reads), for `locations` (`test/foo_test.exs` or `test/foo_test.exs:12`,
- * relative to the mix project; none for all).
+ * relative to the mix project; none for all); after the dev container's configuration when
+ * `configured` (see testsNeedContainerConfig).
  */
-export function testCommand(locations: readonly string[], eventPrefix: string): ContainerCommand {
-  return mixCommand('test', ['test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', ...locations], {
+export function testCommand(locations: readonly string[], eventPrefix: string, configured: boolean): ContainerCommand {
+  return mixCommand(configured ? 'configured-test' : 'test', ['test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', ...locations], {
     MIX_ENV: 'test',
     [TEST_FORMATTER_VARIABLE]: TEST_FORMATTER_SOURCE,
     [TEST_EVENTS_VARIABLE]: eventPrefix,
   });
+}
+
+/** A config file longer than this is not read: the run keeps the dev container's configuration. */
+export const MAX_CONFIG_FILE_LENGTH = 1024 * 1024;
+/** What the dev container's configuration acts on in a test run: a Repo (its hostname, or one defaulting to localhost). */
+const DATABASE_CONFIG = /\bRepo\b|\bhostname\b|\becto_repos\b/;
+
+/**
+ * Whether a test run needs the dev container's configuration (`app.config`, then its script):
+ * in the test environment it only matters for a Repo on localhost, which must reach the database
+ * service. A project whose config files (`config/*.exs`, their text) name no Repo or hostname runs
+ * `mix test` directly, without `mix do`, the script's evaluation or asking Elixir its version; an
+ * unread file (`undefined`) keeps the configuration.
+ */
+export function testsNeedContainerConfig(configFiles: readonly (string | undefined)[]): boolean {
+  return configFiles.some((text) => text === undefined || text.length > MAX_CONFIG_FILE_LENGTH || DATABASE_CONFIG.test(text));
 }
 
 /**
