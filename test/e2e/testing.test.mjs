@@ -1,6 +1,6 @@
-// Journey: a developer with no Elixir on this machine starts the dev container, opens a test file
-// and runs every test from the palette: the Testing view shows each test's state, and the failure's
-// message shows on the failing line of the workspace's own file, not the container's /app path.
+// Journey: a developer with no Elixir on this machine starts the dev container and runs every test from the palette: the Testing view shows each test's state, and the failure's
+// message shows on the failing line of the workspace's own file (opened from the view), not the
+// container's /app path.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,14 +39,6 @@ describe('running the tests in the dev container from the Testing view', { timeo
 
   it('runs all tests: each test\'s state in the Testing view, the failure on its line of the workspace file', async () => {
     const { page } = workbench;
-    // The test file open in an editor, where the failure's message is shown.
-    await page.keyboard.press('F1');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.type('greeter_test.exs');
-    await eventually(async () => assert.ok(await page.locator('.quick-input-list .monaco-list-row.focused').isVisible()));
-    await page.keyboard.press('Enter');
-    await eventually(async () => assert.ok((await workbench.editorTabs()).some((tab) => tab.includes('greeter_test.exs'))));
-
     await workbench.runFromPalette('Test: Run All Tests');
 
     // Every row of the Testing view, expanded: Right expands a row, Down moves to the next one.
@@ -74,7 +66,9 @@ describe('running the tests in the dev container from the Testing view', { timeo
     console.log(`# Testing view: ${states.join(' | ')}`);
     await workbench.screenshot('testing-view');
 
-    // The failure's message is drawn at the end of the failing line of the open workspace file.
+    // The failed test opens its workspace file from the view, where the failure's message is drawn at the end of the failing line.
+    await rows.filter({ hasText: 'says "hi" to' }).first().dblclick();
+    await eventually(async () => assert.ok((await workbench.editorTabs()).some((tab) => tab.includes('greeter_test.exs'))));
     const expectedLine = readFileSync(join(workspace.folder, TEST_FILE), 'utf8').split('\n').findIndex((line) => line.includes(FAILING_ASSERTION));
     assert.ok(expectedLine >= 0);
     const lineWithMessage = await eventually(async () => {
