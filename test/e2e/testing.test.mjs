@@ -1,6 +1,6 @@
-// Journey: a developer with no Elixir on this machine starts the dev container and runs every test from the palette: the Testing view shows each test's state, and the failure's
-// message shows on the failing line of the workspace's own file (opened from the view), not the
-// container's /app path.
+// Journey: a developer with no Elixir on this machine starts the dev container and runs every test
+// from the palette: the Testing view shows each test's state, and the failure's message shows on
+// the failing line of the workspace's own file (opened from the view), not the container's /app path.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
