@@ -107,7 +107,8 @@ async function runAtCursor({ engine, containerMix, discovery, events, testRun, p
     timeoutMs: RUN_TIMEOUT_MS,
     onLine: (line) => {
       const { event } = events.parseOutputLine(line, prefix);
-      if (event?.event === 'test_finished') finished.push(event);
+      // The file's other tests finish too, excluded by the line filter.
+      if (event?.event === 'test_finished' && event.state !== 'excluded') finished.push(event);
     },
   });
   const ms = performance.now() - start;
