@@ -54,8 +54,10 @@ describe('running the tests in the dev container from the Testing view', { timeo
       // Each row: its label, and the state its icon shows (codicon-testing-passed-icon...).
       const labels = await rows.evaluateAll((elements) => elements.map((element) => {
         const state = /codicon-testing-(\w+)-icon/.exec(element.querySelector('[class*="codicon-testing-"]')?.className ?? '')?.[1] ?? 'none';
-        const label = element.querySelector('.label-name')?.textContent ?? element.innerText.split('\n')[0] ?? '';
-        return `${label.trim()}: ${state}`;
+        // The label without its description and duration (span.test-label-description inside it).
+        const label = element.querySelector('.label')?.cloneNode(true);
+        label?.querySelectorAll('.test-label-description').forEach((description) => description.remove());
+        return `${label?.textContent?.trim() ?? ''}: ${state}`;
       }));
       const stateOf = (name) => labels.find((label) => label.startsWith(`${name}:`));
       assert.equal(stateOf('greets by name'), 'greets by name: passed', labels.join(' | '));
