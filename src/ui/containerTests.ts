@@ -162,10 +162,11 @@ export class ContainerTests implements vscode.Disposable {
     const explicitly = new Set(items);
     const seen = new Set<vscode.TestItem>();
     const claims = new Map<vscode.TestItem, string>();
+    const outcomes = new Map<vscode.TestItem, 'passed' | 'failed' | 'skipped'>();
     const compileErrors: { file: vscode.Uri; line: number; message: string }[] = [];
     const onLine = (line: string): void => {
       const parsed = parseOutputLine(line, prefix);
-      if (parsed.event !== undefined) this.applyEvent(run, paths, mixProject, parsed.event, { asked: explicitly, seen, claims });
+      if (parsed.event !== undefined) this.applyEvent(run, paths, mixProject, parsed.event, { asked: explicitly, seen, claims, outcomes });
       if (parsed.event !== undefined && parsed.output === '') return;
       const shown = workspacePathsInLine(paths, parsed.output);
       run.appendOutput(`${shown}\r\n`);
@@ -183,6 +184,7 @@ export class ContainerTests implements vscode.Disposable {
       if (signal.aborted) return;
       throw error;
     }
+    this.reportDoctestLines(run, leaves, outcomes, seen);
     const unfinished = leaves.filter((leaf) => !seen.has(leaf));
     if (result.output.includes(NO_MIX_MARKER)) {
       const message = new vscode.TestMessage(vscode.l10n.t('The dev container of {0} has no mix: its image needs Elixir to run the tests.', mixProject.project.folder.name));
@@ -199,6 +201,23 @@ export class ContainerTests implements vscode.Disposable {
     if (compileErrors.length === 0 && result.code !== 0 && seen.size === 0) {
       const message = new vscode.TestMessage(vscode.l10n.t('mix test ended with exit code {0} before running any test: see the test output.', String(result.code)));
       for (const leaf of unfinished) run.errored(leaf, message);
+    }
+  }
+
+  /**
+   * A `doctest` line reports nothing itself: its doctests report one by one, as items under it. The
+   * line ends as they did (failed when one failed), rather than left as enqueued.
+   */
+  private reportDoctestLines(run: TestRunSink, leaves: readonly vscode.TestItem[], outcomes: ReadonlyMap<vscode.TestItem, string>, seen: Set<vscode.TestItem>): void {
+    for (const leaf of leaves) {
+      if (seen.has(leaf) || this.data.get(leaf)?.kind !== 'doctest') continue;
+      const ended = [...leaf.children].map(([, child]) => outcomes.get(child)).filter((outcome) => outcome !== undefined);
+      if (ended.length === 0) continue;
+      seen.add(leaf);
+      const failed = ended.filter((outcome) => outcome === 'failed').length;
+      if (failed > 0) run.failed(leaf, new vscode.TestMessage(vscode.l10n.t('{0} of {1} doctests failed.', String(failed), String(ended.length))));
+      else if (ended.includes('passed')) run.passed(leaf);
+      else run.skipped(leaf);
     }
   }
 
@@ -235,15 +254,19 @@ export class ContainerTests implements vscode.Disposable {
     const durationMs = event.timeUs === undefined ? undefined : event.timeUs / 1000;
     switch (event.state) {
       case 'passed':
+        state.outcomes.set(item, 'passed');
         run.passed(item, durationMs);
         return;
       case 'failed':
+        state.outcomes.set(item, 'failed');
         run.failed(item, event.failures.map((failure) => this.message(paths, failure, item)), durationMs);
         return;
       case 'invalid':
+        state.outcomes.set(item, 'failed');
         run.errored(item, new vscode.TestMessage(event.reason ?? 'invalid'), durationMs);
         return;
       case 'skipped':
+        state.outcomes.set(item, 'skipped');
         run.skipped(item);
         return;
       case 'excluded':
@@ -326,6 +349,8 @@ export class ContainerTests implements vscode.Disposable {
 export type TestRunSink = Pick<vscode.TestRun, 'enqueued' | 'started' | 'passed' | 'failed' | 'errored' | 'skipped' | 'appendOutput' | 'end'>;
 
 interface RunState {
+  /** How each test that reported ended, for the `doctest` lines whose doctests report one by one. */
+  readonly outcomes: Map<vscode.TestItem, 'passed' | 'failed' | 'skipped'>;
   /** The items the run asked for. */
   readonly asked: ReadonlySet<vscode.TestItem>;
   /** The items a result was reported for. */
