@@ -16,7 +16,7 @@ import type { Services } from './services';
 /** How long a closed host terminal's VM may take to unregister from an epmd that one of ours started. */
 const HOST_VM_END_MS = 20_000;
 
-interface Candidate {
+export interface Candidate {
   readonly project: PhoenixProject;
   readonly container: InspectedContainer;
   readonly node: FoundNode;
@@ -61,7 +61,7 @@ export async function attachRemoteIexCommand(services: Services, treeNode?: unkn
 }
 
 /** The node from the tree item, else the only running one, else the user's choice. */
-async function chooseNode(services: Services, treeNode: unknown): Promise<Candidate | undefined> {
+export async function chooseNode(services: Services, treeNode: unknown, placeHolder = vscode.l10n.t('Attach Remote IEx to which node?')): Promise<Candidate | undefined> {
   const fromTree = containerOfNode(treeNode);
   if (fromTree !== undefined) {
     const project = await projectForCommand(services.projects, treeNode, '');
@@ -95,7 +95,7 @@ async function chooseNode(services: Services, treeNode: unknown): Promise<Candid
       description: `${candidate.project.folder.name} · ${candidate.container.labels['com.docker.compose.service'] ?? candidate.container.name}`,
       candidate,
     })),
-    { placeHolder: vscode.l10n.t('Attach Remote IEx to which node?') },
+    { placeHolder },
   );
   return picked?.candidate;
 }

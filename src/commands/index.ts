@@ -4,6 +4,7 @@ import { requireTrust, type TrustPrompt } from '../core/workspaceTrust';
 import { showFailure } from '../ui/failureMessages';
 import { plainText } from '../core/plainText';
 import { attachRemoteIexCommand } from './attachRemoteIex';
+import { observeNodeCommand } from './observeNode';
 import { openShellCommand } from './openShell';
 import { openInBrowserCommand } from './openInBrowser';
 import { rebuildDevContainerCommand } from './rebuildDevContainer';
@@ -43,6 +44,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     needsTrust: () => vscode.l10n.t('Trust this workspace first: scaffolding writes a Dockerfile, scripts and compose files into it, made from its own files, that Docker then runs.'),
   },
   'phoenix.attachRemoteIex': { run: attachRemoteIexCommand, needsTrust: () => vscode.l10n.t('Trust this workspace first: attaching runs programs in its dev container.') },
+  'phoenix.observeNode': { run: observeNodeCommand, needsTrust: () => vscode.l10n.t('Trust this workspace first: observing a node runs a program in its container.') },
   'phoenix.openShell': { run: openShellCommand, needsTrust: runsTheDevContainer },
   'phoenix.showLogs': { run: showLogsCommand, needsTrust: runsTheDevContainer },
   'phoenix.openInBrowser': { run: openInBrowserCommand, needsTrust: runsTheDevContainer },

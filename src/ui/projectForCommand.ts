@@ -27,9 +27,12 @@ export async function projectForCommand(projects: PhoenixProjects, node: unknown
   return picked?.project;
 }
 
-/** The container of the service a command was invoked on in the tree, if any. */
+/** The container of the service (or of the Erlang node's row under it) a command was invoked on in the tree, if any. */
 export function containerOfNode(node: unknown): string | undefined {
-  return isTreeNode(node) && node.kind === 'service' ? node.container.id : undefined;
+  if (!isTreeNode(node)) return undefined;
+  if (node.kind === 'service') return node.container.id;
+  // The node's row is `node:<container id>` (devContainerTree's detailsOf).
+  return node.kind === 'detail' && node.id.startsWith('node:') ? node.id.slice('node:'.length) : undefined;
 }
 
 /** The service a command was invoked on in the tree, if any. */

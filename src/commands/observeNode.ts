@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { helperExecArgv, observerHelperCommand } from '../core/observer/helper';
+import { chooseNode } from './attachRemoteIex';
+import type { Services } from './services';
+
+/**
+ * "Observe Node": a panel that shows inside the running node (system, supervision trees, top
+ * processes, ETS tables), fed by a hidden helper VM in the node's container that the panel starts
+ * and ends. Nothing is added to the app or its image.
+ */
+export async function observeNodeCommand(services: Services, treeNode?: unknown): Promise<void> {
+  const candidate = await chooseNode(services, treeNode, vscode.l10n.t('Observe which node?'));
+  if (candidate === undefined) return;
+  const { container, node } = candidate;
+  if (node.release !== undefined) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} runs as a release, whose image has no elixir to run the observer\'s helper in. Observe Node works on nodes started with elixir or iex, such as the dev container\'s.', node.node));
+    return;
+  }
+  await services.observers.show({
+    key: `${container.id}:${node.node}`,
+    node: node.node,
+    program: async () => {
+      const { randomBytes } = await import('node:crypto');
+      const command = observerHelperCommand({
+        node: node.node,
+        mode: node.mode,
+        cookie: node.cookie,
+        helperName: `observer_${randomBytes(4).toString('hex')}`,
+        containerEnv: container.env,
+      });
+      const exec = helperExecArgv({ docker: await services.compose.containerCli(), container: container.id, command });
+      return { command: exec.command, args: exec.args, env: { ...services.compose.terminalEnv(), ...exec.env } };
+    },
+    containerRunning: async () => (await services.docker.inspectContainer(container.id).catch(() => undefined))?.running === true,
+  });
+}
