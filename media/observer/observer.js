@@ -37,7 +37,7 @@
 
   // Tabs: arrow keys move between them, as in any tab list.
   const tabs = [...document.querySelectorAll('[role="tab"]')];
-  function selectTab(tab, focus) {
+  function selectTab(tab, focus, quietly) {
     for (const other of tabs) {
       const selected = other === tab;
       other.setAttribute('aria-selected', String(selected));
@@ -45,7 +45,7 @@
       $(other.getAttribute('aria-controls')).hidden = !selected;
     }
     if (focus) tab.focus();
-    post({ type: 'tab', tab: tab.id.replace('tab-', '') });
+    if (!quietly) post({ type: 'tab', tab: tab.id.replace('tab-', '') });
   }
   for (const tab of tabs) {
     tab.addEventListener('click', () => selectTab(tab, false));
@@ -80,6 +80,8 @@
   });
 
   function render(next) {
+    // A page shown again after it was hidden starts on the tab the user had chosen.
+    if (!view) selectTab($(`tab-${next.tab}`), false, true);
     view = next;
     $('status').textContent = view.status;
     document.body.dataset.status = view.statusKind;
@@ -152,7 +154,7 @@
       if (!application.supervisor) {
         return element('li', {}, element('span', { className: 'leaf', text: title }), element('span', { className: 'muted', text: ` — ${labels.noSupervisor}` }));
       }
-      return supervisorItem(title, application.description, application.supervisor, 'supervisor', children);
+      return supervisorItem(title, [application.supervisorName, application.description].filter(Boolean).join(' — '), application.supervisor, 'supervisor', children);
     }));
   }
 

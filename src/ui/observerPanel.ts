@@ -326,6 +326,7 @@ class ObserverPanel {
         version: application.version,
         description: application.description,
         supervisor: application.supervisor,
+        supervisorName: application.supervisorName,
       })),
       children: Object.fromEntries([...this.expanded].map(([pid, children]) => [pid, children && {
         more: children.count > children.children.length ? vscode.l10n.t('{0} more children not shown', children.count - children.children.length) : undefined,

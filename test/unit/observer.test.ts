@@ -92,7 +92,11 @@ describe('observer replies', () => {
   });
 
   it('reads applications, supervisor children, process details and ETS tables', () => {
-    assert.deepEqual(parseApplications([{ name: 'hello', description: 'hello', version: '0.1.0', supervisor: '<0.200.0>' }, { name: 'stdlib', description: 'ERTS', version: '4.2', supervisor: null }]).map((app) => app.supervisor), ['<0.200.0>', undefined]);
+    const applications = parseApplications([
+      { name: 'hello', description: 'hello', version: '0.1.0', supervisor: '<0.200.0>', supervisor_name: 'Hello.Supervisor' },
+      { name: 'stdlib', description: 'ERTS', version: '4.2', supervisor: null, supervisor_name: null },
+    ]);
+    assert.deepEqual(applications.map((app) => [app.supervisor, app.supervisorName]), [['<0.200.0>', 'Hello.Supervisor'], [undefined, undefined]]);
     const children = parseChildren({ count: 3, children: [
       { id: 'Elixir.Hello.Endpoint', pid: '<0.250.0>', state: 'running', type: 'supervisor', name: 'Hello.Endpoint', initial_call: 'Supervisor.init/1', modules: ['Hello.Endpoint'] },
       { id: 'worker', pid: null, state: 'restarting', type: 'worker', name: null, initial_call: null, modules: 'dynamic' },

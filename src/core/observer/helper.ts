@@ -164,9 +164,16 @@ overview(Target) ->
 
 applications(Target) ->
     Code = "[begin Top = try application_master:get_child(application_controller:get_master(A)) catch _:_ -> undefined end,"
-        " {A, D, V, case Top of {P, _} when is_pid(P) -> P; _ -> undefined end} end"
+        " {A, D, V, case Top of {P, _} when is_pid(P) -> {P, erlang:process_info(P, registered_name)}; _ -> undefined end} end"
         " || {A, D, V} <- application:which_applications()].",
-    [#{name => A, description => text(D), version => text(V), supervisor => optional_pid(P)} || {A, D, V, P} <- eval(Target, Code, [])].
+    [#{name => A, description => text(D), version => text(V), supervisor => optional_pid(top_pid(Top)), supervisor_name => top_name(Top)}
+     || {A, D, V, Top} <- eval(Target, Code, [])].
+
+top_pid({P, _}) -> P;
+top_pid(_) -> undefined.
+
+top_name({_, {registered_name, Name}}) when is_atom(Name) -> module_name(Name);
+top_name(_) -> null.
 
 optional_pid(P) when is_pid(P) -> pid_text(P);
 optional_pid(_) -> null.

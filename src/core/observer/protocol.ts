@@ -178,6 +178,8 @@ export interface Application {
   readonly version: string;
   /** Its top supervisor; undefined for a library application. */
   readonly supervisor: string | undefined;
+  /** The top supervisor's registered name, e.g. `MyApp.Supervisor`. */
+  readonly supervisorName: string | undefined;
 }
 
 export function parseApplications(value: unknown): Application[] {
@@ -188,6 +190,7 @@ export function parseApplications(value: unknown): Application[] {
       description: text(record['description']),
       version: text(record['version']),
       supervisor: optionalPid(record['supervisor']),
+      supervisorName: optionalText(record['supervisor_name']),
     };
   });
 }
