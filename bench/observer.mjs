@@ -34,7 +34,7 @@ export async function benchObserver({ runs = RUNS, log = () => {} } = {}) {
     'sh', '-c', 'printf %s "$ERLANG_COOKIE" > "$HOME/.erlang.cookie" && chmod 400 "$HOME/.erlang.cookie" && exec elixir --sname app -e "$0"', NODE_CODE);
   const helpers = [];
   try {
-    const node = { node: 'app@observed', mode: 'sname', cookie: { kind: 'value', value: cookie } };
+    const node = { node: 'app@observed', mode: 'sname', cookie: { kind: 'value', value: cookie }, release: undefined };
     const program = () => {
       const command = observerHelperCommand({ ...node, helperName: `observer_${randomBytes(4).toString('hex')}`, containerEnv: [`ERLANG_COOKIE=${cookie}`] });
       return helperExecArgv({ docker: 'docker', container: name, command });

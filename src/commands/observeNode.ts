@@ -12,8 +12,9 @@ export async function observeNodeCommand(services: Services, treeNode?: unknown)
   const candidate = await chooseNode(services, treeNode, vscode.l10n.t('Observe which node?'));
   if (candidate === undefined) return;
   const { container, node } = candidate;
-  if (node.release !== undefined) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0} runs as a release, whose image has no elixir to run the observer\'s helper in. Observe Node works on nodes started with elixir or iex, such as the dev container\'s.', node.node));
+  if (node.release !== undefined && node.cookie.kind !== 'value') {
+    // Without it the helper's VM would read (or even create) a ~/.erlang.cookie the release does not use.
+    void vscode.window.showErrorMessage(vscode.l10n.t('The cookie of the release running {0} could not be read (neither RELEASE_COOKIE nor its releases/COOKIE file), so nothing can connect to it. Set RELEASE_COOKIE in the container\'s environment, then restart it.', node.node));
     return;
   }
   await services.observers.show({
@@ -25,6 +26,7 @@ export async function observeNodeCommand(services: Services, treeNode?: unknown)
         node: node.node,
         mode: node.mode,
         cookie: node.cookie,
+        release: node.release,
         helperName: `observer_${randomBytes(4).toString('hex')}`,
         containerEnv: container.env,
       });

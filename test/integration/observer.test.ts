@@ -37,7 +37,7 @@ describe('Observe Node (real Docker engine)', function () {
 
   /** The program the command starts for `found` (with another cookie or node to test the faults). */
   function program(found: FoundNode): HelperProgram {
-    const command = observerHelperCommand({ node: found.node, mode: found.mode, cookie: found.cookie, helperName: `observer_${randomBytes(4).toString('hex')}`, containerEnv: app.env });
+    const command = observerHelperCommand({ node: found.node, mode: found.mode, cookie: found.cookie, release: found.release, helperName: `observer_${randomBytes(4).toString('hex')}`, containerEnv: app.env });
     const exec = helperExecArgv({ docker: 'docker', container: app.id, command });
     return { command: exec.command, args: exec.args, env: exec.env };
   }

@@ -180,6 +180,7 @@ describe('observer helper command', () => {
     node: 'hello_phoenix@hello-phoenix',
     mode: 'sname',
     cookie: { kind: 'value', value: COOKIE },
+    release: undefined,
     helperName: 'observer_1a2b',
     containerEnv: [`ERLANG_COOKIE=${COOKIE}`, 'MIX_ENV=dev'],
     ...overrides,
@@ -210,6 +211,16 @@ describe('observer helper command', () => {
     const { argv, env } = command({ cookie: { kind: 'home-file' } });
     assert.equal(argv[0], 'elixir');
     assert.deepEqual(env, []);
+  });
+
+  it('runs a release\'s node\'s helper with the release\'s own elixir and clean boot, the cookie still off the command line', () => {
+    const { argv, env } = command({ release: { name: 'hello', root: '/app/' }, containerEnv: [`RELEASE_COOKIE=${COOKIE}`] });
+    const program = argv.slice(argv.indexOf('observer_1a2b') + 1);
+    assert.deepEqual(program.slice(0, 2), ['sh', '-c']);
+    assert.match(program[2] ?? '', /exec "\$dir\/elixir" --boot "\$dir\/start_clean" --boot-var RELEASE_LIB "\$root\/lib" "\$@"/);
+    assert.deepEqual(program.slice(3, 8), ['sh', '/app', '--sname', 'observer_1a2b', '--hidden']);
+    assert.ok(!argv.some((arg) => arg.includes(COOKIE)));
+    assert.deepEqual(env, [`PHOENIX_IEX_COOKIE=${COOKIE}`, 'RELEASE_COOKIE=']);
   });
 
   it('refuses a helper name that is no plain node name part', () => {
