@@ -101,7 +101,10 @@ describe('observing the running node', { timeout: 600_000 }, () => {
   it('ends the helper in the container when the panel closes', async () => {
     const container = await appContainer();
     assert.notEqual(await helpersIn(container), '', 'the panel\'s helper runs in the container');
-    await workbench.runFromPalette('View: Close Editor');
+    // The tab's own close button, as a user closes it.
+    const tab = workbench.page.locator('.tabs-container .tab', { hasText: `Observe ${NODE}` });
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
     await eventually(async () => assert.ok(!(await workbench.editorTabs()).some((tab) => tab.includes('Observe'))));
     await eventually(async () => assert.equal(await helpersIn(container), ''), { timeout: 20_000 });
   });

@@ -214,7 +214,7 @@ initial_call(Info) ->
 processes(Target, Sort, Limit, Filter, State) ->
     Patterns = patterns(Filter),
     Wanted = case Sort of reductions -> all; _ -> Limit end,
-    Code = "Pids = erlang:processes(), Len = length(Pids),"
+    Code = "Pids = lists:delete(self(), erlang:processes()), Len = length(Pids),"
         " Infos = lists:zipwith(fun erlang:process_info/2, Pids, lists:duplicate(Len, Key)),"
         " Kept = case Patterns of"
         "   [] -> lists:zip(Infos, Pids);"
