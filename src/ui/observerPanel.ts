@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ChartHistory, ETS_SORT_KEYS, filterTables, formatBytes, formatDuration, limitUsage, ratesBetween, sortTables, type EtsSortKey, type SortDirection } from '../core/observer/metrics';
 import {
   clampLimit, cleanFilter, isPid, parseApplications, parseChildren, parseEtsTables, parseOverview, parseProcessDetails, parseProcessList,
-  type Application, type EtsTables, type Overview, type ProcessDetails, type ProcessList, type ProcessSort, type SupervisorChildren,
+  type Application, type EtsTables, type ObserverRequest, type Overview, type ProcessDetails, type ProcessList, type ProcessSort, type SupervisorChildren,
 } from '../core/observer/protocol';
 import { HelperFaultError, ObserverSession, type HelperProgram, type ObserverStatus } from '../docker/observerHelper';
 
@@ -190,7 +190,7 @@ class ObserverPanel {
   }
 
   /** Runs a request and hands its result on; nothing when the node cannot answer now (the status says why). */
-  private async ask(request: Parameters<ObserverSession['request']>[0], use: (value: unknown) => void): Promise<void> {
+  private async ask(request: ObserverRequest, use: (value: unknown) => void): Promise<void> {
     const value = await this.session.request(request);
     if (value !== undefined) use(value);
   }
@@ -260,10 +260,14 @@ class ObserverPanel {
       : vscode.l10n.t('Run a garbage collection in process {0} on {1}?', label, this.node.node);
     if ((await vscode.window.showWarningMessage(question, { modal: true }, confirm)) !== confirm) return;
     try {
-      await this.session.request({ op: action, pid });
+      // Undefined: the node cannot be reached now, which the panel's status says.
+      if ((await this.session.request({ op: action, pid })) === undefined) throw new Error(statusText(this.session.current, this.node.node));
       this.log.info(`Observer of ${this.node.node}: ${action} ${pid} (${label})`);
     } catch (error) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not {0} process {1}: {2}', action === 'kill' ? vscode.l10n.t('kill') : vscode.l10n.t('garbage-collect'), label, error instanceof Error ? error.message : String(error)));
+      const reason = error instanceof HelperFaultError && error.fault === 'no-process' ? vscode.l10n.t('it is no longer alive') : error instanceof Error ? error.message : String(error);
+      void vscode.window.showErrorMessage(action === 'kill'
+        ? vscode.l10n.t('Could not kill process {0}: {1}', label, reason)
+        : vscode.l10n.t('Could not garbage-collect process {0}: {1}', label, reason));
     }
   }
 
@@ -481,7 +485,7 @@ function panelHtml(webview: vscode.Webview, media: vscode.Uri, node: string, non
 <html lang="${t(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource};">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
 <title>${t(vscode.l10n.t('Observe {0}', node))}</title>

@@ -3,6 +3,7 @@
 // application's supervision tree, driven by the keyboard. Closing the panel ends its helper.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -21,6 +22,12 @@ async function appContainer() {
 /** The observer helpers running in the app's container (a helper's node name as a whole argument). */
 async function helpersIn(container) {
   return docker('exec', container, 'sh', '-c', 'for d in /proc/[0-9]*; do tr "\\0" "\\n" < "$d/cmdline" 2>/dev/null | grep -qx "observer_[0-9a-f]*" && echo "$d"; done; true');
+}
+
+/** Evaluates Elixir in the app's node, from a VM in its container, with the cookie of the generated .env. */
+async function rpc(folder, code) {
+  const cookie = readFileSync(join(folder, '.devcontainer', '.env'), 'utf8').match(/^ERLANG_COOKIE=(.*)$/m)?.[1];
+  return docker('exec', await appContainer(), 'elixir', '--sname', `rpc_${process.pid}`, '--cookie', cookie, '--rpc-eval', NODE, code);
 }
 
 describe('observing the running node', { timeout: 600_000 }, () => {
@@ -96,6 +103,22 @@ describe('observing the running node', { timeout: 600_000 }, () => {
       assert.ok((await panel.locator('#processes tbody tr').count()) === 50);
     }, { timeout: 30_000 });
     await workbench.screenshot('processes');
+  });
+
+  it('finds a process by name and kills it from its row, once the user confirms', async () => {
+    await rpc(workspace.folder, 'spawn(fn -> Process.register(self(), :observer_e2e_victim); receive do :never -> :ok end end)');
+    await panel.locator('#filter').fill('observer_e2e');
+    const rows = panel.locator('#processes tbody tr');
+    await eventually(async () => {
+      assert.equal(await rows.count(), 1);
+      assert.match(await rows.first().innerText(), /observer_e2e_victim/);
+    }, { timeout: 30_000 });
+    await rows.first().locator('button.danger').click();
+    assert.match(await workbench.dialogText(), /Kill process observer_e2e_victim \(<0\.\d+\.0>\) on hello_phoenix@hello-phoenix\?/);
+    await workbench.clickDialogButton('Kill');
+    await eventually(async () => assert.equal(await rpc(workspace.folder, 'IO.inspect(Process.whereis(:observer_e2e_victim))'), 'nil'), { timeout: 20_000 });
+    await eventually(async () => assert.equal(await rows.count(), 0));
+    await workbench.screenshot('killed');
   });
 
   it('ends the helper in the container when the panel closes', async () => {
