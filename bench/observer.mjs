@@ -3,7 +3,8 @@
 // out/src/core/observer/helper.js). Times the helper's start, one refresh as the panel does it on
 // its Processes tab (overview, then the top 50 by memory: request -> parsed data in the extension)
 // at 10k and 100k processes, the top 50 by reductions at 100k, and the node's CPU time spent while
-// the helper refreshes every second, against the same time left idle.
+// the panel refreshes every second (its Overview tab; its Processes tab, whose list is paced by
+// what it costs), against the same time left idle.
 //
 //   node bench/observer.mjs [--runs N]    # after `npm run compile`
 import { randomBytes } from 'node:crypto';
@@ -21,12 +22,13 @@ const spawnCode = (count) => `for _ <- 1..${count}, do: spawn(fn -> receive do :
 
 /**
  * @param {{ runs?: number, log?: (line: string) => void }} [options]
- * @returns {Promise<{ start: number[], refresh10k: number[], refresh100k: number[], reductions100k: number[], cpuIdle: number, cpuObserved: number }>}
+ * @returns {Promise<{ start: number[], refresh10k: number[], refresh100k: number[], reductions100k: number[], cpuIdle: number, cpuOverview: number, cpuProcesses: number }>}
  */
 export async function benchObserver({ runs = RUNS, log = () => {} } = {}) {
   const { ObserverHelper } = requireCompiled('docker', 'observerHelper.js');
   const { helperExecArgv, observerHelperCommand } = requireCompiled('core', 'observer', 'helper.js');
   const { parseOverview, parseProcessList } = requireCompiled('core', 'observer', 'protocol.js');
+  const { pacedInterval } = requireCompiled('core', 'observer', 'metrics.js');
   const name = `bench-observer-${randomBytes(3).toString('hex')}`;
   const cookie = randomBytes(16).toString('hex');
   const docker = async (...args) => (await ok('docker', args)).stdout.trim();
@@ -89,16 +91,30 @@ export async function benchObserver({ runs = RUNS, log = () => {} } = {}) {
       return (await cpuSeconds() - cpuBefore) / ((performance.now() - began) / 1000);
     };
     const cpuIdle = await share(() => sleep(1000));
-    const cpuObserved = await share(async () => {
-      const spent = await refresh('memory');
-      await sleep(Math.max(0, 1000 - spent));
+    // The Overview tab: the overview every second.
+    const cpuOverview = await share(async () => {
+      const began = performance.now();
+      parseOverview(await helper.request({ op: 'overview' }));
+      await sleep(Math.max(0, 1000 - (performance.now() - began)));
     });
-    log(`node CPU at 10k processes: idle ${(cpuIdle * 100).toFixed(2)} %, observed every second ${(cpuObserved * 100).toFixed(2)} %`);
+    // The Processes tab as the panel paces it: the overview every second, the process list when due.
+    let due = 0;
+    const cpuProcesses = await share(async () => {
+      const began = performance.now();
+      parseOverview(await helper.request({ op: 'overview' }));
+      if (began >= due) {
+        const listed = performance.now();
+        parseProcessList(await helper.request({ op: 'processes', sort: 'memory', limit: 50, filter: '' }));
+        due = listed + pacedInterval(performance.now() - listed, 1000);
+      }
+      await sleep(Math.max(0, 1000 - (performance.now() - began)));
+    });
+    log(`node CPU at 10k processes: idle ${(cpuIdle * 100).toFixed(2)} %, Overview tab ${(cpuOverview * 100).toFixed(2)} %, Processes tab ${(cpuProcesses * 100).toFixed(2)} %`);
 
     log(`processes: ${await rpc(spawnCode(90_000))}`);
     const refresh100k = await refreshes('memory', 'refresh at 100k');
     const reductions100k = await refreshes('reductions', 'refresh by reductions at 100k');
-    return { start, refresh10k, refresh100k, reductions100k, cpuIdle, cpuObserved };
+    return { start, refresh10k, refresh100k, reductions100k, cpuIdle, cpuOverview, cpuProcesses };
   } finally {
     for (const helper of helpers) helper.dispose();
     await docker('rm', '-f', name).catch(() => {});
@@ -112,5 +128,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`one refresh at 10k processes, median of ${result.refresh10k.length}: ${median(result.refresh10k).toFixed(1)} ms (goal <= 50 ms)`);
   console.log(`one refresh at 100k processes, median: ${median(result.refresh100k).toFixed(1)} ms`);
   console.log(`one refresh by reductions at 100k processes, median: ${median(result.reductions100k).toFixed(1)} ms`);
-  console.log(`node CPU, refreshed every second at 10k processes: ${(result.cpuObserved * 100).toFixed(2)} % of a core (idle: ${(result.cpuIdle * 100).toFixed(2)} %; goal: < 1 % added)`);
+  console.log(`node CPU at 10k processes, refreshed every second: Overview tab ${(result.cpuOverview * 100).toFixed(2)} %, Processes tab (paced) ${(result.cpuProcesses * 100).toFixed(2)} % of a core (idle: ${(result.cpuIdle * 100).toFixed(2)} %; goal: < 1 % added)`);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ChartHistory, ETS_SORT_KEYS, filterTables, formatBytes, formatDuration, limitUsage, ratesBetween, sortTables, type EtsSortKey, type SortDirection } from '../core/observer/metrics';
+import { ChartHistory, ETS_SORT_KEYS, filterTables, formatBytes, formatDuration, limitUsage, pacedInterval, ratesBetween, sortTables, type EtsSortKey, type SortDirection } from '../core/observer/metrics';
 import {
   clampLimit, cleanFilter, isPid, parseApplications, parseChildren, parseEtsTables, parseOverview, parseProcessDetails, parseProcessList,
   type Application, type EtsTables, type ObserverRequest, type Overview, type ProcessDetails, type ProcessList, type ProcessSort, type SupervisorChildren,
@@ -80,6 +80,9 @@ class ObserverPanel {
   private applications: Application[] | undefined;
   private readonly expanded = new Map<string, SupervisorChildren | undefined>();
   private processes: ProcessList | undefined;
+  /** When the process list may be asked for again: it walks every process, so it is paced by what it cost. */
+  private processesDueAt = 0;
+  private processesEveryMs = REFRESH_MS;
   private detailsPid: string | undefined;
   private details: ProcessDetails | undefined;
   private detailsGone = false;
@@ -159,7 +162,12 @@ class ObserverPanel {
       for (const pid of this.expanded.keys()) await this.loadChildren(pid);
     }
     if (this.tab === 'processes') {
-      await this.ask({ op: 'processes', sort: this.sort, limit: this.limit, filter: this.filter }, (value) => { this.processes = parseProcessList(value); });
+      if (Date.now() >= this.processesDueAt) {
+        const started = Date.now();
+        await this.ask({ op: 'processes', sort: this.sort, limit: this.limit, filter: this.filter }, (value) => { this.processes = parseProcessList(value); });
+        this.processesEveryMs = pacedInterval(Date.now() - started, REFRESH_MS);
+        this.processesDueAt = started + this.processesEveryMs;
+      }
       if (this.detailsPid !== undefined) await this.loadDetails(this.detailsPid);
     }
     if (this.tab === 'ets' && (slow || this.ets === undefined)) {
@@ -247,6 +255,8 @@ class ObserverPanel {
         this.post();
         return;
     }
+    // What the user changed is asked for at once.
+    this.processesDueAt = 0;
     this.post();
     this.schedule(0);
   }
@@ -368,7 +378,10 @@ class ObserverPanel {
     const shown = list.processes.length;
     if (list.matching !== list.total) return vscode.l10n.t('Top {0} of {1} processes matching "{2}" ({3} in all)', shown, list.matching, this.filter, list.total);
     const by = list.sort === 'memory' ? vscode.l10n.t('by memory') : list.sort === 'message_queue_len' ? vscode.l10n.t('by message queue length') : list.intervalMs === undefined ? vscode.l10n.t('by reductions since they started') : vscode.l10n.t('by reductions in the last {0} ms', list.intervalMs);
-    return vscode.l10n.t('Top {0} of {1} processes {2}', shown, list.total, by);
+    const top = vscode.l10n.t('Top {0} of {1} processes {2}', shown, list.total, by);
+    return this.processesEveryMs > REFRESH_MS
+      ? vscode.l10n.t('{0}, refreshed every {1} s to keep its cost under 1 % of the node\'s time', top, Math.round(this.processesEveryMs / 1000))
+      : top;
   }
 
   private etsView(ets: EtsTables): unknown {

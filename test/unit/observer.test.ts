@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { HELPER_SOURCE_LINE, helperExecArgv, observerHelperCommand } from '../../src/core/observer/helper';
-import { ChartHistory, filterTables, formatBytes, formatDuration, limitUsage, ratesBetween, restarted, sortTables } from '../../src/core/observer/metrics';
+import { ChartHistory, filterTables, formatBytes, formatDuration, limitUsage, pacedInterval, ratesBetween, restarted, sortTables } from '../../src/core/observer/metrics';
 import {
   MAX_PROCESS_ROWS, MAX_REPLY_LENGTH, ReplyShapeError, clampLimit, cleanFilter, encodeRequest, isPid, parseApplications, parseChildren,
   parseEtsTables, parseHelperLine, parseOverview, parseProcessDetails, parseProcessList, type EtsTable, type Overview,
@@ -167,6 +167,15 @@ describe('observer figures', () => {
     assert.deepEqual(filterTables(tables, ' ITEM ').map((row) => row.name), ['item10', 'item9']);
     assert.deepEqual(filterTables(tables, '<0.77').map((row) => row.name), ['c']);
     assert.equal(filterTables(tables, '').length, 5);
+  });
+
+  it('paces a costly request so that it spends at most 1 % of the node\'s time', () => {
+    assert.equal(pacedInterval(5, 1000), 1000, 'a cheap one at every refresh');
+    assert.equal(pacedInterval(22, 1000), 2200);
+    assert.equal(pacedInterval(170, 1000), 17_000);
+    assert.equal(pacedInterval(0, 1000), 1000);
+    assert.equal(pacedInterval(Number.NaN, 1000), 1000);
+    assert.equal(pacedInterval(50, 1000, 0.1), 1000);
   });
 
   it('words bytes and durations', () => {

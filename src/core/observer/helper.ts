@@ -8,7 +8,9 @@ import { LOOPBACK_DISTRIBUTION, PRIVATE_COOKIE_VARIABLE, cookieValue, cookieVari
  * is loaded on the app's node: the helper calls OTP functions there over erpc, and the work over
  * every process (a pass over 100k of them, then a sort, keeping the top N) runs on the node
  * through erl_eval, whose loops are OTP's compiled lists functions given external funs such as
- * `fun erlang:process_info/2`, so only the top rows travel. Every list it sends back is bounded.
+ * `fun erlang:process_info/2`, so only the top rows travel. Each evaluation is the body of a fun,
+ * so that erl_eval sends back its value alone, not every variable bound on the way (100k pids).
+ * Every list it sends back is bounded.
  *
  * Requests: `<id> TAB <op> [TAB <arg>...]`, ops: overview, applications, children <pid>,
  * processes <memory|reductions|message_queue_len> <limit> <filter>, process <pid>, kill <pid>,
@@ -80,7 +82,7 @@ why_not_connected(Target) ->
 call(Target, M, F, A) -> erpc:call(Target, M, F, A, 15000).
 
 eval(Target, Code, Bindings) ->
-    {ok, Tokens, _} = erl_scan:string(Code),
+    {ok, Tokens, _} = erl_scan:string("(fun() -> " ++ Code ++ " end)()."),
     {ok, Exprs} = erl_parse:parse_exprs(Tokens),
     Bound = [{match, 1, {var, 1, Name}, erl_parse:abstract(Value)} || {Name, Value} <- Bindings],
     {value, Value, _} = call(Target, erl_eval, exprs, [Bound ++ Exprs, []]),
@@ -152,7 +154,7 @@ overview(Target) ->
         " atom_count => erlang:system_info(atom_count), atom_limit => erlang:system_info(atom_limit),"
         " ets_count => erlang:system_info(ets_count), ets_limit => erlang:system_info(ets_limit),"
         " run_queue => erlang:statistics(total_run_queue_lengths), reductions => element(1, erlang:statistics(exact_reductions)),"
-        " io => erlang:statistics(io)}.",
+        " io => erlang:statistics(io)}",
     O = eval(Target, Code, []),
     {{input, In}, {output, Out}} = maps:get(io, O),
     Memory = maps:from_list(maps:get(memory, O)),
@@ -165,7 +167,7 @@ overview(Target) ->
 applications(Target) ->
     Code = "[begin Top = try application_master:get_child(application_controller:get_master(A)) catch _:_ -> undefined end,"
         " {A, D, V, case Top of {P, _} when is_pid(P) -> {P, erlang:process_info(P, registered_name)}; _ -> undefined end} end"
-        " || {A, D, V} <- application:which_applications()].",
+        " || {A, D, V} <- application:which_applications()]",
     [#{name => A, description => text(D), version => text(V), supervisor => optional_pid(top_pid(Top)), supervisor_name => top_name(Top)}
      || {A, D, V, Top} <- eval(Target, Code, [])].
 
@@ -182,7 +184,7 @@ children(Target, Sup) ->
     Code = "All = supervisor:which_children(erlang:list_to_pid(Sup)), Kept = lists:sublist(All, Max),"
         " Pids = [P || {_, P, _, _} <- Kept, is_pid(P)],"
         " Info = lists:zip(Pids, lists:zipwith(fun erlang:process_info/2, Pids, lists:duplicate(length(Pids), [registered_name, initial_call, dictionary]))),"
-        " {length(All), Kept, Info}.",
+        " {length(All), Kept, Info}",
     {Count, Kept, Info} = eval(Target, Code, [{'Sup', Sup}, {'Max', 500}]),
     #{count => Count, children => [child(C, Info) || C <- Kept]}.
 
@@ -223,7 +225,7 @@ processes(Target, Sort, Limit, Filter, State) ->
         "        [{V, P} || {_, V, P} <- proplists:delete(nomatch, lists:zip3(Found, Infos, Pids))]"
         " end,"
         " Top = case Wanted of all -> Kept; _ -> lists:sublist(lists:reverse(lists:keysort(1, Kept)), Wanted) end,"
-        " {Len, length(Kept), Top, erlang:monotonic_time(millisecond)}.",
+        " {Len, length(Kept), Top, erlang:monotonic_time(millisecond)}",
     {Total, Matching, Top, Now} = eval(Target, Code, [{'Key', Sort}, {'Patterns', Patterns}, {'Wanted', Wanted}]),
     Live = [{Value, Pid} || {{_, Value}, Pid} <- Top],
     {Ranked, Next, Interval} = case Sort of
@@ -287,7 +289,7 @@ frame({M, F, A, Location}) ->
 frame(Other) -> text(Other).
 
 tables(Target) ->
-    Code = "Tabs = ets:all(), {length(Tabs), erlang:system_info(wordsize), lists:map(fun ets:info/1, Tabs)}.",
+    Code = "Tabs = ets:all(), {length(Tabs), erlang:system_info(wordsize), lists:map(fun ets:info/1, Tabs)}",
     {Count, Word, Infos} = eval(Target, Code, []),
     Rows = [table(I, Word) || I <- Infos, is_list(I)],
     Sorted = lists:sublist(lists:reverse(lists:sort([{maps:get(memory, R), R} || R <- Rows])), 2000),

@@ -130,3 +130,16 @@ export function formatDuration(ms: number): string {
   if (minutes > 0) return `${minutes} min ${seconds % 60} s`;
   return `${seconds} s`;
 }
+
+/** The share of the node's time the observer may spend on a costly request (the process list walks every process). */
+export const NODE_TIME_BUDGET = 0.01;
+
+/**
+ * How long to wait before asking again for something that took `costMs` on the node, so that
+ * asking again and again spends at most `budget` of its time: at least `minimumMs` (the panel's
+ * refresh), longer for a node with many processes.
+ */
+export function pacedInterval(costMs: number, minimumMs: number, budget = NODE_TIME_BUDGET): number {
+  if (!(costMs > 0) || !(budget > 0)) return minimumMs;
+  return Math.max(minimumMs, Math.ceil(costMs / budget));
+}
