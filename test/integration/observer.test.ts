@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { NodeDiscovery } from '../../src/core/node';
 import { helperExecArgv, observerHelperCommand } from '../../src/core/observer/helper';
-import { parseApplications, parseChildren, parseOverview, parseProcessList, type ObserverRequest } from '../../src/core/observer/protocol';
+import { parseApplications, parseChildren, parseEtsTables, parseOverview, parseProcessList, type ObserverRequest } from '../../src/core/observer/protocol';
 import { discoverContainerNode } from '../../src/docker/containerNode';
 import { DockerEngine, type InspectedContainer } from '../../src/docker/engine';
 import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
@@ -145,6 +145,16 @@ describe('Observe Node (real Docker engine)', function () {
     within('memory', overview.memory.total, 5, 0.1 * (after[5] ?? 0));
     within('ports', overview.portCount, 6, 10);
     assert.ok(overview.processLimit > overview.processCount && overview.uptimeMs > 0);
+  });
+
+  it('lists the ETS tables with their owner, and the one a test creates', async () => {
+    await rpc('spawn(fn -> t = :ets.new(:observer_test_table, [:named_table, :public]); :ets.insert(t, for(i <- 1..1000, do: {i, i})); receive do :never -> :ok end end); IO.puts(:ok)');
+    const ets = parseEtsTables(await ask({ op: 'ets' }));
+    const table = ets.tables.find((candidate) => candidate.name === 'observer_test_table');
+    assert.ok(table, `the table among ${ets.tables.map((candidate) => candidate.name).join(', ')}`);
+    assert.deepEqual([table.size, table.type, table.protection, table.named], [1000, 'set', 'public', true]);
+    assert.ok(table.memory > 1000 * 8, `its memory: ${table.memory}`);
+    assert.equal(ets.count, Number(await rpc('IO.puts(length(:ets.all()))')));
   });
 
   it('ends its helper when its input closes', async () => {
