@@ -154,7 +154,7 @@ describe('Observe Node (real Docker engine)', function () {
     assert.ok(table, `the table among ${ets.tables.map((candidate) => candidate.name).join(', ')}`);
     assert.deepEqual([table.size, table.type, table.protection, table.named], [1000, 'set', 'public', true]);
     assert.ok(table.memory > 1000 * 8, `its memory: ${table.memory}`);
-    assert.equal(ets.count, Number(await rpc('IO.puts(length(:ets.all()))')));
+    assert.ok(Math.abs(ets.count - Number(await rpc('IO.puts(length(:ets.all()))'))) <= 3, `the table count ${ets.count}`);
   });
 
   it('ends its helper when its input closes', async () => {
