@@ -57,6 +57,7 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 export async function benchAttach({ runs = RUNS, log = () => {} } = {}) {
   // The extension's start and attach pipeline, compiled to out/ (npm run compile).
   const lifecycle = requireCompiled('docker', 'lifecycle.js');
+  const composeCli = requireCompiled('docker', 'composeCli.js');
   const composeProject = requireCompiled('core', 'composeProject.js');
   const { DockerEngine } = requireCompiled('docker', 'engine.js');
   const containerNode = requireCompiled('docker', 'containerNode.js');
@@ -70,12 +71,12 @@ export async function benchAttach({ runs = RUNS, log = () => {} } = {}) {
     try {
       // Containers a crashed run left behind.
       await down();
-      const engine = new DockerEngine(() => '');
-      const cli = await withTimeout(lifecycle.detectComposeCli('auto', process.env), 30_000, 'detectComposeCli');
+      const engine = new DockerEngine({ dockerHost: '' });
+      const cli = await withTimeout(composeCli.detectComposeCli('auto', process.env), 30_000, 'detectComposeCli');
       const target = composeProject.devContainerTarget({ root: project, devContainerDir: join(project, '.devcontainer'), adopted: false, projectName: PROJECT });
       const startedAt = performance.now();
       const ready = await withTimeout(
-        lifecycle.startDevContainer(engine, cli, target, { readyTimeoutMs: READY_TIMEOUT_MS, buildRecords: new Map() }),
+        lifecycle.startComposeProject(engine, cli, target, { readyTimeoutMs: READY_TIMEOUT_MS, buildRecords: new Map() }),
         READY_TIMEOUT_MS + 30_000,
         'the start',
       );

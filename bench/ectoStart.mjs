@@ -4,7 +4,7 @@
 // database's volume kept (created and migrated by the warm-up round):
 //   raw:  `docker compose up -d` (which waits for the db service's healthcheck), then the node
 //         probed by hand until it answers, then Phoenix's port polled until it answers;
-//   ours: the extension's own start (out/src/docker/lifecycle.js startDevContainer).
+//   ours: the extension's own start (out/src/docker/lifecycle.js startComposeProject).
 // Both run the same generated entrypoint: dependencies checked, compile, database wait,
 // ecto.create and ecto.migrate with the in-container configuration, then the server.
 //
@@ -26,6 +26,7 @@ const IMAGE_SUFFIX = '-bench-ecto';
  */
 export async function benchEctoStart({ runs = RUNS, log = () => {} } = {}) {
   const lifecycle = requireCompiled('docker', 'lifecycle.js');
+  const composeCli = requireCompiled('docker', 'composeCli.js');
   const composeProject = requireCompiled('core', 'composeProject.js');
   const { DockerEngine } = requireCompiled('docker', 'engine.js');
 
@@ -33,8 +34,8 @@ export async function benchEctoStart({ runs = RUNS, log = () => {} } = {}) {
     const down = (name, ...extra) => run('docker', composeArgs(name, file, 'down', ...extra), { timeoutMs: 60_000 });
     try {
       await Promise.all(Object.values(PROJECTS).map((name) => down(name, '-v')));
-      const engine = new DockerEngine(() => '');
-      const cli = await withTimeout(lifecycle.detectComposeCli('auto', process.env), 30_000, 'detectComposeCli');
+      const engine = new DockerEngine({ dockerHost: '' });
+      const cli = await withTimeout(composeCli.detectComposeCli('auto', process.env), 30_000, 'detectComposeCli');
       const target = composeProject.devContainerTarget({ root: project, devContainerDir: join(project, '.devcontainer'), adopted: false, projectName: PROJECTS.ours });
       const buildRecords = new Map();
       const ways = {
@@ -58,7 +59,7 @@ export async function benchEctoStart({ runs = RUNS, log = () => {} } = {}) {
         },
         async ours() {
           const start = performance.now();
-          const ready = await lifecycle.startDevContainer(engine, cli, target, { readyTimeoutMs: READY_TIMEOUT_MS, buildRecords });
+          const ready = await lifecycle.startComposeProject(engine, cli, target, { readyTimeoutMs: READY_TIMEOUT_MS, buildRecords });
           if (ready.node !== node) throw new Error(`ours reported the node ${ready.node}, expected ${node}`);
           return seconds(start);
         },

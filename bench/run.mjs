@@ -6,6 +6,7 @@ import { benchActivation } from './activation.mjs';
 import { benchAttach } from './attach.mjs';
 import { benchEctoStart } from './ectoStart.mjs';
 import { benchImageSizes, megabytes } from './imageSizes.mjs';
+import { benchLiveReload } from './liveReload.mjs';
 import { benchObserver } from './observer.mjs';
 import { benchScaffold } from './scaffold.mjs';
 import { benchTreeLatency } from './treeLatency.mjs';
@@ -99,6 +100,24 @@ if (zero.error) {
 } else {
   report(`zero to IEx, window to iex( prompt, Enter only, warm image (median of ${zero.result.warm.length})`, `${zero.result.warmMedian.toFixed(2)} s`, '<= 15 s', zero.result.warmMedian <= 15);
   report('zero to IEx, cold (no image, no _build)', `${zero.result.cold.toFixed(2)} s`, '', true);
+}
+
+const reload = await benchLiveReload({ log: (line) => console.error(`[live reload bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (reload.error) {
+  report('live reload: edit to reloaded page, dev container', 'failed', '', false);
+  notes.push(`live reload bench failed: ${reload.error.message}`);
+} else {
+  const { runs, container, native, polling, nativeSkipped } = reload.result;
+  const ms = (values) => `${median(values).toFixed(0)} ms`;
+  report(`live reload: edit to reloaded page, dev container (median of ${runs})`, ms(container), '', true);
+  if (native) {
+    const ratio = median(container) / median(native);
+    report('live reload: edit to reloaded page, native', ms(native), '', true);
+    report('live reload: dev container / native', `${ratio.toFixed(2)}x`, '<= 1.10x', ratio <= 1.1);
+  } else {
+    notes.push(`live reload: not measured natively (${nativeSkipped})`);
+  }
+  report('live reload: edit to reloaded page, polling every 500 ms', ms(polling), '', true);
 }
 
 const sizes = await benchImageSizes({ log: (line) => console.error(`[image sizes bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));

@@ -5,7 +5,7 @@
 //                 (`compose exec -T app elixir --sname probe_N --cookie C --rpc-eval NODE ':ok'`),
 //                 then Phoenix's port polled on 127.0.0.1 until it answers;
 //   devcontainer: `devcontainer up` (@devcontainers/cli), then the same probes;
-//   ours:         the extension's own start (out/src/docker/lifecycle.js startDevContainer), which
+//   ours:         the extension's own start (out/src/docker/lifecycle.js startComposeProject), which
 //                 returns once the node and Phoenix's port answer.
 // Each way keeps its own compose project and, for the devcontainer CLI, its own image name: the CLI
 // builds and re-tags the image on every `up`, which the others would otherwise see as a new image.
@@ -74,6 +74,7 @@ export async function benchStart({ runs = RUNS, log = () => {} } = {}) {
   if (!existsSync(devcontainerCli)) throw new Error(`${devcontainerCli} is missing (npm install)`);
   // The extension's start pipeline, compiled to out/ (npm run compile).
   const lifecycle = requireCompiled('docker', 'lifecycle.js');
+  const composeCli = requireCompiled('docker', 'composeCli.js');
   const composeProject = requireCompiled('core', 'composeProject.js');
   const { DockerEngine } = requireCompiled('docker', 'engine.js');
 
@@ -123,9 +124,9 @@ export async function benchStart({ runs = RUNS, log = () => {} } = {}) {
       const results = { raw: { up: [], node: [], http: [] }, devcontainer: { up: [], node: [], http: [] } };
       const ours = { ready: [], builds: 0, stages: [] };
       {
-        const engine = new DockerEngine(() => '');
+        const engine = new DockerEngine({ dockerHost: '' });
         // The extension detects the compose CLI once per session, not per start.
-        const cli = await withTimeout(lifecycle.detectComposeCli('auto', process.env), 30_000, 'detectComposeCli');
+        const cli = await withTimeout(composeCli.detectComposeCli('auto', process.env), 30_000, 'detectComposeCli');
         const target = composeProject.devContainerTarget({ root: project, devContainerDir: join(project, '.devcontainer'), adopted: false, projectName: PROJECTS.ours });
         // What images were built from, kept across starts as the extension keeps it (globalState).
         const buildRecords = new Map();
@@ -133,7 +134,7 @@ export async function benchStart({ runs = RUNS, log = () => {} } = {}) {
           // When each stage began, in seconds from the start.
           const stages = {};
           const start = performance.now();
-          const ready = await lifecycle.startDevContainer(engine, cli, target, {
+          const ready = await lifecycle.startComposeProject(engine, cli, target, {
             report: { stage: (stage) => { stages[stage] = seconds(start); }, line: () => {} },
             readyTimeoutMs: READY_TIMEOUT_MS,
             buildRecords,

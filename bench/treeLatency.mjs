@@ -58,7 +58,7 @@ function whenSeenExited(watcher, engine, project, id) {
 export async function benchTreeLatency({ runs = RUNS, log = () => {} } = {}) {
   const { DockerEngine } = requireCompiled(`${root}out/src/docker/engine.js`);
   const { ComposeEventsWatcher } = requireCompiled(`${root}out/src/docker/composeEventsWatcher.js`);
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const watcher = new ComposeEventsWatcher(engine);
   const project = `benchtree${randomBytes(3).toString('hex')}`;
   const fromDie = [];

@@ -18,20 +18,21 @@ export function activate(context: vscode.ExtensionContext): void {
   followWalkthrough(context.extension.id);
   const settings = new Settings(vscode.workspace);
   for (const line of settings.describe()) log.info(line);
-  // A changed phoenix.dockerHost takes effect on the engine's next call.
-  const docker = new DockerEngine(() => settings.dockerHost);
+  // Follows phoenix.dockerHost; the view and the status bar follow the engine.
+  const docker = new DockerEngine(settings);
   const projects = new PhoenixProjects(log, settings);
   // Docker's events, followed while the view is visible; the view and the status bar follow them.
   const events = new ComposeEventsWatcher(docker);
-  const tree = new DevContainerTree(projects, docker, log, events, settings);
+  const tree = new DevContainerTree(projects, docker, log, events);
   const proposedFiles = new ProposedFiles();
-  const statusBar = new DevContainerStatusBar(projects, docker, events, settings);
+  const statusBar = new DevContainerStatusBar(projects, docker, events);
   const view = vscode.window.createTreeView('phoenix.devContainer', { treeDataProvider: tree });
   const terminals = new ContainerTerminals();
   const observers = new ObserverPanels(context.extensionUri, log);
   context.subscriptions.push(
     observers,
     log,
+    docker,
     projects,
     tree,
     proposedFiles,

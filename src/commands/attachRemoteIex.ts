@@ -9,7 +9,7 @@ import type { InspectedContainer } from '../docker/engine';
 import { showFailure } from '../ui/failureMessages';
 import { plainText } from '../core/plainText';
 import type { PhoenixProject } from '../ui/phoenixProjects';
-import { containerOfNode, projectForCommand } from '../ui/projectForCommand';
+import type { Target, TargetOf } from '../ui/target';
 import { walkthroughEventHappened } from '../ui/walkthrough';
 import type { Services } from './services';
 
@@ -19,17 +19,17 @@ const HOST_VM_END_MS = 20_000;
 export interface Candidate {
   readonly project: PhoenixProject;
   readonly container: InspectedContainer;
-  readonly node: FoundNode;
+  readonly found: FoundNode;
 }
 
 /**
  * "Attach Remote IEx": an IEx shell inside a running node, in a terminal named after the node.
  * The node and its cookie are found in the container; the user types neither.
  */
-export async function attachRemoteIexCommand(services: Services, treeNode?: unknown): Promise<void> {
-  const candidate = await chooseNode(services, treeNode);
+export async function attachRemoteIexCommand(services: Services, target: TargetOf<'service' | 'node'> | undefined): Promise<void> {
+  const candidate = await chooseNode(services, target);
   if (candidate === undefined) return;
-  const key = `${candidate.container.id}:${candidate.node.node}`;
+  const key = `${candidate.container.id}:${candidate.found.node}`;
   if (services.terminals.has(key)) {
     services.terminals.show(key, {});
     return;
@@ -39,10 +39,10 @@ export async function attachRemoteIexCommand(services: Services, treeNode?: unkn
   const uniqueName = attachingNodeName(randomBytes(4).toString('hex'));
   const containerCli = await services.compose.containerCli();
   const { command, place } = attachCommand(services, candidate, uniqueName, containerCli);
-  services.log.info(`Attaching to ${candidate.node.node} in ${candidate.container.name} (${place === 'container' ? 'inside the container' : 'from this machine'})`);
+  services.log.info(`Attaching to ${candidate.found.node} in ${candidate.container.name} (${place === 'container' ? 'inside the container' : 'from this machine'})`);
   if (place === 'host') await services.localEpmd.beforeVmStarts();
   services.terminals.show(key, {
-    name: terminalName(candidate.node.node),
+    name: terminalName(candidate.found.node),
     shellPath: command.command,
     shellArgs: [...command.args],
     env: { ...services.compose.terminalEnv(), ...command.env },
@@ -57,25 +57,23 @@ export async function attachRemoteIexCommand(services: Services, treeNode?: unkn
       void services.localEpmd.stopWhenIdle(HOST_VM_END_MS);
     }
   });
-  if (candidate.project.role === 'dev') walkthroughEventHappened('attached');
+  if (candidate.project.environment.inWalkthrough) walkthroughEventHappened('attached');
 }
 
-/** The node from the tree item, else the only running one, else the user's choice. */
-export async function chooseNode(services: Services, treeNode: unknown, placeHolder = vscode.l10n.t('Attach Remote IEx to which node?')): Promise<Candidate | undefined> {
-  const fromTree = containerOfNode(treeNode);
-  if (fromTree !== undefined) {
-    const project = await projectForCommand(services.projects, treeNode, '');
-    if (project === undefined) return undefined;
-    return candidateIn(services, project, await services.docker.inspectContainer(fromTree));
+/** The node of the target's container (the one its row showed), else the only running one, else the user's choice. */
+export async function chooseNode(services: Services, target: TargetOf<'service' | 'node'> | undefined, placeHolder = vscode.l10n.t('Attach Remote IEx to which node?')): Promise<Candidate | undefined> {
+  if (target?.container !== undefined) {
+    const shown = target.kind === 'node' ? target.node : undefined;
+    return candidateIn(services, target.project, await services.docker.inspectContainer(target.container), shown);
   }
-  const inspected = (await Promise.all((await services.projects.scanned()).filter((project) => project.hasDevContainer).map(async (project) => {
+  const inspected = (await Promise.all((await services.projects.scanned()).filter((project) => project.scaffolded).map(async (project) => {
     const containers = await services.docker.listComposeContainers(project.composeProject);
     return Promise.all(containers.filter((container) => container.state === 'running').map(async (container) => {
       const details = await services.docker.inspectContainer(container.id);
       return { project, container: details, discovery: await discoverContainerNode(services.docker, details) };
     }));
   }))).flat();
-  const running = inspected.flatMap(({ project, container, discovery }) => (discovery.kind === 'found' ? [{ project, container, node: discovery }] : []));
+  const running = inspected.flatMap(({ project, container, discovery }) => (discovery.kind === 'found' ? [{ project, container, found: discovery }] : []));
   if (running.length === 0) {
     // The app runs, but as no distributed node: say what to change rather than "start it".
     const plain = inspected.find(({ container, discovery }) => runsPhoenix(container) && discovery.kind === 'not-distributed');
@@ -91,7 +89,7 @@ export async function chooseNode(services: Services, treeNode: unknown, placeHol
   if (running.length === 1) return running[0];
   const picked = await vscode.window.showQuickPick(
     running.map((candidate) => ({
-      label: candidate.node.node,
+      label: candidate.found.node,
       description: `${candidate.project.folder.name} · ${candidate.container.labels['com.docker.compose.service'] ?? candidate.container.name}`,
       candidate,
     })),
@@ -100,12 +98,17 @@ export async function chooseNode(services: Services, treeNode: unknown, placeHol
   return picked?.candidate;
 }
 
-async function candidateIn(services: Services, project: PhoenixProject, container: InspectedContainer): Promise<Candidate | undefined> {
+/**
+ * The node `container` runs, with its cookie: found as the view found `shown` (the same
+ * discovery, with what only the running container tells), so it is that node unless the
+ * container changed since.
+ */
+async function candidateIn(services: Services, project: PhoenixProject, container: InspectedContainer, shown: string | undefined): Promise<Candidate | undefined> {
   const service = container.labels['com.docker.compose.service'] ?? container.name;
   if (!container.running) {
     const start = vscode.l10n.t('Start Dev Container');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The {0} container is not running. Start it first.', service), start);
-    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
     return undefined;
   }
   const discovery = await discoverContainerNode(services.docker, container);
@@ -113,7 +116,14 @@ async function candidateIn(services: Services, project: PhoenixProject, containe
     void vscode.window.showErrorMessage(plainText(notDistributedMessage(container, discovery.advice)));
     return undefined;
   }
-  return { project, container, node: discovery };
+  // The view has no hostname: it shows a short name without its host part.
+  if (shown !== undefined && discovery.node !== shown && !discovery.node.startsWith(`${shown}@`)) {
+    services.log.info(`${service} runs ${discovery.node} now, not ${shown} as the view showed: refreshing the view.`);
+    services.tree.refresh();
+    void vscode.window.showWarningMessage(vscode.l10n.t('The {0} container no longer runs the node {1}. Attach again from the refreshed view.', service, shown));
+    return undefined;
+  }
+  return { project, container, found: discovery };
 }
 
 function notDistributedMessage(container: InspectedContainer, advice: string): string {
@@ -127,11 +137,11 @@ async function waitUntilAnswering(services: Services, candidate: Candidate): Pro
   const controller = new AbortController();
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}', candidate.node.node), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}', candidate.found.node), cancellable: true },
       async (_progress, token) => {
         const cancellation = token.onCancellationRequested(() => { controller.abort(); });
         try {
-          await waitForNode(services.docker, candidate.container, candidate.node, Date.now() + timeoutMs, controller.signal);
+          await waitForNode(services.docker, candidate.container, candidate.found, Date.now() + timeoutMs, controller.signal);
         } finally {
           cancellation.dispose();
         }
@@ -155,7 +165,7 @@ function attachCommand(services: Services, candidate: Candidate, uniqueName: str
     docker: containerCli,
     container: candidate.container.id,
     containerEnv: candidate.container.env,
-    node: candidate.node,
+    node: candidate.found,
     uniqueName,
     local: {
       iex: linux ? findOnPath('iex') : undefined,
@@ -163,7 +173,7 @@ function attachCommand(services: Services, candidate: Candidate, uniqueName: str
     },
   });
   if (choice.hostImpossible) {
-    services.log.warn(`Host mode is not possible for ${candidate.node.node}: attaching inside the container instead.`);
+    services.log.warn(`Host mode is not possible for ${candidate.found.node}: attaching inside the container instead.`);
     void vscode.window.showWarningMessage(vscode.l10n.t('Attaching from this machine needs iex here, Linux, and a long-name node with an IP address (set "phoenix.fixedSubnet" and scaffold again). Attached inside the container instead.'));
   }
   return choice;

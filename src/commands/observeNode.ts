@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { helperExecArgv, observerHelperCommand } from '../core/observer/helper';
 import { chooseNode } from './attachRemoteIex';
+import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
 
 /**
@@ -8,10 +9,10 @@ import type { Services } from './services';
  * processes, ETS tables), fed by a hidden helper VM in the node's container that the panel starts
  * and ends. Nothing is added to the app or its image.
  */
-export async function observeNodeCommand(services: Services, treeNode?: unknown): Promise<void> {
-  const candidate = await chooseNode(services, treeNode, vscode.l10n.t('Observe which node?'));
+export async function observeNodeCommand(services: Services, target: TargetOf<'service' | 'node'> | undefined): Promise<void> {
+  const candidate = await chooseNode(services, target, vscode.l10n.t('Observe which node?'));
   if (candidate === undefined) return;
-  const { container, node } = candidate;
+  const { container, found: node } = candidate;
   if (node.release !== undefined && node.cookie.kind !== 'value') {
     // Without it the helper's VM would read (or even create) a ~/.erlang.cookie the release does not use.
     void vscode.window.showErrorMessage(vscode.l10n.t('The cookie of the release running {0} could not be read (neither RELEASE_COOKIE nor its releases/COOKIE file), so nothing can connect to it. Set RELEASE_COOKIE in the container\'s environment, then restart it.', node.node));

@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
-import { isRecord } from '../core/isRecord';
-import { runningAppUrl } from '../docker/lifecycle';
-import { projectForCommand } from '../ui/projectForCommand';
+import { runningAppUrl } from '../docker/readiness';
+import { pickEnvironment } from '../ui/pickEnvironment';
 import { openUrl } from '../ui/readyActions';
+import type { Target, TargetOf } from '../ui/target';
 import type { Services } from './services';
 
 /** "Phoenix: Open in Browser": the running app's published port, forwarded when VS Code runs remotely. */
-export async function openInBrowserCommand(services: Services, node?: unknown): Promise<void> {
+export async function openInBrowserCommand(services: Services, target: TargetOf<'environment' | 'service' | 'url'> | undefined): Promise<void> {
   // A URL row of the Phoenix view names its URL.
-  if (isRecord(node) && typeof node['url'] === 'string' && /^https?:\/\//.test(node['url'])) {
-    await openUrl(node['url']);
+  if (target?.kind === 'url') {
+    await openUrl(target.url);
     return;
   }
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Open the app of which folder?'));
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Open the app of which folder?')));
   if (project === undefined) return;
   const url = await runningAppUrl(services.docker, project.composeProject);
   if (url === undefined) {
@@ -21,7 +21,7 @@ export async function openInBrowserCommand(services: Services, node?: unknown): 
       vscode.l10n.t('The app of {0} is not running, or its port is not published. Start the dev container first.', project.folder.name),
       start,
     );
-    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
     return;
   }
   await openUrl(url);

@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
-import { rebuildDevContainer } from '../docker/lifecycle';
+import { rebuildComposeProject } from '../docker/lifecycle';
+import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
-import { projectForCommand } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
 import { offerReadyActions } from '../ui/readyActions';
+import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
 
 /** "Phoenix: Rebuild Dev Container": builds the images again (with or without the cache) and recreates the services. */
-export async function rebuildDevContainerCommand(services: Services, node?: unknown): Promise<void> {
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Rebuild the dev container of which folder?'));
+export async function rebuildDevContainerCommand(services: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Rebuild the dev container of which folder?')));
   if (project === undefined) return;
   const picked = await vscode.window.showQuickPick(
     [
@@ -17,8 +19,8 @@ export async function rebuildDevContainerCommand(services: Services, node?: unkn
     { placeHolder: vscode.l10n.t('Rebuild the dev container of {0}', project.folder.name) },
   );
   if (picked === undefined) return;
-  const title = project.role === 'release' ? vscode.l10n.t('Rebuilding the release of {0}', project.folder.name) : vscode.l10n.t('Rebuilding the dev container of {0}', project.folder.name);
+  const title = wordsFor(project.environment).rebuilding(project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    rebuildDevContainer(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
+    rebuildComposeProject(services.docker, await services.compose.cli(), project.compose, picked.noCache, options));
   if (ready !== undefined) offerReadyActions(services, project, ready);
 }

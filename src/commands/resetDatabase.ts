@@ -4,8 +4,10 @@ import { RESET_DATABASE_ARGUMENT, STEP_MARKER, classifyStepFailure, resetDatabas
 import { lastLines } from '../core/lines';
 import { endRemoteShellArgv, sessionMark } from '../core/node';
 import { phoenixContainer } from '../core/serviceView';
+import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
-import { projectForCommand } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
+import type { Target, TargetOf } from '../ui/target';
 import { readText } from '../ui/workspaceFiles';
 import type { Services } from './services';
 
@@ -17,22 +19,23 @@ const RESET_TIMEOUT_MS = 600_000;
  * "Phoenix: Reset Database": in the running dev container, drops the database, creates and
  * migrates it again, then runs priv/repo/seeds.exs when there is one, after a confirmation.
  */
-export async function resetDatabaseCommand(services: Services, node?: unknown): Promise<void> {
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Reset the database of which folder?'));
+export async function resetDatabaseCommand(services: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Reset the database of which folder?')));
   if (project === undefined) return;
-  if (project.role === 'release') {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Reset Database works on the dev container. The release\'s database goes with "Tear Down" and its volumes.'));
+  if (!project.environment.resetsDatabase) {
+    const words = wordsFor(project.environment);
+    void vscode.window.showInformationMessage(words.noDatabaseReset ?? vscode.l10n.t('Reset Database does not apply to {0}.', words.label(project.folder.name)));
     return;
   }
   const app = phoenixContainer(await services.docker.listComposeContainers(project.composeProject));
   if (app?.state !== 'running') {
     const start = vscode.l10n.t('Start Dev Container');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The dev container of {0} is not running: start it first, then reset its database.', project.folder.name), start);
-    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'project', project });
+    if (choice === start) await vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
     return;
   }
   const argv = resetDatabaseArgv((await services.docker.inspectContainer(app.id)).cmd);
-  const entrypoint = await readText(vscode.Uri.joinPath(project.devContainerDir, 'entrypoint.sh'));
+  const entrypoint = await readText(vscode.Uri.joinPath(project.dir, 'entrypoint.sh'));
   const resets = entrypoint?.includes(`= ${RESET_DATABASE_ARGUMENT} ]`) === true;
   if (entrypoint?.includes(STEP_MARKER) === true && !resets) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} uses no Ecto database in its dev container: there is nothing to reset.', project.folder.name));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { startDevContainer } from '../docker/lifecycle';
+import { ENVIRONMENTS } from '../core/environments';
+import { startComposeProject } from '../docker/lifecycle';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
 import { pickProjectFolder } from '../ui/pickFolder';
 import { offerReadyActions } from '../ui/readyActions';
@@ -14,7 +15,7 @@ import type { Services } from './services';
 export async function runReleaseLocallyCommand(services: Services): Promise<void> {
   const folder = await pickProjectFolder(services.projects, vscode.l10n.t('Run the release of which folder?'));
   if (folder === undefined) return;
-  const release = services.projects.all.find((project) => project.role === 'release' && project.folder.uri.toString() === folder.uri.toString());
+  const release = services.projects.all.find((project) => project.environment === ENVIRONMENTS.release && project.folder.uri.toString() === folder.uri.toString());
   if (release === undefined) {
     const scaffold = vscode.l10n.t('Scaffold Release Image');
     const choice = await vscode.window.showInformationMessage(
@@ -25,6 +26,6 @@ export async function runReleaseLocallyCommand(services: Services): Promise<void
     return;
   }
   const ready = await withLifecycleProgress(services, release, vscode.l10n.t('Running the release of {0}', folder.name), async (options) =>
-    startDevContainer(services.docker, await services.compose.cli(), release.compose, options));
+    startComposeProject(services.docker, await services.compose.cli(), release.compose, options));
   if (ready !== undefined) offerReadyActions(services, release, ready);
 }

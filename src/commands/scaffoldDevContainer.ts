@@ -1,19 +1,20 @@
 import * as vscode from 'vscode';
-import { scaffoldDevContainer, type ScaffoldDecisions } from '../ui/devContainerScaffold';
+import { writeDevContainerFiles, type ScaffoldDecisions } from '../ui/devContainerScaffold';
 import { pickProjectFolder } from '../ui/pickFolder';
+import type { TargetOf } from '../ui/target';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
 import { offerSecretRotation } from '../ui/secretHygiene';
 import type { Services } from './services';
 
 /**
- * "Phoenix: Scaffold Dev Container": writes the dev container files for a project (`folder` when
- * Start asks for it, else the Phoenix project, or the user's choice among several).
+ * "Phoenix: Scaffold Dev Container": writes the dev container files for a project (the target's
+ * folder when Start asks for it, else the Phoenix project, or the user's choice among several).
  */
-export async function scaffoldDevContainerCommand({ projects, docker, log, proposedFiles, settings }: Services, target?: unknown): Promise<void> {
-  const folder = isWorkspaceFolder(target) ? target : await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?'));
+export async function scaffoldDevContainerCommand({ projects, docker, log, proposedFiles, settings }: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
+  const folder = target?.project.folder ?? (await pickProjectFolder(projects, vscode.l10n.t('Scaffold a dev container for which folder?')));
   if (folder === undefined) return;
-  const result = await scaffoldDevContainer(
+  const result = await writeDevContainerFiles(
     folder.uri,
     folder.name,
     settings.scaffold(folder),
@@ -68,8 +69,4 @@ function askTheUser(root: vscode.Uri, proposedFiles: ProposedFiles): ScaffoldDec
 
     resolveConflict: askAboutConflict(root, proposedFiles),
   };
-}
-
-function isWorkspaceFolder(value: unknown): value is vscode.WorkspaceFolder {
-  return value !== undefined && (vscode.workspace.workspaceFolders ?? []).includes(value as vscode.WorkspaceFolder);
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { pickProjectFolder } from '../ui/pickFolder';
-import { scaffoldReleaseImage } from '../ui/releaseScaffold';
+import { writeReleaseImageFiles } from '../ui/releaseScaffold';
 import { askAboutConflict, reportScaffold } from '../ui/scaffoldQuestions';
 import { offerSecretRotation } from '../ui/secretHygiene';
 import type { Services } from './services';
@@ -13,7 +13,7 @@ export async function scaffoldReleaseImageCommand({ projects, log, proposedFiles
   const folder = await pickProjectFolder(projects, vscode.l10n.t('Scaffold a release image for which folder?'));
   if (folder === undefined) return;
   const { folder: devContainerFolder, debian } = settings.scaffold(folder);
-  const result = await scaffoldReleaseImage(
+  const result = await writeReleaseImageFiles(
     folder,
     { folder: devContainerFolder, debian },
     askAboutConflict(folder.uri, proposedFiles),

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { DockerEngine } from '../docker/engine';
-import type { BuildRecords } from '../docker/lifecycle';
+import type { BuildRecords } from '../docker/builds';
 import type { LocalEpmd } from '../docker/localEpmd';
 import type { ComposeSession } from '../ui/composeSession';
 import type { DevContainerTree } from '../ui/devContainerTree';

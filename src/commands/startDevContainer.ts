@@ -1,23 +1,27 @@
 import * as vscode from 'vscode';
-import { startDevContainer, startServices } from '../docker/lifecycle';
+import { startComposeProject, startComposeServices } from '../docker/lifecycle';
+import { checkFileWatchingAfterStart } from '../ui/fileWatchingReport';
+import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
-import { projectForCommand, serviceOfNode } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
 import { offerReadyActions } from '../ui/readyActions';
+import { servicesOf, type TargetOf } from '../ui/target';
 import { scaffoldDevContainerCommand } from './scaffoldDevContainer';
 import type { Services } from './services';
 
 /**
  * "Phoenix: Start Dev Container": scaffolds first when needed (after asking), then builds, starts
- * and waits until ready. On a service of the view that has a container, starts that one only.
+ * and waits until ready. On a service of the view that has a container, starts that one only; on
+ * one that has none yet, starts its environment, which creates it.
  */
-export async function startDevContainerCommand(services: Services, node?: unknown): Promise<void> {
-  let project = await projectForCommand(services.projects, node, vscode.l10n.t('Start the dev container of which folder?'));
+export async function startDevContainerCommand(services: Services, target: TargetOf<'environment' | 'service'> | undefined): Promise<void> {
+  let project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Start the dev container of which folder?')));
   if (project === undefined) return;
-  const service = serviceOfNode(node);
-  if (service !== undefined) {
-    const target = project.compose;
-    const ready = await withLifecycleProgress(services, project, vscode.l10n.t('Starting {0} of {1}', service, project.folder.name), async (options) =>
-      startServices(services.docker, await services.compose.cli(), target, [service], options));
+  const only = servicesOf(target);
+  if (only !== undefined) {
+    const compose = project.compose;
+    const ready = await withLifecycleProgress(services, project, vscode.l10n.t('Starting {0} of {1}', only.join(', '), project.folder.name), async (options) =>
+      startComposeServices(services.docker, await services.compose.cli(), compose, only, options));
     if (ready !== undefined) offerReadyActions(services, project, ready);
     return;
   }
@@ -30,14 +34,16 @@ export async function startDevContainerCommand(services: Services, node?: unknow
     );
     if (choice !== scaffold) return;
     const folder = project.folder;
-    await scaffoldDevContainerCommand(services, folder);
+    await scaffoldDevContainerCommand(services, { kind: 'environment', project });
     project = (await services.projects.scanned()).find((candidate) => candidate.folder.uri.toString() === folder.uri.toString());
     // The scaffold said why it wrote nothing (cancelled, or the user's files kept).
     if (project?.hasComposeFile !== true) return;
   }
-  const target = project.compose;
-  const title = project.role === 'release' ? vscode.l10n.t('Starting the release of {0}', project.folder.name) : vscode.l10n.t('Starting the dev container of {0}', project.folder.name);
+  const compose = project.compose;
+  const title = wordsFor(project.environment).starting(project.folder.name);
   const ready = await withLifecycleProgress(services, project, title, async (options) =>
-    startDevContainer(services.docker, await services.compose.cli(), target, options));
-  if (ready !== undefined) offerReadyActions(services, project, ready);
+    startComposeProject(services.docker, await services.compose.cli(), compose, options));
+  if (ready === undefined) return;
+  offerReadyActions(services, project, ready);
+  checkFileWatchingAfterStart(services, project, ready.containerId);
 }

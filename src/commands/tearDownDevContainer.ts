@@ -1,20 +1,23 @@
 import * as vscode from 'vscode';
-import { tearDownDevContainer } from '../docker/lifecycle';
+import { tearDownComposeProject } from '../docker/lifecycle';
+import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
-import { projectForCommand } from '../ui/projectForCommand';
+import { pickEnvironment } from '../ui/pickEnvironment';
+import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
 
 /**
  * "Phoenix: Tear Down Dev Container": removes containers and networks. Volumes (the database's
  * data) go only after a second, explicit confirmation.
  */
-export async function tearDownDevContainerCommand(services: Services, node?: unknown): Promise<void> {
-  const project = await projectForCommand(services.projects, node, vscode.l10n.t('Tear down the dev container of which folder?'));
+export async function tearDownDevContainerCommand(services: Services, target: TargetOf<'environment'> | undefined): Promise<void> {
+  const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Tear down the dev container of which folder?')));
   if (project === undefined) return;
+  const words = wordsFor(project.environment);
   const keepVolumes = vscode.l10n.t('Remove Containers');
   const withVolumes = vscode.l10n.t('Remove Containers and Volumes…');
   const choice = await vscode.window.showWarningMessage(
-    project.role === 'release' ? vscode.l10n.t('Tear down the release of {0}?', project.folder.name) : vscode.l10n.t('Tear down the dev container of {0}?', project.folder.name),
+    words.tearDownQuestion(project.folder.name),
     { modal: true, detail: vscode.l10n.t('Containers and networks of the compose project {0} are removed. Volumes, such as the database\'s data, are kept unless you also remove them.', project.composeProject) },
     keepVolumes,
     withVolumes,
@@ -31,7 +34,7 @@ export async function tearDownDevContainerCommand(services: Services, node?: unk
     if (confirmed !== confirm) return;
     removeVolumes = true;
   }
-  const title = project.role === 'release' ? vscode.l10n.t('Tearing down the release of {0}', project.folder.name) : vscode.l10n.t('Tearing down the dev container of {0}', project.folder.name);
+  const title = words.tearingDown(project.folder.name);
   await withLifecycleProgress(services, project, title, async (options) =>
-    tearDownDevContainer(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
+    tearDownComposeProject(services.docker, await services.compose.cli(), project.compose, removeVolumes, options));
 }

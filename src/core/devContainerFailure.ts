@@ -1,5 +1,5 @@
-import type { ComposeFailure } from './compose';
-import type { StepFailure } from './entrypointSteps';
+import { classifyComposeFailure, type ComposeCli, type ComposeFailure } from './compose';
+import { classifyStepFailure, type StepFailure } from './entrypointSteps';
 import type { NodeProbeOutcome } from './nodeProbe';
 
 /** Why a dev container could not be started or reached, as data; the glue words it for the user. */
@@ -36,4 +36,51 @@ export class DevContainerError extends Error {
     super(`dev container: ${failure.kind}`);
     this.name = 'DevContainerError';
   }
+}
+
+/** How a compose run ended, as far as its failure is concerned. */
+export interface ComposeRun {
+  /** Why the program could not be started (`ENOENT` when it is not installed); undefined when it ran. */
+  readonly startErrorCode: string | undefined;
+  /** Its stdout and stderr as they came. */
+  readonly output: string;
+}
+
+/** Who the engine is, in a message, when it cannot say itself. */
+export const UNNAMED_ENGINE = 'the Docker engine';
+
+/**
+ * What a failed compose run means for the user. The engine's address and the holder of a port in
+ * use are not known here: `docker-unreachable` names UNNAMED_ENGINE and `port-in-use` no holder,
+ * for the caller to fill in when it can ask the engine.
+ */
+export function composeRunFailure(cli: Pick<ComposeCli, 'command' | 'flavour'>, command: string, run: ComposeRun): DevContainerFailure {
+  if (run.startErrorCode !== undefined) {
+    return run.startErrorCode === 'ENOENT' && cli.command === 'docker'
+      ? { kind: 'docker-not-installed' }
+      : { kind: 'compose-missing', tried: [cli.flavour] };
+  }
+  const failure = classifyComposeFailure(run.output);
+  switch (failure.kind) {
+    case 'docker-unreachable': return { kind: 'docker-unreachable', host: UNNAMED_ENGINE, detail: failure.detail };
+    case 'port-in-use': return { kind: 'port-in-use', port: failure.port, holder: undefined };
+    case 'other': return { kind: 'compose-failed', command, detail: failure.detail };
+    default: return failure;
+  }
+}
+
+/** Whether the container's log may name an entrypoint step behind the failure: it stopped, or its node or page never answered. */
+export function mayBeAFailedStep(failure: DevContainerFailure): boolean {
+  return failure.kind === 'container-exited' || failure.kind === 'node-not-answering' || failure.kind === 'http-not-answering';
+}
+
+/**
+ * A failed wait for the app, told as the entrypoint step that failed (fetching dependencies,
+ * compiling, the database, a migration) when the container's last lines name it; else as it is.
+ * `containerStopped`: the container is no longer running.
+ */
+export function failedStepOr(failure: DevContainerFailure, logs: readonly string[], containerStopped: boolean, linesShown: number): DevContainerFailure {
+  if (!mayBeAFailedStep(failure)) return failure;
+  const failed = classifyStepFailure(logs, failure.kind === 'container-exited' || containerStopped);
+  return failed === undefined ? failure : { kind: 'step-failed', failed, during: 'start', lastLines: logs.slice(-linesShown) };
 }

@@ -1,5 +1,6 @@
 import { isUp, type ContainerPorts, type ListedContainer, type ServiceStatus } from './containerState';
 import { LABELS } from './contract';
+import { environmentOfRole } from './environments';
 
 /** A row of the view under a project: a container of a service, or a service the compose files define without one. */
 export interface ServiceEntry {
@@ -19,33 +20,14 @@ export function mergeServices(containers: readonly ListedContainer[], defined: r
   return entries.sort((a, b) => a.name.localeCompare(b.name) || (a.container?.id ?? '').localeCompare(b.container?.id ?? ''));
 }
 
-const ERLANG_PROGRAM = /(^|\/)(elixir|iex|erl|mix)$/;
-const NODE_FLAG = /^--?s?name$/;
-
-/** Whether a container runs the Phoenix app: the dev server or the release, as the scaffolds label them. */
+/** Whether a container runs the Phoenix app of an environment (the dev server, the release), as the scaffolds label them. */
 export function runsPhoenix(container: Pick<ListedContainer, 'labels'>): boolean {
-  const role = container.labels[LABELS.role];
-  return role === 'app' || role === 'release';
+  return environmentOfRole(container.labels[LABELS.role]) !== undefined;
 }
 
 /** The project's Phoenix container: the labelled one, or the only one. */
 export function phoenixContainer<T extends Pick<ListedContainer, 'labels'>>(containers: readonly T[]): T | undefined {
   return containers.find(runsPhoenix) ?? (containers.length === 1 ? containers[0] : undefined);
-}
-
-/**
- * The Erlang node a container runs: its `dev.phoenix.node.name` label, else the name given to
- * `--sname`/`--name` (`-sname`/`-name` for erl) after an Erlang program in its command.
- */
-export function erlangNodeName(container: Pick<ListedContainer, 'labels' | 'command'>): string | undefined {
-  const label = container.labels[LABELS.nodeName];
-  if (label !== undefined && label !== '') return label;
-  const words = (container.command ?? '').split(/\s+/);
-  const program = words.findIndex((word) => ERLANG_PROGRAM.test(word));
-  if (program < 0) return undefined;
-  const flag = words.findIndex((word, index) => index > program && NODE_FLAG.test(word));
-  const name = flag < 0 ? undefined : words[flag + 1];
-  return name === undefined || name === '' || name.startsWith('-') ? undefined : name;
 }
 
 /**

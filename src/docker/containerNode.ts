@@ -4,6 +4,7 @@ import { lastLines } from '../core/lines';
 import { discoverNode, type ContainerFacts, type NodeDiscovery } from '../core/node';
 import { PROBE_NODE_VARIABLE, nodeProbeCommand, parseNodeProbe, releaseProbeArgv, type NodeProbeOutcome } from '../core/nodeProbe';
 import { LABELS } from '../core/contract';
+import { environmentOfRole } from '../core/environments';
 import { ExecTimeoutError, type DockerEngine, type InspectedContainer } from './engine';
 
 export type FoundNode = Extract<NodeDiscovery, { kind: 'found' }>;
@@ -78,7 +79,7 @@ export async function discoverContainerNode(engine: DockerEngine, container: Ins
   }
   // A release started by a script of the image's own names no root in its command: its VM's arguments do.
   const releaseWithoutRoot = discovery.kind === 'found' && discovery.release === undefined
-    && (container.labels[LABELS.role] === 'release' || container.env.some((variable) => /^RELEASE_(NODE|DISTRIBUTION)=/.test(variable)));
+    && (environmentOfRole(container.labels[LABELS.role])?.runsRelease === true || container.env.some((variable) => /^RELEASE_(NODE|DISTRIBUTION)=/.test(variable)));
   if (discovery.kind === 'not-distributed' || discovery.cookie.kind === 'unknown' || releaseWithoutRoot) {
     const beam = await engine.exec(container.id, ['sh', '-c', BEAM_ARGS_SCRIPT], { timeoutMs: DISCOVERY_EXEC_TIMEOUT_MS }).catch(() => undefined);
     if (beam?.exitCode === 0) {

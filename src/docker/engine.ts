@@ -21,19 +21,47 @@ import type * as DockerodeBundle from './dockerode';
 const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
 
-/** The Docker engine the extension talks to, connected lazily on first use. */
-export class DockerEngine {
-  /** The client, and the `phoenix.dockerHost` value it was resolved for. */
-  private connection: { readonly setting: string; readonly client: Promise<Dockerode> } | undefined;
+/** Where the engine's address comes from: the settings, followed as they change, or a fixed value in tests. */
+export interface DockerHostSetting {
+  /** `phoenix.dockerHost`, '' for Docker's own choice. */
+  readonly dockerHost: string;
+  /** Calls `listener` with the names of the settings that changed. */
+  onDidChange?(listener: (changed: ReadonlySet<string>) => void): { dispose(): void };
+}
 
-  constructor(private readonly dockerHostSetting: () => string) {}
+/**
+ * The Docker engine the extension talks to, connected lazily on first use. It is the one place
+ * that follows `phoenix.dockerHost`: a change connects anew, and tells those who follow the engine.
+ */
+export class DockerEngine {
+  private connection: Promise<Dockerode> | undefined;
+  private readonly changeListeners = new Set<() => void>();
+  private readonly settingChanges: { dispose(): void } | undefined;
+
+  constructor(private readonly setting: DockerHostSetting) {
+    this.settingChanges = setting.onDidChange?.((changed) => {
+      if (changed.has('dockerHost')) this.reconnect();
+    });
+  }
 
   /**
-   * Forgets the connection so the next call resolves the engine again: the Docker context or
-   * socket may have changed (the view's Refresh). A changed setting needs no reset.
+   * Resolves the engine again on the next call (the setting, the Docker context or the socket may
+   * have changed), and tells those who follow the engine: what they showed may be of another one.
    */
-  reset(): void {
+  reconnect(): void {
     this.connection = undefined;
+    for (const listener of this.changeListeners) listener();
+  }
+
+  /** Called when the engine may have become another one (see reconnect). */
+  onDidChangeEngine(listener: () => void): { dispose(): void } {
+    this.changeListeners.add(listener);
+    return { dispose: () => { this.changeListeners.delete(listener); } };
+  }
+
+  dispose(): void {
+    this.settingChanges?.dispose();
+    this.changeListeners.clear();
   }
 
   /** The containers of a compose project, found by label so compose v1 and v2 naming both work. */
@@ -102,7 +130,7 @@ export class DockerEngine {
 
   /** The engine address in use, for messages. */
   async host(): Promise<string> {
-    return (await resolveDockerHost(this.dockerHostSetting())).host;
+    return (await resolveDockerHost(this.setting.dockerHost)).host;
   }
 
   async inspectContainer(id: string): Promise<InspectedContainer> {
@@ -121,6 +149,7 @@ export class DockerEngine {
       cmd: toArgv(info.Config.Cmd),
       hostname: info.Config.Hostname,
       workingDir: info.Config.WorkingDir,
+      mounts: info.Mounts.map((mount) => ({ type: mount.Type, source: mount.Source, destination: mount.Destination })),
       ports: info.NetworkSettings.Ports,
       networks: Object.values(info.NetworkSettings.Networks).map((network) => ({ ip: network.IPAddress, gateway: network.Gateway })),
     };
@@ -232,6 +261,40 @@ export class DockerEngine {
   }
 
   /**
+   * Runs a program in a running container (argv, no shell) and passes each line it writes to
+   * `onLine` as it comes; resolves with its exit code once it ends. After `timeoutMs` it fails with
+   * an ExecTimeoutError, which does not stop the program: give it a bound of its own.
+   */
+  async execFollow(id: string, argv: readonly string[], onLine: (line: string) => void, timeoutMs: number): Promise<number | undefined> {
+    const client = await this.connect();
+    const exec = await client.getContainer(id).exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const splitters = [new LineSplitter(onLine), new LineSplitter(onLine)] as const;
+    const sinks = splitters.map((lines) => {
+      const decoder = new TextDecoder();
+      return new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(decoder.decode(chunk, { stream: true })); done(); } });
+    });
+    client.modem.demuxStream(stream, sinks[0] as Writable, sinks[1] as Writable);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => {
+          stream.destroy();
+          reject(new ExecTimeoutError(argv[0] ?? '', timeoutMs));
+        }, timeoutMs);
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    for (const lines of splitters) lines.flush();
+    const { ExitCode } = await exec.inspect();
+    return ExitCode ?? undefined;
+  }
+
+  /**
    * The IPv4 subnets of the engine's networks, to keep a fixed-subnet network from clashing;
    * without those of `ownProject`, whose network a scaffold may define again.
    */
@@ -245,23 +308,19 @@ export class DockerEngine {
   }
 
   private connect(): Promise<Dockerode> {
-    // A changed setting takes effect on the next call, whoever holds the engine.
-    const setting = this.dockerHostSetting();
-    if (this.connection?.setting === setting) return this.connection.client;
-    const connection = {
-      setting,
-      client: (async () => {
-        const choice = await resolveDockerHost(setting);
-        const { createDockerode } = loadDockerodeBundle();
-        return createDockerode(parseDockerHost(choice.host));
-      })(),
-    };
+    if (this.connection !== undefined) return this.connection;
+    const setting = this.setting.dockerHost;
+    const connection = (async () => {
+      const choice = await resolveDockerHost(setting);
+      const { createDockerode } = loadDockerodeBundle();
+      return createDockerode(parseDockerHost(choice.host));
+    })();
     this.connection = connection;
     // A failed resolution must not stick (the next call tries again), unless a newer one replaced it.
-    connection.client.catch(() => {
+    connection.catch(() => {
       if (this.connection === connection) this.connection = undefined;
     });
-    return connection.client;
+    return connection;
   }
 }
 
@@ -298,6 +357,8 @@ export interface InspectedContainer {
   readonly cmd: readonly string[];
   readonly hostname: string;
   readonly workingDir: string;
+  /** Its bind mounts and volumes: `type` is bind, volume, tmpfs... */
+  readonly mounts: readonly { readonly type: string; readonly source: string; readonly destination: string }[];
   /** The container's address and its gateway (this machine, from the container) on each network. */
   readonly networks: readonly { readonly ip: string; readonly gateway: string }[];
   /** Published ports by "<port>/<protocol>"; null when the port is exposed but not published. */

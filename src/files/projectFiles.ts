@@ -4,7 +4,7 @@
  * -> ../../.bash_login`), and a scaffold must not write there.
  */
 import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, readlink, realpath, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, realpath, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 /** A file or folder the scaffold refuses to read or write, with the reason in its message. */
@@ -69,18 +69,47 @@ export async function checkWritablePath(root: string, relative: string): Promise
 /** Creates the folders above `relative` one at a time, each checked: never through a link. */
 async function makeParents(root: string, relative: string): Promise<void> {
   const parts = partsOf(relative);
-  for (let depth = 1; depth < parts.length; depth++) {
-    const path = join(root, ...parts.slice(0, depth));
-    try {
-      await mkdir(path);
-    } catch (error) {
-      if (!isCode(error, 'EEXIST')) throw error;
-    }
-    const stats = await lstat(path);
-    if (stats.isSymbolicLink() || !stats.isDirectory()) {
-      throw new UnsafePathError(parts.slice(0, depth).join('/'), 'is not a real folder (a symbolic link or a file), and the scaffold never writes through one.');
-    }
+  for (let depth = 1; depth < parts.length; depth++) await makeCheckedFolder(root, parts, depth);
+}
+
+/** Creates the folder `relative` and those above it, one at a time, each checked: never through a link. */
+export async function makeFolders(root: string, relative: string): Promise<void> {
+  const parts = partsOf(relative);
+  for (let depth = 1; depth <= parts.length; depth++) await makeCheckedFolder(root, parts, depth);
+}
+
+async function makeCheckedFolder(root: string, parts: readonly string[], depth: number): Promise<void> {
+  const path = join(root, ...parts.slice(0, depth));
+  try {
+    await mkdir(path);
+  } catch (error) {
+    if (!isCode(error, 'EEXIST')) throw error;
   }
+  const stats = await lstat(path);
+  if (stats.isSymbolicLink() || !stats.isDirectory()) {
+    throw new UnsafePathError(parts.slice(0, depth).join('/'), 'is not a real folder (a symbolic link or a file), and the scaffold never writes through one.');
+  }
+}
+
+/** Removes a regular file inside the project, never through a link; a missing one is fine. */
+export async function removeFile(root: string, relative: string): Promise<void> {
+  if ((await checkWritablePath(root, relative)) === undefined) return;
+  await unlink(join(root, ...partsOf(relative))).catch((error: unknown) => {
+    if (!isCode(error, 'ENOENT')) throw error;
+  });
+}
+
+/** Removes an empty folder inside the project, never through a link; a missing one is fine. */
+export async function removeEmptyFolder(root: string, relative: string): Promise<void> {
+  const parts = partsOf(relative);
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const stats = await lstatOrMissing(join(root, ...parts.slice(0, depth)));
+    if (stats === undefined) return;
+    if (stats.isSymbolicLink() || !stats.isDirectory()) throw new UnsafePathError(parts.slice(0, depth).join('/'), 'is not a real folder (a symbolic link or a file), so it was left alone.');
+  }
+  await rmdir(join(root, ...parts)).catch((error: unknown) => {
+    if (!isCode(error, 'ENOENT')) throw error;
+  });
 }
 
 /** A file as it is now: its bytes and permissions, or undefined when it does not exist. */

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ComposeCli } from '../core/compose';
-import { detectComposeCli } from '../docker/lifecycle';
+import { detectComposeCli } from '../docker/composeCli';
 import type { Settings } from './settings';
 
 /**

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { adoptedComposeProjectName, composeProjectName } from '../core/composeProject';
+import { onWindowsDriveFromWsl } from '../core/fileWatching';
 import { summarizeMixfile } from '../core/mixfile';
 import {
   PROJECT_FILES,
@@ -55,7 +57,7 @@ export interface ScaffoldResult extends WriteOutcome {
  * differ go to `decisions.resolveConflict`, .env and .gitignore are merged line by line.
  * Returns undefined when the user declined.
  */
-export async function scaffoldDevContainer(
+export async function writeDevContainerFiles(
   root: vscode.Uri,
   folderName: string,
   settings: ScaffoldSettings,
@@ -91,7 +93,7 @@ export async function scaffoldDevContainer(
 
   const rendered = renderDevContainer(project, {
     folder: settings.folder,
-    host: { uid: process.getuid?.(), gid: process.getgid?.(), platform: process.platform },
+    host: { uid: process.getuid?.(), gid: process.getgid?.(), platform: process.platform, fileEventsUnreliable: onWindowsDriveFromWsl(root.fsPath, await procVersion()) },
     composeProject,
     randomBytes: (await import('node:crypto')).randomBytes(32),
     ...(settings.baseImage.trim() !== '' && { baseImage: settings.baseImage.trim() }),
@@ -104,6 +106,11 @@ export async function scaffoldDevContainer(
 
   const outcome = await writePlannedFiles(root, rendered.files, (conflict) => decisions.resolveConflict(conflict));
   return { ...outcome, notes: allNotes, advice: rendered.advice, secrets: rendered.files.find((file) => file.merge === 'env') };
+}
+
+/** The kernel's version line on Linux (it names Microsoft under WSL); undefined elsewhere. */
+async function procVersion(): Promise<string | undefined> {
+  return process.platform === 'linux' ? readFile('/proc/version', 'utf8').catch(() => undefined) : undefined;
 }
 
 /** Writes rendered files into the project with writeRenderedFiles' rules. */

@@ -1,25 +1,30 @@
 import * as vscode from 'vscode';
 import { MAX_COMPOSE_YAML_LENGTH, readComposeServices } from '../core/composeYaml';
 import { serviceStatus, type ListedContainer, type ServiceStatus } from '../core/containerState';
-import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
+import { erlangNodeName } from '../core/node';
+import { publishedUrls } from '../core/publishedUrls';
+import { mergeServices, projectContextValue, publishedPorts, runsPhoenix, serviceContextValue } from '../core/serviceView';
+import { projectIcon, serviceLook } from '../core/statusLook';
 import type { ComposeChange, ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
-import { publishedUrls } from '../docker/lifecycle';
+import { wordsFor } from './environmentWords';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
-import type { Settings } from './settings';
+import { statusIcon, statusText } from './statusWords';
+import type { TargetOf } from './target';
 import { readTextUpTo } from './workspaceFiles';
 
-export type DevContainerNode =
-  | { readonly kind: 'project'; readonly project: PhoenixProject }
-  | { readonly kind: 'service'; readonly project: PhoenixProject; readonly container: ListedContainer }
+/** A row of the view; VS Code passes it to the commands of its menus, which act on its target. */
+export type DevContainerRow =
+  | { readonly kind: 'project'; readonly target: TargetOf<'environment'> }
+  | { readonly kind: 'service'; readonly target: TargetOf<'service'>; readonly container: ListedContainer }
   /** A service the compose files define that has no container yet. */
-  | { readonly kind: 'missing'; readonly project: PhoenixProject; readonly service: string }
+  | { readonly kind: 'missing'; readonly target: TargetOf<'service'> }
   /** A line under the app's service: its node or a URL. */
-  | { readonly kind: 'detail'; readonly project: PhoenixProject; readonly id: string; readonly label: string; readonly tooltip: string; readonly icon: string; readonly contextValue: string; readonly command?: vscode.Command }
+  | { readonly kind: 'detail'; readonly target: TargetOf<'node' | 'url'>; readonly id: string; readonly label: string; readonly tooltip: string; readonly icon: string; readonly contextValue: string; readonly command?: vscode.Command }
   | { readonly kind: 'message'; readonly text: string; readonly tooltip: string; readonly icon: string; readonly command?: vscode.Command };
 
-type ProjectNode = Extract<DevContainerNode, { kind: 'project' }>;
-type ServiceNode = Extract<DevContainerNode, { kind: 'service' }>;
+type ProjectRow = Extract<DevContainerRow, { kind: 'project' }>;
+type ServiceRow = Extract<DevContainerRow, { kind: 'service' }>;
 
 /** What Docker and the compose files said about a project the last time the view looked. */
 interface ProjectState {
@@ -36,12 +41,12 @@ export type WatchedView = Pick<vscode.TreeView<unknown>, 'visible' | 'onDidChang
  * services as the Docker engine reports them right now. While the view is visible it follows
  * Docker's events and refreshes the project whose containers changed; hidden, it asks nothing.
  */
-export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<DevContainerNode | undefined>();
+export class DevContainerTree implements vscode.TreeDataProvider<DevContainerRow>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<DevContainerRow | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: { dispose(): unknown }[];
   /** The project items last shown, by folder, so that one can be refreshed alone. */
-  private projectNodes = new Map<string, ProjectNode>();
+  private projectRows = new Map<string, ProjectRow>();
   private readonly states = new Map<string, ProjectState>();
   /** The latest load of each project, so that an older one finishing late does not win. */
   private readonly loads = new Map<string, number>();
@@ -53,7 +58,6 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     private readonly docker: DockerEngine,
     private readonly log: vscode.LogOutputChannel,
     private readonly events: ComposeEventsWatcher,
-    settings: Settings,
   ) {
     this.disposables = [
       this.changed,
@@ -63,9 +67,8 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         this.followEvents();
         this.refresh();
       }),
-      settings.onDidChange((changed) => {
-        if (!changed.has('dockerHost')) return;
-        // The events of the engine the setting names now.
+      docker.onDidChangeEngine(() => {
+        // The events of the engine in use now (phoenix.dockerHost changed, or Refresh).
         if (this.events.started) {
           this.events.stop();
           this.followEvents();
@@ -101,75 +104,77 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     this.changed.fire(undefined);
   }
 
-  getChildren(node?: DevContainerNode): Promise<DevContainerNode[]> | DevContainerNode[] {
-    if (node === undefined) return this.roots();
-    switch (node.kind) {
-      case 'project': return this.servicesOf(node.project);
-      case 'service': return detailsOf(node);
+  getChildren(row?: DevContainerRow): Promise<DevContainerRow[]> | DevContainerRow[] {
+    if (row === undefined) return this.roots();
+    switch (row.kind) {
+      case 'project': return this.servicesOf(row.target.project);
+      case 'service': return detailsOf(row);
       default: return [];
     }
   }
 
-  getTreeItem(node: DevContainerNode): vscode.TreeItem {
-    switch (node.kind) {
+  getTreeItem(row: DevContainerRow): vscode.TreeItem {
+    switch (row.kind) {
       case 'project': {
-        const state = this.states.get(keyOf(node.project));
+        const { project } = row.target;
+        const state = this.states.get(keyOf(project));
         const statuses = state === undefined ? [] : mergeServices(state.containers, state.defined).map((entry) => serviceStatus(entry.container));
         const contextValue = projectContextValue(statuses);
-        const label = node.project.role === 'release' ? vscode.l10n.t('{0} (release)', node.project.folder.name) : node.project.folder.name;
+        const label = wordsFor(project.environment).label(project.folder.name);
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `project:${keyOf(node.project)}`;
-        item.description = node.project.composeProject;
-        item.tooltip = vscode.l10n.t('Compose project {0} in {1}', node.project.composeProject, node.project.devContainerDir.fsPath);
-        item.iconPath = new vscode.ThemeIcon(contextValue === 'project running' ? 'vm-running' : 'vm-outline');
+        item.id = `project:${keyOf(project)}`;
+        item.description = project.composeProject;
+        item.tooltip = vscode.l10n.t('Compose project {0} in {1}', project.composeProject, project.dir.fsPath);
+        item.iconPath = new vscode.ThemeIcon(projectIcon(statuses));
         item.contextValue = contextValue;
         return item;
       }
       case 'service': {
-        const { container } = node;
+        const { container } = row;
         const status = serviceStatus(container);
         const nodeName = erlangNodeName(container);
         const urls = urlsOf(container);
         const ports = publishedPorts(container.ports);
-        const expandable = detailsOf(node).length > 0;
+        const expandable = detailsOf(row).length > 0;
         const item = new vscode.TreeItem(container.service, expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `container:${container.id}`;
-        item.description = [describeStatus(status), ...ports].join(' · ');
+        item.description = [statusText(serviceLook(status)), ...ports].join(' · ');
         item.tooltip = [
           `${container.service}: ${container.status}`,
           ...(nodeName === undefined ? [] : [vscode.l10n.t('Erlang node: {0}', nodeName)]),
           ...(ports.length === 0 ? [] : [vscode.l10n.t('Ports: {0}', ports.join(', '))]),
           ...urls,
         ].join('\n');
-        item.iconPath = statusIcon(status);
+        item.iconPath = statusIcon(serviceLook(status));
         item.contextValue = serviceContextValue(status, { node: nodeName !== undefined, web: urls.length > 0 });
         return item;
       }
       case 'missing': {
         const status: ServiceStatus = { kind: 'missing' };
-        const item = new vscode.TreeItem(node.service, vscode.TreeItemCollapsibleState.None);
-        item.id = `missing:${keyOf(node.project)}:${node.service}`;
-        item.description = describeStatus(status);
-        item.tooltip = vscode.l10n.t('{0} is defined in the compose file but has no container yet: Start creates it.', node.service);
-        item.iconPath = statusIcon(status);
+        const { project, service } = row.target;
+        const item = new vscode.TreeItem(service, vscode.TreeItemCollapsibleState.None);
+        item.id = `missing:${keyOf(project)}:${service}`;
+        item.description = statusText(serviceLook(status));
+        item.tooltip = vscode.l10n.t('{0} is defined in the compose file but has no container yet: Start creates it.', service);
+        item.iconPath = statusIcon(serviceLook(status));
         item.contextValue = serviceContextValue(status, { node: false, web: false });
         return item;
       }
       case 'detail': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        item.tooltip = node.tooltip;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.contextValue = node.contextValue;
-        if (node.command) item.command = node.command;
+        const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+        item.id = row.id;
+        item.tooltip = row.tooltip;
+        item.iconPath = new vscode.ThemeIcon(row.icon);
+        item.contextValue = row.contextValue;
+        if (row.command) item.command = row.command;
         return item;
       }
       case 'message': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.tooltip = node.tooltip;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
+        const item = new vscode.TreeItem(row.text, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = row.tooltip;
+        item.iconPath = new vscode.ThemeIcon(row.icon);
         item.contextValue = 'message';
-        if (node.command) item.command = node.command;
+        if (row.command) item.command = row.command;
         return item;
       }
     }
@@ -177,7 +182,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
 
   /** Watches while someone looks: the view is visible and there is a dev container to show. */
   private followEvents(): void {
-    if (this.view?.visible === true && this.projects.all.some((project) => project.hasDevContainer)) this.events.start();
+    if (this.view?.visible === true && this.projects.all.some((project) => project.scaffolded)) this.events.start();
     else this.events.stop();
   }
 
@@ -187,35 +192,35 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
       this.refresh();
       return;
     }
-    const affected = [...this.projectNodes.values()].filter((node) => change.has(node.project.composeProject));
+    const affected = [...this.projectRows.values()].filter((row) => change.has(row.target.project.composeProject));
     try {
-      await Promise.all(affected.map((node) => this.load(node.project)));
+      await Promise.all(affected.map((row) => this.load(row.target.project)));
     } catch {
       this.refresh();
       return;
     }
-    for (const node of affected) this.changed.fire(node);
+    for (const row of affected) this.changed.fire(row);
   }
 
-  private async roots(): Promise<DevContainerNode[]> {
-    const shown = this.projects.all.filter((project) => project.hasDevContainer);
+  private async roots(): Promise<DevContainerRow[]> {
+    const shown = this.projects.all.filter((project) => project.scaffolded);
     try {
       await Promise.all(shown.map((project) => this.load(project)));
     } catch (error) {
       this.unreachable = true;
-      this.projectNodes.clear();
+      this.projectRows.clear();
       return [this.unreachableMessage(error)];
     }
     this.unreachable = false;
-    const previous = this.projectNodes;
-    this.projectNodes = new Map(shown.map((project) => {
-      const node = previous.get(keyOf(project));
-      return [keyOf(project), node?.project === project ? node : { kind: 'project', project }];
+    const previous = this.projectRows;
+    this.projectRows = new Map(shown.map((project) => {
+      const row = previous.get(keyOf(project));
+      return [keyOf(project), row?.target.project === project ? row : { kind: 'project', target: { kind: 'environment', project } }];
     }));
-    return [...this.projectNodes.values()];
+    return [...this.projectRows.values()];
   }
 
-  private async servicesOf(project: PhoenixProject): Promise<DevContainerNode[]> {
+  private async servicesOf(project: PhoenixProject): Promise<DevContainerRow[]> {
     let state = this.states.get(keyOf(project));
     if (state === undefined) {
       try {
@@ -233,9 +238,9 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
         icon: 'circle-outline',
       }];
     }
-    return entries.map((entry): DevContainerNode => entry.container === undefined
-      ? { kind: 'missing', project, service: entry.name }
-      : { kind: 'service', project, container: entry.container });
+    return entries.map((entry): DevContainerRow => entry.container === undefined
+      ? { kind: 'missing', target: { kind: 'service', project, service: entry.name, container: undefined } }
+      : { kind: 'service', target: { kind: 'service', project, service: entry.name, container: entry.container.id }, container: entry.container });
   }
 
   /** Asks Docker for the project's containers and reads its compose files; fails when Docker does not answer. */
@@ -264,7 +269,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
     });
   }
 
-  private unreachableMessage(error: unknown): DevContainerNode {
+  private unreachableMessage(error: unknown): DevContainerRow {
     this.log.warn(`Docker is not reachable: ${String(error)}`);
     return {
       kind: 'message',
@@ -281,7 +286,7 @@ export class DevContainerTree implements vscode.TreeDataProvider<DevContainerNod
 }
 
 function keyOf(project: PhoenixProject): string {
-  return `${project.role}:${project.folder.uri.toString()}`;
+  return `${project.environment.kind}:${project.folder.uri.toString()}`;
 }
 
 function urlsOf(container: ListedContainer): string[] {
@@ -289,13 +294,13 @@ function urlsOf(container: ListedContainer): string[] {
 }
 
 /** Under the app's service: its Erlang node and the URLs Phoenix answers on. */
-function detailsOf({ project, container }: ServiceNode): DevContainerNode[] {
+function detailsOf({ target: { project }, container }: ServiceRow): DevContainerRow[] {
   if (!runsPhoenix(container)) return [];
   const nodeName = erlangNodeName(container);
   return [
     ...(nodeName === undefined ? [] : [{
       kind: 'detail' as const,
-      project,
+      target: { kind: 'node' as const, project, service: container.service, container: container.id, node: nodeName },
       id: `node:${container.id}`,
       label: nodeName,
       tooltip: vscode.l10n.t('Erlang node {0}', nodeName),
@@ -304,51 +309,14 @@ function detailsOf({ project, container }: ServiceNode): DevContainerNode[] {
     }]),
     ...urlsOf(container).map((url) => ({
       kind: 'detail' as const,
-      project,
+      target: { kind: 'url' as const, url },
       id: `url:${container.id}:${url}`,
       label: url,
       tooltip: vscode.l10n.t('Open {0} in the browser', url),
       icon: 'globe',
       contextValue: 'detail url',
+      // The link form of its target, as a command link would pass it.
       command: { title: vscode.l10n.t('Open in Browser'), command: 'phoenix.openInBrowser', arguments: [{ url }] },
     })),
   ];
-}
-
-function describeStatus(status: ServiceStatus): string {
-  switch (status.kind) {
-    case 'running': return vscode.l10n.t('running');
-    case 'healthy': return vscode.l10n.t('healthy');
-    case 'starting': return vscode.l10n.t('starting');
-    case 'unhealthy': return vscode.l10n.t('unhealthy');
-    case 'restarting': return vscode.l10n.t('restarting');
-    case 'paused': return vscode.l10n.t('paused');
-    case 'created': return vscode.l10n.t('created');
-    case 'stopped': return vscode.l10n.t('stopped');
-    case 'exited': return vscode.l10n.t('exited ({0})', status.exitCode);
-    case 'dead': return vscode.l10n.t('dead');
-    case 'missing': return vscode.l10n.t('not created');
-  }
-}
-
-function statusIcon(status: ServiceStatus): vscode.ThemeIcon {
-  switch (status.kind) {
-    case 'running':
-    case 'healthy':
-      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
-    case 'starting':
-    case 'restarting':
-      return new vscode.ThemeIcon('loading~spin');
-    case 'unhealthy':
-    case 'exited':
-    case 'dead':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'paused':
-      return new vscode.ThemeIcon('debug-pause');
-    case 'stopped':
-    case 'created':
-      return new vscode.ThemeIcon('circle-outline');
-    case 'missing':
-      return new vscode.ThemeIcon('dash');
-  }
 }

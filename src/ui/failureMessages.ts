@@ -27,7 +27,8 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
   });
   const composeFile = target?.files[0];
   const openComposeFile: FailureAction[] = composeFile === undefined ? [] : [{ title: vscode.l10n.t('Open Compose File'), run: () => openAt(composeFile, undefined, undefined) }];
-  const release = project?.role === 'release' ? project : undefined;
+  // The release's image and config are the project's own files, not the scaffold's.
+  const release = project?.environment.configuredBy === 'project' ? project : undefined;
   const openProjectFile = (path: string): FailureAction[] => release === undefined
     ? []
     : [{ title: vscode.l10n.t('Open {0}', path), run: () => openAt(join(release.folder.uri.fsPath, ...path.split('/')), undefined, undefined) }];
@@ -125,7 +126,7 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
       const text = failure.outcome === 'refused'
         ? release === undefined
           ? vscode.l10n.t('The node {0} is up but refuses connections after {1} s: its cookie is most likely not the one in the dev container\'s .env. Restart the dev container so both use the same cookie.', failure.node, seconds)
-          : vscode.l10n.t('The node {0} is up but refuses connections after {1} s: it most likely uses another cookie than the container\'s RELEASE_COOKIE (from {2}). Check that rel/env.sh.eex does not set another one, then run "Phoenix: Run Release Locally" again.', failure.node, seconds, vscode.workspace.asRelativePath(vscode.Uri.joinPath(release.devContainerDir, '.env'), false))
+          : vscode.l10n.t('The node {0} is up but refuses connections after {1} s: it most likely uses another cookie than the container\'s RELEASE_COOKIE (from {2}). Check that rel/env.sh.eex does not set another one, then run "Phoenix: Run Release Locally" again.', failure.node, seconds, vscode.workspace.asRelativePath(vscode.Uri.joinPath(release.dir, '.env'), false))
         : failure.outcome === 'unregistered'
           ? vscode.l10n.t('The node {0} did not come up within {1} s (pinged from inside the container; epmd never listed it). It may still be compiling or it crashed: see its last lines in the log.', failure.node, seconds)
           : vscode.l10n.t('The node {0} could not be probed: the probe, a short-lived elixir run inside the container, failed. Its output is in the log.', failure.node);
@@ -134,7 +135,7 @@ export function describeFailure(failure: DevContainerFailure, project: PhoenixPr
     case 'http-on-loopback':
       if (release !== undefined) {
         return {
-          text: vscode.l10n.t('The release\'s Phoenix listens on 127.0.0.1:{0} inside the container, which {1} cannot reach. In config/runtime.exs set the prod endpoint\'s {2}, then run "Phoenix: Run Release Locally" again.', failure.port, failure.url, 'http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}]'),
+          text: vscode.l10n.t('The release\'s Phoenix listens on loopback only inside the container, port {0}: config/runtime.exs binds the prod endpoint to loopback, which {1} cannot reach, and the release did not forward the port (the generated rel/overlays/bin/server does; a project\'s own is kept as it is). Delete rel/overlays/bin/server and run "Phoenix: Scaffold Release Image" again, or set the endpoint\'s {2} in config/runtime.exs; then run "Phoenix: Run Release Locally" again.', failure.port, failure.url, 'http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}]'),
           details: [],
           actions: [...openProjectFile('config/runtime.exs'), logAction],
         };

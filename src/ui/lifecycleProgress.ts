@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import type { EntrypointStep } from '../core/entrypointSteps';
-import type { BuildRecords, LifecycleOptions, StartStage } from '../docker/lifecycle';
+import type { BuildRecords } from '../docker/builds';
+import type { LifecycleOptions, StartStage } from '../docker/lifecycle';
 import type { ComposeSession } from './composeSession';
 import type { DevContainerTree } from './devContainerTree';
+import { wordsFor } from './environmentWords';
 import { showFailure } from './failureMessages';
 import type { PhoenixProject } from './phoenixProjects';
 import type { Settings } from './settings';
@@ -60,9 +62,7 @@ export async function withLifecycleProgress<T>(
   const { log, compose, statusBar } = services;
   const key = project.folder.uri.toString();
   if (busyProjects.has(key)) {
-    void vscode.window.showInformationMessage(project.role === 'release'
-      ? vscode.l10n.t('The release of {0} is busy with another command; try again when it is done.', project.folder.name)
-      : vscode.l10n.t('The dev container of {0} is busy with another command; try again when it is done.', project.folder.name));
+    void vscode.window.showInformationMessage(wordsFor(project.environment).busy(project.folder.name));
     return undefined;
   }
   busyProjects.add(key);
@@ -80,8 +80,7 @@ export async function withLifecycleProgress<T>(
             signal: controller.signal,
             env: compose.env(),
             buildRecords: services.buildRecords,
-            // A release's image holds the code, so starting it builds (from the cache) every time.
-            build: project.role === 'release' ? 'always' : 'when-changed',
+            build: project.environment.build,
             readyTimeoutMs: services.settings.readyTimeoutMs(project.folder),
             report: {
               stage: (next) => {

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ComposeTarget } from '../core/compose';
-import { adoptedComposeProjectName, composeProjectName, devContainerTarget } from '../core/composeProject';
+import { adoptedComposeProjectName, devContainerTarget } from '../core/composeProject';
+import { ENVIRONMENTS, ENVIRONMENT_ORDER, type Environment } from '../core/environments';
 import { summarizeMixfile } from '../core/mixfile';
-import { RELEASE_FOLDER, releaseComposeProjectName } from '../core/release';
 import { MAX_COMPOSE_YAML_LENGTH } from '../core/composeYaml';
 import { DEFAULT_FOLDER, MAX_PROJECT_FILE_LENGTH, OVERRIDE_FILE, ROOT_COMPOSE_FILES, devContainerFolder, folderInsideProject, parseEnvFile, readRootCompose } from '../core/scaffold';
 import type { Settings } from './settings';
@@ -11,22 +11,25 @@ import { walkthroughEventHappened } from './walkthrough';
 import { exists, readTextUpTo, subfolders } from './workspaceFiles';
 
 /**
- * A workspace folder that holds a Phoenix project (plain or umbrella), as one compose project:
- * its dev container, or its release run locally (a second entry for the same folder).
+ * A workspace folder that holds a Phoenix project (plain or umbrella), in one of its environments
+ * (core/environments.ts), as one compose project: its dev container, its release run locally
+ * (a second entry for the same folder).
  */
 export interface PhoenixProject {
   readonly folder: vscode.WorkspaceFolder;
-  readonly role: 'dev' | 'release';
+  readonly environment: Environment;
   readonly composeProject: string;
-  readonly devContainerDir: vscode.Uri;
-  readonly hasDevContainer: boolean;
+  /** The folder of the environment's compose file and .env. */
+  readonly dir: vscode.Uri;
+  /** Whether the environment was scaffolded: for the dev container, a devcontainer.json alone is enough. */
+  readonly scaffolded: boolean;
   /** Whether compose can run it: a generated compose file, or an adopted one with its override. */
   readonly hasComposeFile: boolean;
-  /** The compose files, directory and project name that compose runs the dev container with. */
+  /** The compose files, directory and project name that compose runs the environment with. */
   readonly compose: ComposeTarget;
 }
 
-const COMPOSE_FILE = 'docker-compose.yml';
+const COMPOSE_FILE = ENVIRONMENTS.dev.composeFile;
 
 /** Reads a project file (the caller's limit, else MAX_PROJECT_FILE_LENGTH); undefined when it is missing or too large. */
 type ReadFile = (uri: vscode.Uri, maxBytes?: number) => Promise<string | undefined>;
@@ -101,7 +104,7 @@ export class PhoenixProjects implements vscode.Disposable {
     this.log.debug(`Phoenix projects: ${this.current.map((p) => p.folder.name).join(', ') || 'none'}`);
     await Promise.all([
       vscode.commands.executeCommand('setContext', 'phoenix.projectDetected', this.current.length > 0),
-      vscode.commands.executeCommand('setContext', 'phoenix.devContainerExists', this.current.some((p) => p.hasDevContainer)),
+      vscode.commands.executeCommand('setContext', 'phoenix.devContainerExists', this.current.some((p) => p.scaffolded)),
       vscode.commands.executeCommand('setContext', 'phoenix.scanned', true),
     ]);
     if (this.current.length > 0) walkthroughEventHappened('projectOpened');
@@ -118,13 +121,13 @@ export class PhoenixProjects implements vscode.Disposable {
     const rootCompose = adopted ? await readAdoptedCompose(folder.uri, this.read, this.log) : undefined;
     const composeProject = rootCompose
       ? adoptedComposeProjectName(await this.read(vscode.Uri.joinPath(folder.uri, '.env')), rootCompose.name, basename(folder.uri.fsPath))
-      : await generatedProjectName(folder.uri, devContainerDir, this.read);
+      : await generatedProjectName(folder.uri, devContainerDir, ENVIRONMENTS.dev, this.read);
     const dev: PhoenixProject = {
       folder,
-      role: 'dev',
+      environment: ENVIRONMENTS.dev,
       composeProject,
-      devContainerDir,
-      hasDevContainer: hasOwnComposeFile || adopted || (await exists(vscode.Uri.joinPath(devContainerDir, 'devcontainer.json'))),
+      dir: devContainerDir,
+      scaffolded: hasOwnComposeFile || adopted || (await exists(vscode.Uri.joinPath(devContainerDir, 'devcontainer.json'))),
       hasComposeFile: hasOwnComposeFile || adopted,
       compose: devContainerTarget({
         root: folder.uri.fsPath,
@@ -134,8 +137,8 @@ export class PhoenixProjects implements vscode.Disposable {
         ...(rootCompose && { rootComposeFile: rootCompose.file }),
       }),
     };
-    const release = await releaseOf(folder, devContainerDir, this.read);
-    return release === undefined ? [dev] : [dev, release];
+    const others = await Promise.all(ENVIRONMENT_ORDER.filter((environment) => environment.folder !== '').map((environment) => environmentIn(folder, devContainerDir, environment, this.read)));
+    return [dev, ...others.filter((project) => project !== undefined)];
   }
 
   dispose(): void {
@@ -143,27 +146,27 @@ export class PhoenixProjects implements vscode.Disposable {
   }
 }
 
-/** The release run locally, when "Scaffold Release Image" wrote its compose file. */
-async function releaseOf(folder: vscode.WorkspaceFolder, devContainerDir: vscode.Uri, read: ReadFile): Promise<PhoenixProject | undefined> {
-  const dir = vscode.Uri.joinPath(devContainerDir, RELEASE_FOLDER);
-  if (!(await exists(vscode.Uri.joinPath(dir, COMPOSE_FILE)))) return undefined;
-  const env = await read(vscode.Uri.joinPath(dir, '.env'));
-  const composeProject = (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) || releaseComposeProjectName(basename(folder.uri.fsPath));
+/** An environment in a folder of the dev container folder (the release run locally), once its compose file is written. */
+async function environmentIn(folder: vscode.WorkspaceFolder, devContainerDir: vscode.Uri, environment: Environment, read: ReadFile): Promise<PhoenixProject | undefined> {
+  const dir = vscode.Uri.joinPath(devContainerDir, environment.folder);
+  const composeFile = vscode.Uri.joinPath(dir, environment.composeFile);
+  if (!(await exists(composeFile))) return undefined;
+  const composeProject = await generatedProjectName(folder.uri, dir, environment, read);
   return {
     folder,
-    role: 'release',
+    environment,
     composeProject,
-    devContainerDir: dir,
-    hasDevContainer: true,
+    dir,
+    scaffolded: true,
     hasComposeFile: true,
-    compose: { projectName: composeProject, projectDirectory: dir.fsPath, files: [vscode.Uri.joinPath(dir, COMPOSE_FILE).fsPath] },
+    compose: { projectName: composeProject, projectDirectory: dir.fsPath, files: [composeFile.fsPath] },
   };
 }
 
-/** A generated dev container's compose file reads the name the scaffold pinned in its .env. */
-async function generatedProjectName(root: vscode.Uri, devContainerDir: vscode.Uri, read: ReadFile): Promise<string> {
-  const env = await read(vscode.Uri.joinPath(devContainerDir, '.env'));
-  return (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) || composeProjectName(basename(root.fsPath));
+/** A generated compose file reads the name the scaffold pinned in its .env. */
+async function generatedProjectName(root: vscode.Uri, dir: vscode.Uri, environment: Environment, read: ReadFile): Promise<string> {
+  const env = await read(vscode.Uri.joinPath(dir, '.env'));
+  return (env === undefined ? undefined : parseEnvFile(env)['COMPOSE_PROJECT_NAME']) || environment.projectName(basename(root.fsPath));
 }
 
 /** The root compose file a dev container adopted, and its top-level `name:` (compose names the project after it). */

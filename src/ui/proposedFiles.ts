@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 /**
  * Serves generated files that were not written (read-only, never saved), so that a diff editor
- * can show them next to the user's own file.
+ * can show them next to the user's own file, and reports shown rendered.
  */
 export class ProposedFiles implements vscode.TextDocumentContentProvider, vscode.Disposable {
   static readonly scheme = 'phoenix-proposed';
@@ -18,6 +18,16 @@ export class ProposedFiles implements vscode.TextDocumentContentProvider, vscode
     this.contents.set(proposal.toString(), generated);
     this.changed.fire(proposal);
     await vscode.commands.executeCommand('vscode.diff', usersFile, proposal, title, { preview: true });
+  }
+
+  /** Shows `markdown` rendered, as a read-only document named `name` (a report: nothing to save). */
+  async showMarkdown(name: string, markdown: string): Promise<void> {
+    const document = vscode.Uri.from({ scheme: ProposedFiles.scheme, path: `/${name}.md` });
+    this.contents.set(document.toString(), markdown);
+    this.changed.fire(document);
+    // Opened here first: the preview may run in another extension host, which reads it from this one.
+    await vscode.workspace.openTextDocument(document);
+    await vscode.commands.executeCommand('markdown.showPreview', document);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {

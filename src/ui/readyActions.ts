@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import type { ReadyDevContainer } from '../docker/lifecycle';
-import type { DevContainerNode } from './devContainerTree';
+import type { ReadyDevContainer } from '../docker/readiness';
+import { wordsFor } from './environmentWords';
 import { plainText } from '../core/plainText';
 import type { PhoenixProject } from './phoenixProjects';
+import type { Target } from './target';
 import { walkthroughEventHappened } from './walkthrough';
 
 /** Says the dev container (or the release run locally) is ready and offers what comes next. */
@@ -12,10 +13,10 @@ export function offerReadyActions(services: { readonly log: vscode.LogOutputChan
   const showLogs = vscode.l10n.t('Show Logs');
   const where = [ready.url, ready.node].filter((part) => part !== undefined).join(', ');
   services.log.info(`${project.folder.name}: ready${where ? ` (${where})` : ''}`);
-  if (project.role === 'dev') walkthroughEventHappened('started');
+  if (project.environment.inWalkthrough) walkthroughEventHappened('started');
   void vscode.window
     .showInformationMessage(
-      plainText(readyMessage(project, where)),
+      plainText(wordsFor(project.environment).ready(project.folder.name, where)),
       ...(ready.url === undefined ? [] : [openInBrowser]),
       ...(ready.node === undefined ? [] : [attach]),
       showLogs,
@@ -23,18 +24,10 @@ export function offerReadyActions(services: { readonly log: vscode.LogOutputChan
     .then((choice) => {
       if (choice === openInBrowser && ready.url !== undefined) void openUrl(ready.url);
       if (choice === attach) {
-        const app: DevContainerNode = { kind: 'service', project, container: { id: ready.containerId, service: ready.service, state: 'running', status: '', labels: {} } };
-        void vscode.commands.executeCommand('phoenix.attachRemoteIex', app);
+        void vscode.commands.executeCommand('phoenix.attachRemoteIex', { kind: 'service', project, service: ready.service, container: ready.containerId } satisfies Target);
       }
-      if (choice === showLogs) void vscode.commands.executeCommand('phoenix.showLogs', { kind: 'project', project });
+      if (choice === showLogs) void vscode.commands.executeCommand('phoenix.showLogs', { kind: 'environment', project } satisfies Target);
     });
-}
-
-function readyMessage(project: PhoenixProject, where: string): string {
-  if (project.role === 'release') {
-    return where ? vscode.l10n.t('The release of {0} is running: {1}', project.folder.name, where) : vscode.l10n.t('The release of {0} is running.', project.folder.name);
-  }
-  return where ? vscode.l10n.t('The dev container of {0} is ready: {1}', project.folder.name, where) : vscode.l10n.t('The dev container of {0} is ready.', project.folder.name);
 }
 
 /** Opens a URL of this machine in the browser, through VS Code's port forwarding when VS Code runs remotely. */

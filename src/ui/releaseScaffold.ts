@@ -39,7 +39,7 @@ export async function readReleaseInput(folder: vscode.WorkspaceFolder): Promise<
  * module when it uses Ecto, the compose file that runs it locally), with the dev scaffold's rules:
  * the user's differing files go to `resolveConflict`, .env and ignore files are merged.
  */
-export async function scaffoldReleaseImage(
+export async function writeReleaseImageFiles(
   folder: vscode.WorkspaceFolder,
   settings: { readonly folder: string; readonly debian: string },
   resolveConflict: (conflict: Conflict) => Promise<ConflictChoice>,

@@ -1,6 +1,8 @@
 import type * as vscode from 'vscode';
 import type { ComposeSetting } from '../core/compose';
+import { DEFAULT_FOLDER } from '../core/contract';
 import { attachPlace, type AttachModeSetting } from '../core/node';
+import { DEFAULT_READY_TIMEOUT_MS } from '../docker/readiness';
 import type { ScaffoldSettings } from './devContainerScaffold';
 
 interface SettingTypes {
@@ -22,14 +24,14 @@ export type SettingKey = keyof SettingTypes;
  * and whether they are read per workspace folder (`"scope": "resource"`).
  */
 export const SETTINGS: { readonly [K in SettingKey]: { readonly default: SettingTypes[K]; readonly perFolder: boolean } } = {
-  devContainerFolder: { default: '.devcontainer', perFolder: true },
+  devContainerFolder: { default: DEFAULT_FOLDER, perFolder: true },
   dockerHost: { default: '', perFolder: false },
   baseImage: { default: '', perFolder: true },
   debianRelease: { default: '', perFolder: true },
   namedVolumes: { default: false, perFolder: true },
   fixedSubnet: { default: '', perFolder: true },
   composeCommand: { default: 'auto', perFolder: false },
-  readyTimeout: { default: 300, perFolder: true },
+  readyTimeout: { default: DEFAULT_READY_TIMEOUT_MS / 1000, perFolder: true },
   attachMode: { default: 'container', perFolder: false },
 };
 

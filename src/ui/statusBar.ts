@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { serviceState } from '../core/containerState';
-import { phoenixContainer } from '../core/serviceView';
+import { ENVIRONMENT_ORDER } from '../core/environments';
+import { projectLook } from '../core/statusLook';
 import type { ComposeEventsWatcher } from '../docker/composeEventsWatcher';
 import type { DockerEngine } from '../docker/engine';
+import { wordsFor } from './environmentWords';
 import type { PhoenixProject, PhoenixProjects } from './phoenixProjects';
-import type { Settings } from './settings';
+import { statusText } from './statusWords';
 
 /**
  * The dev container's state in the status bar ("Phoenix: running"), for the first project that
- * has one, else for the first release run locally; clicking it opens the Phoenix view. Asked of
+ * has one, else for the first of its other environments (the release run locally); clicking it opens the Phoenix view. Asked of
  * Docker only when something changed: the projects, a command, Docker's events (followed while
  * the Phoenix view is visible), or the window coming back into focus (what happened meanwhile in
  * a terminal, with the view hidden).
@@ -20,7 +21,7 @@ export class DevContainerStatusBar implements vscode.Disposable {
   private renders = 0;
   private busy = false;
 
-  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine, events: ComposeEventsWatcher, settings: Settings) {
+  constructor(private readonly projects: PhoenixProjects, private readonly docker: DockerEngine, events: ComposeEventsWatcher) {
     this.item.name = vscode.l10n.t('Phoenix Dev Container');
     this.item.command = 'workbench.view.extension.phoenix';
     this.subscriptions = [
@@ -31,10 +32,8 @@ export class DevContainerStatusBar implements vscode.Disposable {
         if (this.busy || project === undefined) return;
         if (changed === undefined || changed.has(project.composeProject)) void this.update();
       }),
-      // Another engine.
-      settings.onDidChange((changed) => {
-        if (changed.has('dockerHost')) void this.update();
-      }),
+      // Another engine (phoenix.dockerHost changed, or Refresh).
+      docker.onDidChangeEngine(() => void this.update()),
       vscode.window.onDidChangeWindowState((state) => {
         if (state.focused && !this.busy) void this.update();
       }),
@@ -56,24 +55,20 @@ export class DevContainerStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    let kind: string;
-    try {
-      const containers = await this.docker.listComposeContainers(project.composeProject);
-      const app = phoenixContainer(containers) ?? containers[0];
-      kind = app === undefined ? 'missing' : serviceState(app).kind;
-    } catch {
-      kind = 'unreachable';
-    }
+    const look = projectLook(await this.docker.listComposeContainers(project.composeProject).catch(() => 'unreachable' as const));
     // A command that started meanwhile owns the item until it ends.
     if (render !== this.renders) return;
-    const state = describe(kind);
-    const icon = kind === 'running' || kind === 'healthy' ? '$(vm-running)' : '$(vm-outline)';
-    this.render(`${icon} ${vscode.l10n.t('Phoenix: {0}', state)}`, describeProject(project, state));
+    const state = statusText(look);
+    this.render(`$(${look.icon}) ${vscode.l10n.t('Phoenix: {0}', state)}`, describeProject(project, state));
   }
 
   private shownProject(): PhoenixProject | undefined {
-    const candidates = this.projects.all.filter((candidate) => candidate.hasDevContainer);
-    return candidates.find((candidate) => candidate.role === 'dev') ?? candidates[0];
+    const candidates = this.projects.all.filter((candidate) => candidate.scaffolded);
+    for (const environment of ENVIRONMENT_ORDER) {
+      const shown = candidates.find((candidate) => candidate.environment === environment);
+      if (shown !== undefined) return shown;
+    }
+    return undefined;
   }
 
   /** `description` names the project and its state: the tooltip, and what a screen reader says. */
@@ -91,20 +86,5 @@ export class DevContainerStatusBar implements vscode.Disposable {
 }
 
 function describeProject(project: PhoenixProject, state: string): string {
-  return project.role === 'release'
-    ? vscode.l10n.t('Phoenix release of {0}: {1}', project.folder.name, state)
-    : vscode.l10n.t('Phoenix dev container of {0}: {1}', project.folder.name, state);
-}
-
-function describe(kind: string): string {
-  switch (kind) {
-    case 'running': return vscode.l10n.t('running');
-    case 'healthy': return vscode.l10n.t('healthy');
-    case 'starting': return vscode.l10n.t('starting');
-    case 'exited': return vscode.l10n.t('stopped');
-    case 'created': return vscode.l10n.t('created');
-    case 'missing': return vscode.l10n.t('not created');
-    case 'unreachable': return vscode.l10n.t('Docker not reachable');
-    default: return kind;
-  }
+  return wordsFor(project.environment).state(project.folder.name, state);
 }

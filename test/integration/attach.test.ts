@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
 import { DockerEngine, ExecTimeoutError, type InspectedContainer } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
@@ -50,12 +51,12 @@ describe('Attach Remote IEx (real Docker engine)', function () {
   this.timeout(300_000);
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('attach test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const target = () => {
     const project = projects.all[0];
-    assert.ok(project?.hasDevContainer);
+    assert.ok(project?.scaffolded);
     return project.compose;
   };
   const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
@@ -71,13 +72,13 @@ describe('Attach Remote IEx (real Docker engine)', function () {
     await projects.refresh();
     // The extension reads the same files: its own project list must know the dev container too.
     await vscode.commands.executeCommand('phoenix.refreshView');
-    const ready = await startDevContainer(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
+    const ready = await startComposeProject(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
     app = await engine.inspectContainer(ready.containerId);
   });
 
   after(async () => {
     for (const terminal of vscode.window.terminals) terminal.dispose();
-    await tearDownDevContainer(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
+    await tearDownComposeProject(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
     await restoreFixture();
     projects.dispose();
     log.dispose();

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { listeningSocketInodes, listensOnLoopbackOnly } from '../../src/core/compose';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
 import { docker, processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
@@ -30,13 +31,13 @@ describe('Attach Remote IEx from this machine (host mode, real Docker engine and
   this.timeout(300_000);
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('attach host test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const settings = vscode.workspace.getConfiguration('phoenix');
   const target = () => {
     const project = projects.all[0];
-    assert.ok(project?.hasDevContainer);
+    assert.ok(project?.scaffolded);
     return project.compose;
   };
   let cookie = '';
@@ -53,7 +54,7 @@ describe('Attach Remote IEx from this machine (host mode, real Docker engine and
     restoreFixture = scaffolded.restore;
     await projects.refresh();
     await vscode.commands.executeCommand('phoenix.refreshView');
-    const ready = await startDevContainer(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
+    const ready = await startComposeProject(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
     assert.equal(ready.node, NODE);
     app = ready.containerId;
     // The extension stops only an epmd that its shell's VM started: none may run before (an idle one is stopped).
@@ -67,7 +68,7 @@ describe('Attach Remote IEx from this machine (host mode, real Docker engine and
     for (const terminal of vscode.window.terminals) terminal.dispose();
     await settings.update('attachMode', undefined, vscode.ConfigurationTarget.Global);
     await rm(join(folder.uri.fsPath, '.vscode'), { recursive: true, force: true });
-    await tearDownDevContainer(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
+    await tearDownComposeProject(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
     await restoreFixture();
     projects.dispose();
     log.dispose();

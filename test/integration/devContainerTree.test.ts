@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ComposeEventsWatcher } from '../../src/docker/composeEventsWatcher';
 import { DockerEngine } from '../../src/docker/engine';
-import { DevContainerTree, type DevContainerNode } from '../../src/ui/devContainerTree';
+import { DevContainerTree, type DevContainerRow } from '../../src/ui/devContainerTree';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
 import { BENCH_IMAGE, compose, docker, requireDocker, waitFor } from './support';
@@ -25,17 +25,17 @@ describe('Dev Container view (real Docker engine)', function () {
   const phoenixSettings = new Settings(vscode.workspace);
   const projects = new PhoenixProjects(log, phoenixSettings);
   const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('phoenix');
-  const engine = new DockerEngine(() => phoenixSettings.dockerHost);
+  const engine = new DockerEngine(phoenixSettings);
   const events = new ComposeEventsWatcher(engine);
   /** What the watcher last said about the engine: answering or not. */
   let connection: boolean | undefined;
   events.onConnectionChange((connected) => { connection = connected; });
-  const tree = new DevContainerTree(projects, engine, log, events, phoenixSettings);
+  const tree = new DevContainerTree(projects, engine, log, events);
   /** Stands in for the TreeView VS Code creates in activate(): the test decides when it is visible. */
   const visibility = new vscode.EventEmitter<vscode.TreeViewVisibilityChangeEvent>();
   const view = { visible: false, onDidChangeVisibility: visibility.event };
   /** The elements the tree asked VS Code to refresh (undefined: all of it). */
-  const refreshed: (DevContainerNode | undefined)[] = [];
+  const refreshed: (DevContainerRow | undefined)[] = [];
   const composeProject = `phxtree${randomBytes(3).toString('hex')}`;
   let oneOff: string | undefined;
   let proxy: { server: Server; sockets: Set<Socket> } | undefined;
@@ -47,16 +47,16 @@ describe('Dev Container view (real Docker engine)', function () {
   const composeFile = (): string => join(devContainerDir(), 'docker-compose.yml');
   const composeTarget = (): { files: string[]; project: string } => ({ files: [composeFile()], project: composeProject });
 
-  function rowOf(node: DevContainerNode): Row {
+  function rowOf(node: DevContainerRow): Row {
     const item = tree.getTreeItem(node);
     const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
     return { label, description: String(item.description ?? ''), contextValue: item.contextValue ?? '' };
   }
 
-  async function projectNode(): Promise<DevContainerNode> {
+  async function projectNode(): Promise<DevContainerRow> {
     const roots = await tree.getChildren();
     assert.equal(roots.length, 1, 'expected the workspace project as the only root');
-    return roots[0] as DevContainerNode;
+    return roots[0] as DevContainerRow;
   }
 
   /** The rows under the project as a user sees them, after the tree asked Docker afresh. */
@@ -170,7 +170,7 @@ describe('Dev Container view (real Docker engine)', function () {
     const project = await projectNode();
     assert.equal(tree.getTreeItem(project).contextValue, 'project running');
 
-    const app = (await tree.getChildren(project))[0] as DevContainerNode;
+    const app = (await tree.getChildren(project))[0] as DevContainerRow;
     assert.equal(tree.getTreeItem(app).collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const details = (await tree.getChildren(app)).map((node) => tree.getTreeItem(node));
     assert.deepEqual(details.map((item) => [item.label, item.contextValue]), [['app@tree', 'detail node'], [`http://${published}`, 'detail url']]);
@@ -202,7 +202,7 @@ describe('Dev Container view (real Docker engine)', function () {
     assert.equal(tree.getTreeItem(project).contextValue, 'project stopped');
     assert.ok(refreshed.includes(project), 'the project item was refreshed');
     assert.ok(!refreshed.includes(undefined), 'the whole tree was not refreshed');
-    const app = (await tree.getChildren(project))[0] as DevContainerNode;
+    const app = (await tree.getChildren(project))[0] as DevContainerRow;
     assert.deepEqual((await tree.getChildren(app)).map((node) => tree.getTreeItem(node).label), ['app@tree'], 'no URL once stopped');
   });
 
@@ -210,8 +210,8 @@ describe('Dev Container view (real Docker engine)', function () {
     const socket = join(tmpdir(), `phx-tree-${randomBytes(3).toString('hex')}.sock`);
     const unreachable = async (): Promise<boolean> => {
       const roots = await tree.getChildren();
-      if (roots.length !== 1 || (roots[0] as DevContainerNode).kind !== 'message') return false;
-      const item = tree.getTreeItem(roots[0] as DevContainerNode);
+      if (roots.length !== 1 || (roots[0] as DevContainerRow).kind !== 'message') return false;
+      const item = tree.getTreeItem(roots[0] as DevContainerRow);
       assert.equal(item.label, 'Docker is not reachable. Is it running?');
       assert.equal(item.command?.command, 'phoenix.refreshView');
       return true;
@@ -248,6 +248,23 @@ describe('Dev Container view (real Docker engine)', function () {
       await writeFile(composeFile(), original);
     }
     assert.deepEqual((await serviceRows()).map((row) => row.label), ['app', 'db', 'worker']);
+  });
+
+  it('starts the whole project from the row of a service without a container, which creates it', async () => {
+    // The extension's own scan knows this compose project once its files are read again.
+    await vscode.commands.executeCommand('phoenix.refreshView');
+    assert.deepEqual((await serviceRows()).map((row) => [row.label, row.contextValue]), [['app', 'service stopped node'], ['db', 'service missing'], ['worker', 'service exited']]);
+    const db = (await tree.getChildren(await projectNode())).find((node) => node.kind === 'missing');
+    assert.ok(db);
+    // The app here runs no node, so the start gives up waiting for it after the shortest wait.
+    await settings().update('readyTimeout', 10, vscode.ConfigurationTarget.Workspace);
+    try {
+      await vscode.commands.executeCommand('phoenix.startDevContainer', db);
+    } finally {
+      await settings().update('readyTimeout', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    const rows = await serviceRows();
+    assert.deepEqual(rows.map((row) => [row.label, row.contextValue.replace(/ web$/, '')]), [['app', 'service running node'], ['db', 'service running'], ['worker', 'service exited']]);
   });
 
   it('stops following when the view is hidden', () => {

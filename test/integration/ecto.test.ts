@@ -5,8 +5,9 @@ import type { ComposeCli, ComposeTarget } from '../../src/core/compose';
 import { composeProjectName, devContainerTarget } from '../../src/core/composeProject';
 import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, stopDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
-import { scaffoldDevContainer } from '../../src/ui/devContainerScaffold';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, stopComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
+import { writeDevContainerFiles } from '../../src/ui/devContainerScaffold';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { docker, failureOf, requireDocker, tagImagesFor, waitFor } from './support';
 import * as vscode from 'vscode';
@@ -22,7 +23,7 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
   assert.ok(workspace, 'no workspace folder is open');
   const root = join(workspace.uri.fsPath, '..', 'hello_ecto');
   const file = (path: string): string => join(root, path);
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const projectName = composeProjectName('hello_ecto');
   const target: ComposeTarget = devContainerTarget({ root, devContainerDir: file('.devcontainer'), adopted: false, projectName });
   const message = (failure: DevContainerFailure): string => describeFailure(failure, undefined, () => undefined).text;
@@ -39,7 +40,7 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
     cli = await detectComposeCli('auto');
     await rm(file('.devcontainer'), { recursive: true, force: true });
     devExs = await readFile(file('config/dev.exs'), 'utf8');
-    const result = await scaffoldDevContainer(vscode.Uri.file(root), 'hello_ecto', { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' }, {
+    const result = await writeDevContainerFiles(vscode.Uri.file(root), 'hello_ecto', { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' }, {
       scaffoldWithoutPhoenix: () => Promise.resolve(false),
       adoptComposeFile: () => Promise.resolve('separate'),
       resolveConflict: () => Promise.resolve('keep'),
@@ -50,13 +51,13 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
   });
 
   after(async () => {
-    await tearDownDevContainer(engine, cli, target, true).catch(() => undefined);
+    await tearDownComposeProject(engine, cli, target, true).catch(() => undefined);
     await rm(file('.devcontainer'), { recursive: true, force: true });
   });
 
   it('comes up with config/dev.exs as generated: database created, migration run, page served', async () => {
     const steps: string[] = [];
-    const ready = await startDevContainer(engine, cli, target, { readyTimeoutMs: 240_000, report: { stage: () => undefined, line: () => undefined, step: (step) => steps.push(step) } });
+    const ready = await startComposeProject(engine, cli, target, { readyTimeoutMs: 240_000, report: { stage: () => undefined, line: () => undefined, step: (step) => steps.push(step) } });
     assert.equal(ready.node, 'hello_ecto@hello-ecto');
     assert.deepEqual(steps, ['dependencies', 'compile', 'database', 'ecto.create', 'ecto.migrate', 'server']);
     assert.equal(await postsTables(), '1');
@@ -67,8 +68,8 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
 
   it('keeps the data across Stop and Start, and Reset Database empties it again', async () => {
     await psql("INSERT INTO posts (title, inserted_at, updated_at) VALUES ('kept', now(), now())");
-    await stopDevContainer(engine, cli, target);
-    await startDevContainer(engine, cli, target, { readyTimeoutMs: 240_000 });
+    await stopComposeProject(engine, cli, target);
+    await startComposeProject(engine, cli, target, { readyTimeoutMs: 240_000 });
     assert.equal(await psql('SELECT title FROM posts'), 'kept');
     // What "Phoenix: Reset Database" runs in the running container.
     const output = await docker('exec', await container('app'), 'sh', '/app/.devcontainer/entrypoint.sh', 'reset-database');
@@ -79,10 +80,10 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
   });
 
   it('names a database that refuses the password', async () => {
-    await tearDownDevContainer(engine, cli, target, false);
+    await tearDownComposeProject(engine, cli, target, false);
     await writeFile(file('config/dev.exs'), devExs.replace('password: "postgres"', 'password: "not-the-password"'));
     try {
-      const failure = await failureOf(startDevContainer(engine, cli, target, { readyTimeoutMs: 120_000 }));
+      const failure = await failureOf(startComposeProject(engine, cli, target, { readyTimeoutMs: 120_000 }));
       assert.equal(failure.kind, 'step-failed', JSON.stringify(failure));
       assert.deepEqual({ step: failure.failed.step, cause: failure.failed.cause }, { step: 'ecto.create', cause: 'database-refused' });
       assert.match(message(failure), /^The database refused the connection: password authentication failed for user "postgres"\. Make the db service's user and password/);
@@ -92,11 +93,11 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
   });
 
   it('names the migration that fails', async () => {
-    await tearDownDevContainer(engine, cli, target, false);
+    await tearDownComposeProject(engine, cli, target, false);
     const migration = file('priv/repo/migrations/20990101000000_break_things.exs');
     await writeFile(migration, 'defmodule HelloEcto.Repo.Migrations.BreakThings do\n  use Ecto.Migration\n\n  def change do\n    execute "ALTER TABLE no_such_table ADD COLUMN x integer"\n  end\nend\n');
     try {
-      const failure = await failureOf(startDevContainer(engine, cli, target, { readyTimeoutMs: 120_000 }));
+      const failure = await failureOf(startComposeProject(engine, cli, target, { readyTimeoutMs: 120_000 }));
       assert.equal(failure.kind, 'step-failed', JSON.stringify(failure));
       assert.equal(failure.failed.cause, 'migration-failed', JSON.stringify(failure.failed));
       assert.equal(failure.failed.migration, '20990101000000 HelloEcto.Repo.Migrations.BreakThings');
@@ -107,8 +108,8 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
   });
 
   it('tears down with the volumes: the data is gone', async () => {
-    await startDevContainer(engine, cli, target, { readyTimeoutMs: 240_000 });
-    await tearDownDevContainer(engine, cli, target, true);
+    await startComposeProject(engine, cli, target, { readyTimeoutMs: 240_000 });
+    await tearDownComposeProject(engine, cli, target, true);
     const volumes = await docker('volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${projectName}`);
     assert.equal(volumes, '');
   });

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { composeProjectName } from '../../src/core/composeProject';
 import { DockerEngine } from '../../src/docker/engine';
-import { scaffoldDevContainer, type ScaffoldDecisions } from '../../src/ui/devContainerScaffold';
+import { writeDevContainerFiles, type ScaffoldDecisions } from '../../src/ui/devContainerScaffold';
 import { BENCH_IMAGE, compose, docker, ensurePostgresImage, requireDocker, waitFor } from './support';
 
 const run = promisify(execFile);
@@ -27,7 +27,7 @@ describe('Postgres of an Ecto project: the bench image and the Ecto stand-ins (r
   // The whole of test/fixtures is copied, so the Ecto fixture sits next to the open one.
   const root = join(dirname(folder.uri.fsPath), 'hello_ecto');
   const target = { files: [join(root, '.devcontainer', 'docker-compose.yml')], project: composeProjectName('hello_ecto') };
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   let db = '';
 
   /**
@@ -62,7 +62,7 @@ describe('Postgres of an Ecto project: the bench image and the Ecto stand-ins (r
   });
 
   it('brings the generated db service up healthy, from the compose file as the scaffold wrote it', async () => {
-    const result = await scaffoldDevContainer(vscode.Uri.file(root), 'hello_ecto', SETTINGS, DECISIONS, (own) => engine.networkSubnets(own));
+    const result = await writeDevContainerFiles(vscode.Uri.file(root), 'hello_ecto', SETTINGS, DECISIONS, (own) => engine.networkSubnets(own));
     assert.ok(result?.written.includes('.devcontainer/docker-compose.yml'));
     const composeFile = await readFile(target.files[0] ?? '', 'utf8');
     assert.match(composeFile, /^ {2}db:\n {4}image: postgres:16-alpine$/m, 'the name the bench image is tagged with');

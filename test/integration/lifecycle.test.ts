@@ -7,16 +7,9 @@ import * as vscode from 'vscode';
 import type { ComposeCli } from '../../src/core/compose';
 import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { DockerEngine } from '../../src/docker/engine';
-import {
-  detectComposeCli,
-  rebuildDevContainer,
-  restartDevContainer,
-  startDevContainer,
-  stopDevContainer,
-  tearDownDevContainer,
-  type BuildRecord,
-  type LifecycleOptions,
-} from '../../src/docker/lifecycle';
+import type { BuildRecord } from '../../src/core/buildFreshness';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { rebuildComposeProject, restartComposeProject, startComposeProject, stopComposeProject, tearDownComposeProject, type LifecycleOptions } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
@@ -36,13 +29,13 @@ describe('Run the dev container (real Docker engine)', function () {
   assert.ok(folder, 'no workspace folder is open');
   const root = folder.uri.fsPath;
   const file = (path: string): string => join(root, path);
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('lifecycle test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
   const target = () => {
     const project = projects.all[0];
-    assert.ok(project?.hasDevContainer, 'the fixture has a dev container');
+    assert.ok(project?.scaffolded, 'the fixture has a dev container');
     return project.compose;
   };
   let cookie = '';
@@ -69,7 +62,7 @@ describe('Run the dev container (real Docker engine)', function () {
 
   after(async () => {
     const cli = await detectComposeCli('docker compose');
-    await tearDownDevContainer(engine, cli, target(), true).catch(() => undefined);
+    await tearDownComposeProject(engine, cli, target(), true).catch(() => undefined);
     await restoreFixture();
     projects.dispose();
     log.dispose();
@@ -92,12 +85,12 @@ describe('Run the dev container (real Docker engine)', function () {
         cli = await detectComposeCli(flavour);
         assert.equal(cli.flavour, flavour);
         // Each flavour starts from nothing: its own containers, its own image build.
-        await tearDownDevContainer(engine, cli, target(), true);
+        await tearDownComposeProject(engine, cli, target(), true);
       });
 
       it('starts to ready: builds, starts, the node answers and Phoenix responds', async () => {
         stages.length = 0;
-        const ready = await startDevContainer(engine, cli, target(), options());
+        const ready = await startComposeProject(engine, cli, target(), options());
         assert.deepEqual(stages, ['checking', 'building', 'starting', 'waiting-for-node', 'waiting-for-http', 'ready']);
         assert.ok(lines.length > 0, 'build and start output streamed');
         assert.equal(ready.node, NODE);
@@ -110,14 +103,14 @@ describe('Run the dev container (real Docker engine)', function () {
 
       it('starts again without building when the image is up to date', async () => {
         stages.length = 0;
-        await startDevContainer(engine, cli, target(), options());
+        await startComposeProject(engine, cli, target(), options());
         assert.ok(!stages.includes('building'), `no build stage: ${stages.join(', ')}`);
       });
 
       it('stops, then restarts to ready', async () => {
-        await stopDevContainer(engine, cli, target(), options());
+        await stopComposeProject(engine, cli, target(), options());
         assert.equal((await appContainer()).state, 'exited');
-        const ready = await restartDevContainer(engine, cli, target(), options());
+        const ready = await restartComposeProject(engine, cli, target(), options());
         assert.equal(ready.node, NODE);
         assert.equal(await nodeAnswers((await appContainer()).id), NODE);
       });
@@ -125,7 +118,7 @@ describe('Run the dev container (real Docker engine)', function () {
       it('rebuilds and recreates the container', async () => {
         const before = (await appContainer()).id;
         stages.length = 0;
-        await rebuildDevContainer(engine, cli, target(), false, options());
+        await rebuildComposeProject(engine, cli, target(), false, options());
         assert.ok(stages.includes('building'));
         const after = await appContainer();
         assert.notEqual(after.id, before, 'a new container');
@@ -133,7 +126,7 @@ describe('Run the dev container (real Docker engine)', function () {
       });
 
       it('tears down, keeping the volumes unless asked', async () => {
-        await tearDownDevContainer(engine, cli, target(), false, options());
+        await tearDownComposeProject(engine, cli, target(), false, options());
         assert.equal((await appContainer()).id, '', 'no container left');
       });
 
@@ -141,12 +134,12 @@ describe('Run the dev container (real Docker engine)', function () {
         const squatter = `port-squatter-${label}`;
         await docker('run', '-d', '--rm', '--name', squatter, '-p', '127.0.0.1:4000:4000', BENCH_IMAGE, 'sleep', '300');
         try {
-          const failure = await failureOf(startDevContainer(engine, cli, target(), options()));
+          const failure = await failureOf(startComposeProject(engine, cli, target(), options()));
           assert.equal(failure.kind, 'port-in-use');
           assert.equal(message(failure), `Port 4000 is already in use by container ${squatter}. Stop it, or change the published port in the compose file.`);
         } finally {
           await docker('rm', '-f', squatter);
-          await tearDownDevContainer(engine, cli, target(), false);
+          await tearDownComposeProject(engine, cli, target(), false);
         }
       });
 
@@ -154,12 +147,12 @@ describe('Run the dev container (real Docker engine)', function () {
         const server: ChildProcess = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', '4000'], { stdio: 'ignore' });
         try {
           await waitFor(() => fetch('http://127.0.0.1:4000/').then(() => true, () => false), 'the squatting server');
-          const failure = await failureOf(startDevContainer(engine, cli, target(), options()));
+          const failure = await failureOf(startComposeProject(engine, cli, target(), options()));
           assert.equal(failure.kind, 'port-in-use');
           assert.match(message(failure), new RegExp(`^Port 4000 is already in use by process ${String(server.pid)} \\(python3[.\\d]*\\)\\. Stop it`));
         } finally {
           server.kill();
-          await tearDownDevContainer(engine, cli, target(), false);
+          await tearDownComposeProject(engine, cli, target(), false);
         }
       });
 
@@ -168,12 +161,12 @@ describe('Run the dev container (real Docker engine)', function () {
         const original = await readFile(entrypoint, 'utf8');
         await writeFile(entrypoint, original.replace(/\n/, '\necho "config/dev.exs: something is wrong"; exit 3\n'));
         try {
-          const failure = await failureOf(startDevContainer(engine, cli, target(), options()));
+          const failure = await failureOf(startComposeProject(engine, cli, target(), options()));
           assert.equal(failure.kind, 'container-exited');
           assert.equal(message(failure), 'The app container stopped (exit code 3). Last line: config/dev.exs: something is wrong');
         } finally {
           await writeFile(entrypoint, original);
-          await tearDownDevContainer(engine, cli, target(), false);
+          await tearDownComposeProject(engine, cli, target(), false);
         }
       });
     });
@@ -190,7 +183,7 @@ describe('Run the dev container (real Docker engine)', function () {
       const original = await readFile(composeFile, 'utf8');
       await writeFile(composeFile, original.replace('services:', 'services:\n  broken: [unclosed'));
       try {
-        const failure = await failureOf(startDevContainer(engine, cli, target()));
+        const failure = await failureOf(startComposeProject(engine, cli, target()));
         assert.equal(failure.kind, 'invalid-compose-file');
         assert.match(message(failure), /^The compose file is not valid \(line \d+\): /);
       } finally {
@@ -203,7 +196,7 @@ describe('Run the dev container (real Docker engine)', function () {
       const original = await readFile(dockerfile, 'utf8');
       await writeFile(dockerfile, `${original}\nRUN echo "missing tool" && exit 7\n`);
       try {
-        const failure = await failureOf(startDevContainer(engine, cli, target()));
+        const failure = await failureOf(startComposeProject(engine, cli, target()));
         assert.equal(failure.kind, 'build-failed');
         assert.equal(message(failure), 'The image build failed at "RUN echo "missing tool" && exit 7". The full build log is in the output.');
       } finally {
@@ -217,7 +210,7 @@ describe('Run the dev container (real Docker engine)', function () {
       const steps: string[] = [];
       await writeFile(source, `${original}\ndefmodule Broken do\n  def oops, do: undefined_function_here()\nend\n`);
       try {
-        const failure = await failureOf(startDevContainer(engine, cli, target(), {
+        const failure = await failureOf(startComposeProject(engine, cli, target(), {
           readyTimeoutMs: 120_000,
           report: { stage: () => undefined, line: () => undefined, step: (step) => steps.push(step) },
         }));
@@ -229,7 +222,7 @@ describe('Run the dev container (real Docker engine)', function () {
         assert.deepEqual(steps, ['dependencies', 'compile']);
       } finally {
         await writeFile(source, original);
-        await tearDownDevContainer(engine, cli, target(), false);
+        await tearDownComposeProject(engine, cli, target(), false);
       }
     });
 
@@ -238,18 +231,18 @@ describe('Run the dev container (real Docker engine)', function () {
       const original = await readFile(entrypoint, 'utf8');
       try {
         await writeFile(entrypoint, original.replace(/\n/, '\necho "waiting for something"; exec sleep 600\n'));
-        const absent = await failureOf(startDevContainer(engine, cli, target(), { readyTimeoutMs: 3000 }));
+        const absent = await failureOf(startComposeProject(engine, cli, target(), { readyTimeoutMs: 3000 }));
         assert.equal(absent.kind, 'node-not-answering');
         assert.match(message(absent), /^The node hello_phoenix@hello-phoenix did not come up within \d+ s \(pinged from inside the container; epmd never listed it\)/);
-        await tearDownDevContainer(engine, cli, target(), false);
+        await tearDownComposeProject(engine, cli, target(), false);
 
         await writeFile(entrypoint, original.replace(/\n/, '\nexport ERLANG_COOKIE=not-the-one-in-env\n'));
-        const refused = await failureOf(startDevContainer(engine, cli, target(), { readyTimeoutMs: 15_000 }));
+        const refused = await failureOf(startComposeProject(engine, cli, target(), { readyTimeoutMs: 15_000 }));
         assert.equal(refused.kind, 'node-not-answering');
         assert.match(message(refused), /^The node hello_phoenix@hello-phoenix is up but refuses connections after \d+ s: its cookie is most likely not the one/);
       } finally {
         await writeFile(entrypoint, original);
-        await tearDownDevContainer(engine, cli, target(), false);
+        await tearDownComposeProject(engine, cli, target(), false);
       }
     });
 
@@ -260,7 +253,7 @@ describe('Run the dev container (real Docker engine)', function () {
       const original = await readFile(entrypoint, 'utf8');
       await writeFile(entrypoint, original.replace(/\n/, '\necho "waiting for something"; exec sleep 600\n'));
       try {
-        const failure = await failureOf(startDevContainer(engine, cli, target(), {
+        const failure = await failureOf(startComposeProject(engine, cli, target(), {
           readyTimeoutMs: 120_000,
           report: {
             stage: (stage) => {
@@ -274,13 +267,13 @@ describe('Run the dev container (real Docker engine)', function () {
       } finally {
         await writeFile(entrypoint, original);
         await startDockerAgain();
-        await tearDownDevContainer(engine, cli, target(), false);
+        await tearDownComposeProject(engine, cli, target(), false);
       }
     });
 
     it('says Docker is not running when the engine cannot be reached', async () => {
-      const unreachable = new DockerEngine(() => 'unix:///tmp/no-docker-here.sock');
-      const failure = await failureOf(startDevContainer(unreachable, cli, target(), { env: { ...process.env, DOCKER_HOST: 'unix:///tmp/no-docker-here.sock' } }));
+      const unreachable = new DockerEngine({ dockerHost: 'unix:///tmp/no-docker-here.sock' });
+      const failure = await failureOf(startComposeProject(unreachable, cli, target(), { env: { ...process.env, DOCKER_HOST: 'unix:///tmp/no-docker-here.sock' } }));
       assert.equal(failure.kind, 'docker-unreachable');
       assert.equal(message(failure), 'Docker is not running: nothing answers at unix:///tmp/no-docker-here.sock. Start Docker, then try again.');
     });

@@ -6,7 +6,8 @@ import { helperExecArgv, observerHelperCommand } from '../../src/core/observer/h
 import { parseApplications, parseChildren, parseEtsTables, parseOverview, parseProcessList, type ObserverRequest } from '../../src/core/observer/protocol';
 import { discoverContainerNode } from '../../src/docker/containerNode';
 import { DockerEngine, type InspectedContainer } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import { HelperFaultError, ObserverHelper, ObserverSession, type HelperProgram, type ObserverStatus } from '../../src/docker/observerHelper';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
@@ -21,12 +22,12 @@ describe('Observe Node (real Docker engine)', function () {
   this.timeout(300_000);
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('observer test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const target = () => {
     const project = projects.all[0];
-    assert.ok(project?.hasDevContainer);
+    assert.ok(project?.scaffolded);
     return project.compose;
   };
   let cookie = '';
@@ -62,7 +63,7 @@ describe('Observe Node (real Docker engine)', function () {
     restoreFixture = scaffolded.restore;
     await projects.refresh();
     await vscode.commands.executeCommand('phoenix.refreshView');
-    const ready = await startDevContainer(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
+    const ready = await startComposeProject(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
     app = await engine.inspectContainer(ready.containerId);
     const discovery = await discoverContainerNode(engine, app);
     assert.ok(discovery.kind === 'found');
@@ -74,7 +75,7 @@ describe('Observe Node (real Docker engine)', function () {
     for (const tab of vscode.window.tabGroups.all.flatMap((group) => group.tabs)) {
       if (tab.input instanceof vscode.TabInputWebview) await vscode.window.tabGroups.close(tab);
     }
-    await tearDownDevContainer(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
+    await tearDownComposeProject(engine, await detectComposeCli('auto'), target(), false).catch(() => undefined);
     await restoreFixture();
     projects.dispose();
     log.dispose();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { readReleaseProject, releaseComposeProjectName, renderReleaseImage, type RenderedReleaseImage } from '../../src/core/release';
-import { parseEnvFile, planWrite, type WritePlan } from '../../src/core/scaffold';
+import { LABELS, parseEnvFile, planWrite, type WritePlan } from '../../src/core/scaffold';
 import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
 import { DockerEngine } from '../../src/docker/engine';
 import { readReleaseInput } from '../../src/ui/releaseScaffold';
@@ -17,6 +17,9 @@ import { compose, docker, failureOf, requireDocker, tagImagesFor, waitFor } from
 const PROJECT = 'phxtest_release_image';
 const IMAGE = 'hello_phoenix-release-integration';
 const NODE = 'hello_phoenix@hello-phoenix-release';
+/** Where the release's compose file is written, and its service (what Run Release Locally runs). */
+const RELEASE_COMPOSE = '.devcontainer/release/docker-compose.yml';
+const RELEASE_SERVICE = 'release';
 /** Runs its arguments as a program in a new pseudo-terminal, as VS Code's terminal runs a shell. */
 const PTY_SCRIPT = 'import pty, sys; pty.spawn(sys.argv[1:])';
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -97,7 +100,7 @@ describe('Release image (real Docker engine)', function () {
     assert.deepEqual(plan.filter((step) => step.action === 'conflict').map((step) => step.path), []);
     await write(plan);
     first = rendered;
-    assert.equal(rendered.compose.node, NODE);
+    assert.match(await readFile(file(RELEASE_COMPOSE), 'utf8'), new RegExp(`^ {6}${LABELS.nodeName}: "?${NODE}"?$`, 'm'));
     cookie = parseEnvFile(await readFile(file('.devcontainer/release/.env'), 'utf8'))['RELEASE_COOKIE'] ?? '';
     assert.match(cookie, /^[0-9a-f]{64}$/);
     assert.match(await readFile(file('Dockerfile'), 'utf8'), /^COPY vendor\/phoenix vendor\/phoenix$/m);
@@ -112,7 +115,7 @@ describe('Release image (real Docker engine)', function () {
     const override = join(scratch, 'offline.yml');
     await writeFile(override, [
       'services:',
-      `  ${first.compose.service}:`,
+      `  ${RELEASE_SERVICE}:`,
       '    build:',
       '      network: none',
       `    image: ${IMAGE}`,
@@ -120,7 +123,7 @@ describe('Release image (real Docker engine)', function () {
       `      - "127.0.0.1:${port}:4000"`,
       '',
     ].join('\n'));
-    composeFiles = [file(first.compose.file), override];
+    composeFiles = [file(RELEASE_COMPOSE), override];
     const config = await compose('v2', { files: composeFiles, project: PROJECT }, 'config');
     assert.match(config, new RegExp(`published: "${port}"`));
     assert.doesNotMatch(config, /published: "4000"/);
@@ -170,7 +173,7 @@ describe('Release image (real Docker engine)', function () {
   });
 
   it('finds the release\'s node and cookie, and tells a node that refuses the cookie before the deadline', async () => {
-    const engine = new DockerEngine(() => '');
+    const engine = new DockerEngine({ dockerHost: '' });
     const inspected = await engine.inspectContainer(container);
     const discovery = await discoverContainerNode(engine, inspected);
     assert.ok(discovery.kind === 'found');
@@ -209,9 +212,10 @@ describe('Release image (real Docker engine)', function () {
     const dockerignore = await readFile(file('.dockerignore'), 'utf8');
 
     const { rendered, notes, plan } = await renderNow();
-    // The Dockerfile is still the scaffold's own, edited: rendered again for the user to choose, never adopted. The rel/ files it wrote are the user's now.
+    // The Dockerfile is still the scaffold's own, edited: rendered again for the user to choose, never adopted. The rel/ files it wrote are the user's now,
+    // but for the forwarder that its bin/server starts, rendered again beside it.
     assert.equal(rendered.files.some((rendition) => rendition.path === 'Dockerfile'), true);
-    assert.equal(rendered.files.some((rendition) => rendition.path.startsWith('rel/')), false);
+    assert.deepEqual(rendered.files.filter((rendition) => rendition.path.startsWith('rel/')).map((rendition) => rendition.path), ['rel/overlays/bin/loopback_forward.script']);
     assert.deepEqual(notes.map((note) => note.replace(/[,;].*/, '')), [
       'The project already has rel/env.sh.eex',
     ]);
@@ -222,6 +226,7 @@ describe('Release image (real Docker engine)', function () {
       '.devcontainer/release/docker-compose.yml': 'conflict',
       '.devcontainer/release/.env': 'unchanged',
       '.gitignore': 'unchanged',
+      'rel/overlays/bin/loopback_forward.script': 'unchanged',
     });
     const conflictOf = (path: string): { oldContent: string; content: string } | undefined => {
       const step = plan.find((candidate) => candidate.path === path);

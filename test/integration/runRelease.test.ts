@@ -3,9 +3,11 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ListedContainer } from '../../src/core/containerState';
+import { DevContainerError } from '../../src/core/devContainerFailure';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, tearDownDevContainer } from '../../src/docker/lifecycle';
-import type { DevContainerNode } from '../../src/ui/devContainerTree';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
+import type { DevContainerRow } from '../../src/ui/devContainerTree';
 import { PhoenixProjects, type PhoenixProject } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
 import { docker, requireDocker, restoreReleaseFixture, snapshotFiles, tagImagesFor, waitFor } from './support';
@@ -24,7 +26,7 @@ describe('Release image through the commands (real Docker engine)', function () 
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
   const root = folder.uri.fsPath;
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const log = vscode.window.createOutputChannel('release test', { log: true });
   const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   let original = new Map<string, Buffer>();
@@ -37,7 +39,7 @@ describe('Release image through the commands (real Docker engine)', function () 
 
   after(async () => {
     for (const terminal of vscode.window.terminals) terminal.dispose();
-    if (release !== undefined) await tearDownDevContainer(engine, await detectComposeCli('auto'), release.compose, true).catch(() => undefined);
+    if (release !== undefined) await tearDownComposeProject(engine, await detectComposeCli('auto'), release.compose, true).catch(() => undefined);
     await restoreReleaseFixture(root, original);
     await vscode.commands.executeCommand('phoenix.refreshView');
     projects.dispose();
@@ -51,7 +53,7 @@ describe('Release image through the commands (real Docker engine)', function () 
     }
     assert.equal((await stat(join(root, '.devcontainer/release/.env'))).mode & 0o777, 0o600, 'the release .env is private');
     await projects.refresh();
-    release = projects.all.find((project) => project.role === 'release');
+    release = projects.all.find((project) => project.environment.kind === 'release');
     assert.ok(release, 'the release is a project of the view');
     assert.equal(release.composeProject, 'hello_phoenix_release');
   });
@@ -80,7 +82,7 @@ describe('Release image through the commands (real Docker engine)', function () 
     assert.ok(release);
     const [listed] = (await engine.listComposeContainers(release.composeProject)).filter((container: ListedContainer) => container.state === 'running');
     assert.ok(listed);
-    const node: DevContainerNode = { kind: 'service', project: release, container: listed };
+    const node: DevContainerRow = { kind: 'service', target: { kind: 'service', project: release, service: listed.service, container: listed.id }, container: listed };
     await vscode.commands.executeCommand('phoenix.attachRemoteIex', node);
     const terminal = await waitFor(() => vscode.window.terminals.find((candidate) => candidate.name.startsWith('IEx: hello_phoenix@')), 'the IEx terminal', 60_000);
     const args = (terminal.creationOptions as vscode.TerminalOptions).shellArgs as string[];
@@ -94,5 +96,42 @@ describe('Release image through the commands (real Docker engine)', function () 
     terminal.dispose();
     await waitFor(async () => (await remoteShells()) === '', 'the remote shell to end with its terminal', 15_000);
     assert.equal(await docker('exec', listed.id, '/app/bin/hello_phoenix', 'rpc', 'IO.puts(node())'), NODE, 'the release goes on');
+  });
+
+  it('serves the page when config/runtime.exs binds the endpoint to loopback, which the release keeps', async () => {
+    assert.ok(release);
+    const runtime = join(root, 'config', 'runtime.exs');
+    const stock = await readFile(runtime, 'utf8');
+    const loopback = stock.replace('ip: {0, 0, 0, 0, 0, 0, 0, 0}', 'ip: {127, 0, 0, 1}');
+    assert.notEqual(loopback, stock, 'the fixture binds all interfaces');
+    await writeFile(runtime, loopback);
+    await vscode.commands.executeCommand('phoenix.runReleaseLocally');
+    const container = await releaseContainer(release);
+    const page = await fetch('http://127.0.0.1:4001/').then((response) => response.text());
+    assert.match(page, new RegExp(`Served by node <code>${NODE}</code>`));
+    // The endpoint's own socket stays on loopback; the only other listener on its port is the
+    // forwarder, on the container's own address: nothing listens on all interfaces.
+    const endpointSocket = await docker('exec', container, '/app/bin/hello_phoenix', 'rpc', 'IO.inspect(:inet.sockname(:sys.get_state(HelloPhoenixWeb.Endpoint).socket))');
+    assert.equal(endpointSocket, '{:ok, {{127, 0, 0, 1}, 4000}}');
+    const addresses = (await docker('exec', container, 'cat', '/proc/net/tcp', '/proc/net/tcp6')).split('\n')
+      .map((row) => row.trim().split(/\s+/))
+      .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(':0FA0'))
+      .map((fields) => fields[1]?.slice(0, -5));
+    const own = (await docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', container)).split(' ').filter((ip) => ip !== '')
+      .map((ip) => ip.split('.').reverse().map((part) => Number(part).toString(16).padStart(2, '0')).join('').toUpperCase());
+    assert.deepEqual(addresses.sort(), ['0100007F', ...own].sort(), 'listeners on port 4000: loopback and the container\'s own address');
+    assert.match(await docker('logs', container), /The endpoint listens on 127\.0\.0\.1:4000 only, as config\/runtime\.exs says, .*forwarding \S+:4000 to it/);
+  });
+
+  it('says the endpoint listens on loopback only when the release does not forward it', async () => {
+    assert.ok(release);
+    // As with a project's own bin/server, which knows nothing of the forwarder.
+    const composeFile = join(root, '.devcontainer', 'release', 'docker-compose.yml');
+    const text = await readFile(composeFile, 'utf8');
+    assert.match(text, /LOOPBACK_FORWARD_PORT: "4000"/);
+    await writeFile(composeFile, text.replace('LOOPBACK_FORWARD_PORT: "4000"', 'LOOPBACK_FORWARD_PORT: ""'));
+    const failure = await startComposeProject(engine, await detectComposeCli('auto'), release.compose, { readyTimeoutMs: 120_000 }).then(() => undefined, (error: unknown) => error);
+    assert.ok(failure instanceof DevContainerError, `a DevContainerError, not ${String(failure)}`);
+    assert.equal(failure.failure.kind, 'http-on-loopback');
   });
 });

@@ -7,8 +7,9 @@ import * as vscode from 'vscode';
 import type { ComposeCli, ComposeTarget } from '../../src/core/compose';
 import { releaseComposeProjectName } from '../../src/core/release';
 import { DockerEngine } from '../../src/docker/engine';
-import { detectComposeCli, startDevContainer, stopDevContainer, tearDownDevContainer } from '../../src/docker/lifecycle';
-import { scaffoldReleaseImage } from '../../src/ui/releaseScaffold';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { startComposeProject, stopComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
+import { writeReleaseImageFiles } from '../../src/ui/releaseScaffold';
 import { docker, requireDocker, restoreReleaseFixture, snapshotFiles, tagImagesFor } from './support';
 
 const run = promisify(execFile);
@@ -24,7 +25,7 @@ describe('Ecto release run locally (real Docker engine and PostgreSQL)', functio
   assert.ok(workspace, 'no workspace folder is open');
   const root = join(workspace.uri.fsPath, '..', 'hello_ecto');
   const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(root), name: 'hello_ecto', index: 1 };
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const projectName = releaseComposeProjectName('hello_ecto');
   const releaseDir = join(root, '.devcontainer', 'release');
   const target: ComposeTarget = { projectName, projectDirectory: releaseDir, files: [join(releaseDir, 'docker-compose.yml')] };
@@ -43,12 +44,12 @@ describe('Ecto release run locally (real Docker engine and PostgreSQL)', functio
   });
 
   after(async () => {
-    await tearDownDevContainer(engine, cli, target, true).catch(() => undefined);
+    await tearDownComposeProject(engine, cli, target, true).catch(() => undefined);
     await restoreReleaseFixture(root, original);
   });
 
   it('scaffolds the release with a release module, bin/migrate and a database of its own', async () => {
-    const result = await scaffoldReleaseImage(folder, { folder: '.devcontainer', debian: '' }, (conflict) => Promise.reject(new Error(`unexpected conflict on ${conflict.path}`)));
+    const result = await writeReleaseImageFiles(folder, { folder: '.devcontainer', debian: '' }, (conflict) => Promise.reject(new Error(`unexpected conflict on ${conflict.path}`)));
     assert.deepEqual(result.advice, [], 'nothing for the user to edit');
     for (const path of ['lib/hello_ecto/release.ex', 'rel/overlays/bin/migrate', '.devcontainer/release/docker-compose.yml']) {
       assert.ok(result.written.includes(path), `${path} was written`);
@@ -60,7 +61,7 @@ describe('Ecto release run locally (real Docker engine and PostgreSQL)', functio
 
   it('starts: bin/migrate migrates the release\'s own database, then the page answers', async () => {
     await tagImagesFor(await readFile(join(root, 'Dockerfile'), 'utf8'));
-    const ready = await startDevContainer(engine, cli, target, { build: 'always', readyTimeoutMs: 240_000 });
+    const ready = await startComposeProject(engine, cli, target, { build: 'always', readyTimeoutMs: 240_000 });
     assert.equal(ready.node, 'hello_ecto@hello-ecto-release');
     assert.equal(ready.service, 'release');
     assert.equal(await psql("SELECT count(*) FROM information_schema.tables WHERE table_name = 'posts'"), '1', 'the posts table exists');
@@ -76,8 +77,8 @@ describe('Ecto release run locally (real Docker engine and PostgreSQL)', functio
 
   it('starts again on the same database: the data is kept, nothing left to migrate', async () => {
     await psql("INSERT INTO posts (title, inserted_at, updated_at) VALUES ('kept', now(), now())");
-    await stopDevContainer(engine, cli, target);
-    const ready = await startDevContainer(engine, cli, target, { build: 'always', readyTimeoutMs: 240_000 });
+    await stopComposeProject(engine, cli, target);
+    const ready = await startComposeProject(engine, cli, target, { build: 'always', readyTimeoutMs: 240_000 });
     assert.equal(await psql('SELECT title FROM posts'), 'kept');
     const { stdout, stderr } = await run('docker', ['logs', ready.containerId], { encoding: 'utf8' });
     assert.match(stdout + stderr, /Migrations already up/);
@@ -85,7 +86,7 @@ describe('Ecto release run locally (real Docker engine and PostgreSQL)', functio
 
   it('tears down with its database volume', async () => {
     assert.notEqual(await volumes(), '', 'the database has a volume');
-    await tearDownDevContainer(engine, cli, target, true);
+    await tearDownComposeProject(engine, cli, target, true);
     assert.equal(await volumes(), '', 'the volume is gone');
     assert.equal(await container('db'), '', 'the database container is gone');
   });

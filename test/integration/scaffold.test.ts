@@ -11,7 +11,7 @@ import { OVERRIDE_FILE, parseEnvFile } from '../../src/core/scaffold';
 import { DockerEngine } from '../../src/docker/engine';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
-import { scaffoldDevContainer, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
+import { writeDevContainerFiles, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
 import { BENCH_IMAGE, compose, docker, requireDocker, tagImagesFor, waitFor, type ComposeFlavor } from './support';
 
 const exec = promisify(execFile);
@@ -38,9 +38,9 @@ describe('Scaffold Dev Container (real Docker engine)', function () {
   assert.ok(folder, 'no workspace folder is open');
   const root = folder.uri.fsPath;
   const file = (path: string): string => join(root, path);
-  const engine = new DockerEngine(() => '');
+  const engine = new DockerEngine({ dockerHost: '' });
   const scaffold = (decisions: ScaffoldDecisions): Promise<ScaffoldResult | undefined> =>
-    scaffoldDevContainer(folder.uri, folder.name, SETTINGS, decisions, (own) => engine.networkSubnets(own));
+    writeDevContainerFiles(folder.uri, folder.name, SETTINGS, decisions, (own) => engine.networkSubnets(own));
   const project = composeProjectName(folder.name);
   let first: ScaffoldResult | undefined;
   let cookie = '';

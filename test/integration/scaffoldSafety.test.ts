@@ -3,10 +3,10 @@ import { appendFile, chmod, lstat, mkdir, readdir, readFile, rm, stat, symlink, 
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseEnvFile } from '../../src/core/scaffold';
-import { scaffoldDevContainer, type Conflict, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
+import { writeDevContainerFiles, type Conflict, type ConflictChoice, type ScaffoldDecisions, type ScaffoldResult } from '../../src/ui/devContainerScaffold';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
-import { scaffoldReleaseImage } from '../../src/ui/releaseScaffold';
+import { writeReleaseImageFiles } from '../../src/ui/releaseScaffold';
 
 const SETTINGS = { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' };
 
@@ -35,7 +35,7 @@ describe('scaffold safety: links, apps_path and edits made meanwhile (real VS Co
   const file = (path: string): string => join(root, path);
   // Next to the project, as in the report: `.devcontainer/entrypoint.sh -> ../../outside/.bash_login`.
   const outside = join(root, '..', 'outside');
-  const scaffold = (decisions: ScaffoldDecisions): Promise<ScaffoldResult | undefined> => scaffoldDevContainer(folder.uri, folder.name, SETTINGS, decisions, () => Promise.resolve([]));
+  const scaffold = (decisions: ScaffoldDecisions): Promise<ScaffoldResult | undefined> => writeDevContainerFiles(folder.uri, folder.name, SETTINGS, decisions, () => Promise.resolve([]));
   const original = new Map<string, Buffer | undefined>();
   const ROOT_FILES = ['.gitignore', '.gitattributes', 'mix.exs'];
 
@@ -120,7 +120,7 @@ describe('scaffold safety: links, apps_path and edits made meanwhile (real VS Co
     await writeFile(file('mix.exs'), mixfile);
     await mkdir(join(outside, 'lib'));
     await writeFile(join(outside, 'mix.exs'), 'defmodule Outside.MixProject do\n  def project, do: [deps: [{:phoenix, "~> 1.7"}, {:ecto_sql, "~> 3.0"}]]\nend\n');
-    await refuses(scaffoldReleaseImage(folder, { folder: '.devcontainer', debian: '' }, () => Promise.resolve('keep')), /apps_path: "\.\.", which is not a folder inside the project/);
+    await refuses(writeReleaseImageFiles(folder, { folder: '.devcontainer', debian: '' }, () => Promise.resolve('keep')), /apps_path: "\.\.", which is not a folder inside the project/);
     assert.deepEqual(await readdir(join(outside, 'lib')), [], 'no release module in the sibling');
     await assert.rejects(stat(file('Dockerfile')), { code: 'ENOENT' });
   });

@@ -9,7 +9,7 @@ import type * as vscode from 'vscode';
 import { DevContainerError, type DevContainerFailure } from '../../src/core/devContainerFailure';
 import { parseEnvFile } from '../../src/core/scaffold';
 import type { DockerEngine } from '../../src/docker/engine';
-import { scaffoldDevContainer } from '../../src/ui/devContainerScaffold';
+import { writeDevContainerFiles } from '../../src/ui/devContainerScaffold';
 
 const run = promisify(execFile);
 
@@ -130,7 +130,7 @@ export async function scaffoldFixture(folder: vscode.WorkspaceFolder, engine: Do
   const touched = ['.gitignore', '.gitattributes', 'config/dev.exs'];
   const before = new Map(await Promise.all(touched.map(async (path) => [path, await readFile(file(path), 'utf8').catch(() => undefined)] as const)));
   await rm(file('.devcontainer'), { recursive: true, force: true });
-  const result = await scaffoldDevContainer(folder.uri, folder.name, { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet }, {
+  const result = await writeDevContainerFiles(folder.uri, folder.name, { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet }, {
     scaffoldWithoutPhoenix: () => Promise.resolve(false),
     adoptComposeFile: () => Promise.resolve('separate'),
     resolveConflict: () => Promise.resolve('keep'),

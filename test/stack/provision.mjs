@@ -26,6 +26,7 @@ export const HOST_PACKAGES = [
   'pkg-config',
   'iproute2',
   'procps',
+  'inotify-tools', // the fixture's live reload run natively (bench/liveReload.mjs)
 ];
 
 /** Compose v2 and buildx come from Debian trixie as Docker CLI plugins. */

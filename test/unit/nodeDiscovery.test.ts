@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { discoverNode, splitShellWords, type ContainerFacts, type NodeDiscovery } from '../../src/core/node';
+import { discoverNode, erlangNodeName, splitShellWords, type ContainerFacts, type NodeDiscovery } from '../../src/core/node';
 import { LABELS } from '../../src/core/scaffold';
 
 function facts(overrides: Partial<ContainerFacts>): ContainerFacts {
@@ -257,5 +257,32 @@ describe('discoverNode: no distribution', () => {
   it('reads a sh -c script of a million words (spread as arguments, its words overflowed the call stack)', () => {
     const script = `${'x '.repeat(1_000_000)}exec elixir --sname app -S mix phx.server`;
     assert.equal(found(discoverNode(facts({ cmd: ['sh', '-c', script] }))).node, 'app@c0ffee123456');
+  });
+});
+
+describe('erlangNodeName: the node the view shows is the one Attach finds', () => {
+  /** What Docker's container list says of a container whose argv is `argv`: one line. */
+  const listed = (argv: readonly string[], labels: Readonly<Record<string, string>> = {}): { labels: Readonly<Record<string, string>>; command: string } => ({ labels, command: argv.join(' ') });
+  const inspected = (argv: readonly string[], labels: Readonly<Record<string, string>> = {}): ContainerFacts => facts({ cmd: argv, labels, hostname: '' });
+
+  it('names the same node from the list as from the inspected container', () => {
+    const cases: { argv: string[]; labels?: Record<string, string> }[] = [
+      { argv: ['sh', '/app/.devcontainer/entrypoint.sh'], labels: { [LABELS.nodeName]: 'hello_phoenix@hello-phoenix', [LABELS.nodeMode]: 'sname' } },
+      { argv: ['elixir', '--sname', 'app', '--cookie', 'c', '-S', 'mix', 'phx.server'] },
+      { argv: ['/usr/local/bin/iex', '--name', 'a@172.40.0.2', '-S', 'mix'] },
+      { argv: ['/usr/bin/tini', '--', 'erl', '-sname', 'worker', '-noshell'] },
+      { argv: ['/app/bin/hello_phoenix', 'start'] },
+    ];
+    for (const { argv, labels } of cases) {
+      const discovery = found(discoverNode(inspected(argv, labels)));
+      assert.equal(erlangNodeName(listed(argv, labels)), discovery.node, argv.join(' '));
+    }
+  });
+
+  it('finds no node where Attach finds none: another program\'s --name, a flag after the node flag, no name', () => {
+    for (const argv of [['postgres', '--name', 'db'], ['elixir', '--sname', '--cookie', 'x'], ['mix', 'phx.server'], ['elixir', '-S', 'mix', 'phx.server', '--sname']]) {
+      assert.equal(erlangNodeName(listed(argv)), undefined, argv.join(' '));
+      assert.equal(discoverNode(inspected(argv)).kind, 'not-distributed', argv.join(' '));
+    }
   });
 });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import type { RenderedFile } from '../../src/core/scaffold';
-import { UnsafePathError, createFile, foldersInside, readInside } from '../../src/files/projectFiles';
+import { UnsafePathError, createFile, foldersInside, makeFolders, readInside, removeEmptyFolder, removeFile } from '../../src/files/projectFiles';
 import { writeRenderedFiles, type Conflict, type ConflictChoice } from '../../src/files/writeRendered';
 
 const posix = process.platform !== 'win32';
@@ -187,5 +187,41 @@ describe('reading the project\'s own files', { skip: !posix }, () => {
     const project = fixture();
     execFileSync('mkfifo', [project.file('mix.exs')]);
     assert.equal(await readInside(project.root, 'mix.exs'), undefined);
+  });
+});
+
+describe('the file watching probe\'s folder and file never go through a symbolic link', { skip: !posix }, () => {
+  it('makes its folders inside the project and removes them again', async () => {
+    const { root, file } = fixture();
+    await makeFolders(root, '_build/.phoenix-file-watch-ab12');
+    assert.ok(await createFile(root, '_build/.phoenix-file-watch-ab12/probe', new Uint8Array([1])));
+    await removeFile(root, '_build/.phoenix-file-watch-ab12/probe');
+    await removeEmptyFolder(root, '_build/.phoenix-file-watch-ab12');
+    assert.deepEqual(fs.readdirSync(file('_build')), []);
+    // Gone already: nothing to do, nothing thrown.
+    await removeFile(root, '_build/.phoenix-file-watch-ab12/probe');
+    await removeEmptyFolder(root, '_build/.phoenix-file-watch-ab12');
+  });
+
+  it('refuses a _build that links outside the project, and makes nothing there', async () => {
+    const { root, outside, file } = fixture();
+    fs.symlinkSync(outside, file('_build'));
+    await assert.rejects(makeFolders(root, '_build/.phoenix-file-watch-ab12'), UnsafePathError);
+    assert.deepEqual(fs.readdirSync(outside), []);
+  });
+
+  it('removes no file and no folder through a link', async () => {
+    const { root, outside, file } = fixture();
+    fs.writeFileSync(path.join(outside, 'probe'), 'keep');
+    fs.mkdirSync(path.join(outside, 'empty'));
+    fs.mkdirSync(file('_build'));
+    fs.symlinkSync(path.join(outside, 'probe'), file('_build/probe'));
+    fs.symlinkSync(outside, file('_build/linked'));
+    await assert.rejects(removeFile(root, '_build/probe'), UnsafePathError);
+    await assert.rejects(removeFile(root, '_build/linked/probe'), UnsafePathError);
+    await assert.rejects(removeEmptyFolder(root, '_build/linked/empty'), UnsafePathError);
+    await assert.rejects(removeEmptyFolder(root, '_build/linked'), UnsafePathError);
+    assert.equal(fs.readFileSync(path.join(outside, 'probe'), 'utf8'), 'keep');
+    assert.ok(fs.statSync(path.join(outside, 'empty')).isDirectory());
   });
 });

@@ -21,7 +21,7 @@ describe('readReleaseProject', () => {
     assert.equal(release.hasLib, true);
     assert.equal(release.releaseDockerfile, undefined);
     assert.equal(release.umbrellaReleaseEdit, undefined);
-    assert.deepEqual(release.existing, { envSh: false, server: false, migrate: false, releaseModule: undefined });
+    assert.deepEqual(release.existing, { envSh: false, server: false, serverForwardsLoopback: false, migrate: false, releaseModule: undefined });
   });
 
   it('takes the namespace from the application module, and finds config files imported by name', () => {
@@ -49,7 +49,7 @@ describe('readReleaseProject', () => {
     const files = { ...base.files, 'rel/overlays/bin/server': '#!/bin/sh\n', 'lib/shipyard/release.ex': '# Tasks\ndefmodule Shipyard.Release do\nend\n' };
     const { release } = readReleaseProject({ ...base, files, folders: [] }).project;
     assert.equal(release.releaseDockerfile, base.files['Dockerfile']);
-    assert.deepEqual(release.existing, { envSh: false, server: true, migrate: false, releaseModule: { path: 'lib/shipyard/release.ex', module: 'Shipyard.Release' } });
+    assert.deepEqual(release.existing, { envSh: false, server: true, serverForwardsLoopback: false, migrate: false, releaseModule: { path: 'lib/shipyard/release.ex', module: 'Shipyard.Release' } });
   });
 
   it('does not adopt the release Dockerfile a scaffold rendered, even edited or with CRLF line endings', () => {

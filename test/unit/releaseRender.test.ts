@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { readReleaseProject, releaseComposeProjectName, renderReleaseImage, type ReleaseInput, type ReleaseRenderOptions, type RenderedReleaseImage } from '../../src/core/release';
+import { RELEASE_FOLDER, readReleaseProject, releaseComposeProjectName, renderReleaseImage, type ReleaseInput, type ReleaseRenderOptions, type RenderedReleaseImage } from '../../src/core/release';
 import { LABELS, parseEnvFile, readProject } from '../../src/core/scaffold';
 import { chooseBaseImage, parseReleaseDockerfile } from '../../src/core/scaffold/versions';
 import { loadProject } from './fixtures/loadProject';
@@ -57,7 +57,27 @@ interface Compose {
 }
 
 function compose(rendered: RenderedReleaseImage): Compose {
-  return parse(file(rendered, rendered.compose.file)) as Compose;
+  return parse(file(rendered, composeFileOf(rendered))) as Compose;
+}
+
+function composeFileOf(rendered: RenderedReleaseImage): string {
+  const found = rendered.files.find((candidate) => candidate.path.endsWith(`${RELEASE_FOLDER}/docker-compose.yml`));
+  assert.ok(found, 'no compose file was rendered');
+  return found.path;
+}
+
+/** How "Run Release Locally" runs what was rendered, read back from the compose file and its .env. */
+function runsAs(rendered: RenderedReleaseImage): { file: string; service: string; project: string; url: string; node: string } {
+  const composeFile = composeFileOf(rendered);
+  const [service, definition] = Object.entries(compose(rendered).services).find(([, candidate]) => candidate.labels[LABELS.role] === 'release') ?? assert.fail('no release service');
+  const hostPort = /^127\.0\.0\.1:(\d+):\d+$/.exec(String((definition['ports'] as unknown[])[0]))?.[1];
+  return {
+    file: composeFile,
+    service,
+    project: parseEnvFile(file(rendered, `${path.posix.dirname(composeFile)}/.env`))['COMPOSE_PROJECT_NAME'] ?? '',
+    url: `http://localhost:${hostPort ?? '?'}`,
+    node: definition.labels[LABELS.nodeName] ?? '',
+  };
 }
 
 describe('renderReleaseImage', () => {
@@ -68,6 +88,7 @@ describe('renderReleaseImage', () => {
       ['.dockerignore', undefined, 'lines'],
       ['rel/env.sh.eex', undefined, undefined],
       ['rel/overlays/bin/server', 0o755, undefined],
+      ['rel/overlays/bin/loopback_forward.script', undefined, undefined],
       ['rel/overlays/bin/migrate', 0o755, undefined],
       ['lib/blog/release.ex', undefined, undefined],
       ['.devcontainer/release/docker-compose.yml', undefined, undefined],
@@ -77,7 +98,7 @@ describe('renderReleaseImage', () => {
     ]);
     assert.deepEqual(rendered.notes, []);
     assert.deepEqual(rendered.advice, []);
-    assert.deepEqual(rendered.compose, { file: '.devcontainer/release/docker-compose.yml', service: 'release', project: 'blog_release', url: 'http://localhost:4001', node: 'blog@blog-release' });
+    assert.deepEqual(runsAs(rendered), { file: '.devcontainer/release/docker-compose.yml', service: 'release', project: 'blog_release', url: 'http://localhost:4001', node: 'blog@blog-release' });
     assert.equal(file(rendered, '.gitattributes'), '# Release scripts run in Linux: LF line endings in every checkout\n/rel/env.sh.eex text eol=lf\n/rel/overlays/bin/server text eol=lf\n/rel/overlays/bin/migrate text eol=lf\n');
   });
 
@@ -260,7 +281,7 @@ describe('renderReleaseImage', () => {
     const paths = rendered.files.map((f) => f.path);
     assert.equal(paths.includes('Dockerfile'), false);
     assert.deepEqual(paths, [
-      '.dockerignore', 'rel/env.sh.eex', 'rel/overlays/bin/server', 'rel/overlays/bin/migrate', 'lib/shipyard/release.ex',
+      '.dockerignore', 'rel/env.sh.eex', 'rel/overlays/bin/server', 'rel/overlays/bin/loopback_forward.script', 'rel/overlays/bin/migrate', 'lib/shipyard/release.ex',
       '.devcontainer/release/docker-compose.yml', '.devcontainer/release/.env', '.gitignore', '.gitattributes',
     ]);
     const notes = rendered.notes.join('\n');
@@ -397,6 +418,7 @@ describe('renderReleaseImage', () => {
       RELEASE_COOKIE: '${RELEASE_COOKIE:?RELEASE_COOKIE is not set. Run Phoenix: Scaffold Release Image again, or add RELEASE_COOKIE=<secret> to .devcontainer/release/.env}',
       RELEASE_DISTRIBUTION: 'sname',
       RELEASE_NODE: 'blog',
+      LOOPBACK_FORWARD_PORT: '4000',
       DATABASE_URL: 'ecto://postgres:postgres@db/blog_prod',
     });
     assert.deepEqual(service.labels, {
@@ -425,17 +447,17 @@ describe('renderReleaseImage', () => {
     assert.match(sqlite.notes.join('\n'), /SQLite database in the container/);
   });
 
-  it('takes the host port and the folder from the options, and names its own compose project', () => {
-    const rendered = render('no_ecto', undefined, {}, { hostPort: 8080, folder: './tools/dev/' });
-    assert.equal(rendered.compose.file, 'tools/dev/release/docker-compose.yml');
-    assert.equal(rendered.compose.url, 'http://localhost:8080');
+  it('takes the folder from the options, and names its own compose project', () => {
+    const rendered = render('no_ecto', undefined, {}, { folder: './tools/dev/' });
+    assert.equal(runsAs(rendered).file, 'tools/dev/release/docker-compose.yml');
+    assert.equal(runsAs(rendered).url, 'http://localhost:4001');
     const service = compose(rendered).services['release'];
-    assert.deepEqual(service?.['ports'], ['127.0.0.1:8080:4000']);
+    assert.deepEqual(service?.['ports'], ['127.0.0.1:4001:4000']);
     assert.deepEqual(service['build'], { context: '../../..', dockerfile: 'Dockerfile' });
     assert.match(file(rendered, '.gitignore'), /^\/tools\/dev\/release\/\.env$/m);
     assert.equal(releaseComposeProjectName('My Blog'), 'myblog_release');
-    // Without an option: next to the dev server's port, so both can run at once.
-    assert.equal(render('api_only', ['lib']).compose.url, 'http://localhost:4101');
+    // Next to the dev server's port, so both can run at once.
+    assert.equal(runsAs(render('api_only', ['lib'])).url, 'http://localhost:4101');
   });
 
   it('builds an umbrella from its apps, with the release defined in mix.exs', () => {
@@ -473,7 +495,7 @@ describe('renderReleaseImage', () => {
     const rendered = render('no_ecto', undefined, { 'mix.exs': mixfile });
     assert.match(file(rendered, 'rel/overlays/bin/server'), /exec \.\/landing_web start$/m);
     assert.match(file(rendered, 'Dockerfile'), /rel\/landing_web \.\/$/m);
-    assert.equal(rendered.compose.node, 'landing_web@landing-web-release');
+    assert.equal(runsAs(rendered).node, 'landing_web@landing-web-release');
   });
 
   it('notes what config/runtime.exs lacks for the release to serve', () => {

@@ -46,7 +46,7 @@ describe('readProject', () => {
     assert.ok(polling);
     const edited = apply(dev, polling);
     assert.ok(edited.startsWith(dev), 'the polling backend is appended, nothing else changes');
-    assert.ok(edited.endsWith('\nconfig :swoosh, :api_client, false\n\n# File change events do not reach the container through the bind mount on every host,\n# so live reload polls the file system instead.\nconfig :phoenix_live_reload, backend: :fs_poll\n'));
+    assert.ok(edited.endsWith('\nconfig :swoosh, :api_client, false\n\n# File change events do not reach the container through the bind mount on every host,\n# so live reload polls the file system instead.\nconfig :phoenix_live_reload, backend: :fs_poll, backend_opts: [interval: 500]\n'));
     // Reading the edited file finds the backend.
     assert.equal(readProject({ ...input, files: { ...input.files, 'config/dev.exs': edited } }).project.liveReloadPolls, true);
   });

@@ -300,10 +300,15 @@ describe('advice', () => {
     assert.deepEqual(render('phoenix_postgres').advice, []);
     for (const platform of ['darwin', 'win32'] as const) {
       const advice = render('phoenix_postgres', { host: { uid: 501, gid: 20, platform } }).advice;
-      assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['config :phoenix_live_reload, backend: :fs_poll']);
+      assert.deepEqual(advice.map((item) => item.replace.trim().split('\n').pop()), ['config :phoenix_live_reload, backend: :fs_poll, backend_opts: [interval: 500]']);
     }
-    const unreliableMount = render('phoenix_postgres', { host: { uid: 1000, gid: 1000, platform: 'linux', fileEventsUnreliable: true } });
-    assert.equal(unreliableMount.advice.length, 1);
+  });
+
+  it('recommends what Check File Watching would: named volumes where Docker Desktop shares the project, none on Linux', () => {
+    const volumesNote = (rendered: RenderedDevContainer): string[] => rendered.notes.filter((note) => note.includes('phoenix.namedVolumes'));
+    assert.equal(volumesNote(render('phoenix_postgres', { host: { uid: 501, gid: 20, platform: 'darwin' } })).length, 1);
+    assert.deepEqual(volumesNote(render('phoenix_postgres', { host: { uid: 501, gid: 20, platform: 'darwin' }, namedVolumes: true })), []);
+    assert.deepEqual(volumesNote(render('phoenix_postgres')), []);
   });
 
   it('offers no polling when it is configured', () => {

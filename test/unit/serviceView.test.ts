@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ListedContainer } from '../../src/core/containerState';
-import { erlangNodeName, mergeServices, projectContextValue, publishedPorts, serviceContextValue } from '../../src/core/serviceView';
+import { erlangNodeName } from '../../src/core/node';
+import { mergeServices, projectContextValue, publishedPorts, serviceContextValue } from '../../src/core/serviceView';
 
 const container = (service: string, id = `${service}-id`): ListedContainer => ({ id, service, state: 'running', status: 'Up 1 second', labels: {} });
 
@@ -101,7 +102,7 @@ describe('context values', () => {
       .map((entry) => entry.command.replace('phoenix.', ''));
     assert.deepEqual(commandsFor('service running node web', true), ['attachRemoteIex', 'stopDevContainer']);
     assert.deepEqual(commandsFor('service running healthy node web', false), [
-      'attachRemoteIex', 'openShell', 'observeNode', 'showLogs', 'openInBrowser', 'stopDevContainer', 'restartDevContainer',
+      'attachRemoteIex', 'openShell', 'observeNode', 'showLogs', 'openInBrowser', 'checkFileWatching', 'stopDevContainer', 'restartDevContainer',
     ]);
     assert.deepEqual(commandsFor('service running', true), ['stopDevContainer']);
     assert.ok(!commandsFor('service running web', false).includes('observeNode'), 'a service without a node has nothing to observe');
@@ -115,6 +116,8 @@ describe('context values', () => {
     assert.deepEqual(commandsFor('service missing', false), ['startDevContainer']);
     assert.deepEqual(commandsFor('project running', true), ['stopDevContainer']);
     assert.deepEqual(commandsFor('project stopped', true), ['startDevContainer']);
+    assert.ok(commandsFor('project running', false).includes('checkFileWatching'));
+    assert.ok(!commandsFor('project stopped', false).includes('checkFileWatching'), 'file watching is checked in a running container');
     assert.deepEqual(commandsFor('project stopped', false), [
       'showLogs', 'startDevContainer', 'restartDevContainer', 'rebuildDevContainer', 'tearDownDevContainer',
     ]);

@@ -1,5 +1,7 @@
 import type { NodeMode } from '../nodeProbe';
 import { LABELS } from '../contract';
+import { beamFlags, releaseIn, type PartialRelease } from './release';
+import { basename, commandWords, expand, isOperator, variables, type Word } from './shellWords';
 
 /** What `docker inspect` says about a container, plus what the caller may read inside it. */
 export interface ContainerFacts {
@@ -57,28 +59,10 @@ interface Named {
   readonly source: Source;
 }
 
-/** A word of the container's command; `shell` when it went through a shell, so `$VAR` expands. */
-interface Word {
-  readonly text: string;
-  readonly shell: boolean;
-}
-
 interface CommandFlags {
   /** `value` is undefined when it refers to something only the running container knows, e.g. `$(hostname -i)`. */
   readonly name: { readonly mode: NodeMode; readonly value: string | undefined; readonly text: string } | undefined;
   readonly cookie: { readonly value: string | undefined } | undefined;
-}
-
-interface BeamFlags {
-  readonly name: { readonly name: string; readonly mode: NodeMode } | undefined;
-  readonly cookie: string | undefined;
-  readonly release: PartialRelease | undefined;
-}
-
-interface PartialRelease {
-  readonly root: string;
-  /** Unknown for a wrapper such as phx.gen.release's bin/server. */
-  readonly name: string | undefined;
 }
 
 const NAME_FLAGS: ReadonlyMap<string, NodeMode> = new Map([
@@ -88,10 +72,8 @@ const NAME_FLAGS: ReadonlyMap<string, NodeMode> = new Map([
   ['-name', 'name'],
 ]);
 const COOKIE_FLAGS: ReadonlySet<string> = new Set(['--cookie', '-setcookie']);
-/** The release script's commands that start the node (the others attach to it or run once). */
-const RELEASE_STARTS: ReadonlySet<string> = new Set(['start', 'start_iex', 'daemon', 'daemon_iex']);
-const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
-const OPERATOR_CHARS = '|&;<>()';
+/** The programs whose node flags name a node: a `--name` of another program (postgres) does not. */
+const ERLANG_PROGRAMS: ReadonlySet<string> = new Set(['elixir', 'iex', 'erl', 'mix']);
 
 /**
  * Finds the Erlang node a container runs, and its cookie. The name comes from the first source
@@ -208,261 +190,35 @@ function advice(flags: CommandFlags, isRelease: boolean, distribution: string, v
   return 'The container\'s command starts no distributed Erlang node (no --sname or --name), so no shell can attach to it. For a Phoenix server, run "elixir --sname app -S mix phx.server"; for a release, keep RELEASE_DISTRIBUTION at sname or name.';
 }
 
-/** The command's words, with the script of each `sh -c '...'` split into words of its own. */
-function commandWords(argv: readonly string[], shell: boolean, depth: number): Word[] {
-  const words: Word[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const text = argv[i] ?? '';
-    words.push({ text, shell });
-    if (!SHELLS.has(basename(text)) || depth > 2) continue;
-    // Options up to the script: -c, -ec, -lc...
-    let script = i + 1;
-    let runsScript = false;
-    while (script < argv.length && (argv[script] ?? '').startsWith('-')) {
-      runsScript ||= /^-[a-z]*c[a-z]*$/.test(argv[script] ?? '');
-      script++;
-    }
-    const body = argv[script];
-    if (!runsScript || body === undefined) continue;
-    for (let option = i + 1; option < script; option++) words.push({ text: argv[option] ?? '', shell });
-    // One by one: spreading a script of many words as arguments would overflow the call stack.
-    for (const word of commandWords(splitShellWords(body), true, depth + 1)) words.push(word);
-    i = script;
-  }
-  return words;
-}
-
-/** Config.Env, then the assignments in the command (`RELEASE_NODE=x exec bin/app start`, `env X=y`). */
-function variables(env: readonly string[], words: readonly Word[]): Map<string, string> {
-  const vars = new Map<string, string>();
-  const assign = (name: string, value: string | undefined): void => {
-    // An empty value counts as unset, as `${VAR:-...}` in the release script and the entrypoint treat it.
-    if (value === undefined || value === '') vars.delete(name);
-    else vars.set(name, value);
-  };
-  for (const line of env) {
-    const eq = line.indexOf('=');
-    if (eq > 0) assign(line.slice(0, eq), line.slice(eq + 1));
-  }
-  for (const word of words) {
-    const assignment = /^([A-Za-z_]\w*)=/.exec(word.text);
-    if (assignment?.[1] === undefined) continue;
-    const value = word.text.slice(assignment[0].length);
-    assign(assignment[1], word.shell ? expand(value, vars) : value);
-  }
-  return vars;
-}
-
-/** Expands `$VAR`, `${VAR}` and `${VAR:-default}`; undefined when the text needs more (`$(...)`, an unset variable). */
-function expand(text: string, vars: ReadonlyMap<string, string>): string | undefined {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const char = text.charAt(i);
-    if (char === '`') return undefined;
-    if (char !== '$') {
-      out += char;
-      i++;
-      continue;
-    }
-    const rest = text.slice(i + 1);
-    const braced = /^\{([A-Za-z_]\w*)(?:(:?-)([^}]*))?\}/.exec(rest);
-    const plain = /^[A-Za-z_]\w*/.exec(rest);
-    if (braced?.[1] !== undefined) {
-      const value = vars.get(braced[1]);
-      const expanded = value === undefined && braced[2] !== undefined ? expand(braced[3] ?? '', vars) : value;
-      if (expanded === undefined) return undefined;
-      out += expanded;
-      i += 1 + braced[0].length;
-    } else if (plain !== null) {
-      const value = vars.get(plain[0]);
-      if (value === undefined) return undefined;
-      out += value;
-      i += 1 + plain[0].length;
-    } else if (!/^[\w{(@*#?$!-]/.test(rest)) {
-      // A `$` that starts no expansion stays as it is.
-      out += '$';
-      i++;
-    } else {
-      return undefined;
-    }
-  }
-  return out;
-}
-
+/** The first node flag after an Erlang program names the node (none when what follows is another flag); a cookie flag anywhere gives the cookie. */
 function commandFlags(values: readonly (string | undefined)[], words: readonly Word[]): CommandFlags {
   let name: CommandFlags['name'];
+  let named = false;
   let cookie: CommandFlags['cookie'];
+  let program = false;
   for (const [i, flag] of values.entries()) {
+    program ||= flag !== undefined && ERLANG_PROGRAMS.has(basename(flag));
     const text = words[i + 1]?.text;
     if (flag === undefined || text === undefined) continue;
     const value = values[i + 1];
     const mode = NAME_FLAGS.get(flag);
-    if (mode !== undefined && name === undefined) name = { mode, value, text };
+    if (mode !== undefined && program && !named) {
+      named = true;
+      if (!text.startsWith('-')) name = { mode, value, text };
+    }
     // erl ignores a -setcookie value that starts with "-": the node then reads ~/.erlang.cookie.
     if (COOKIE_FLAGS.has(flag) && cookie === undefined && !(value ?? '').startsWith('-')) cookie = { value };
   }
   return { name, cookie };
 }
 
-/** The node name, cookie and release root in beam.smp's argv, up to `-extra`, after which come the program's own arguments. */
-function beamFlags(args: readonly string[]): BeamFlags {
-  const extra = args.indexOf('-extra');
-  const erlangArgs = extra === -1 ? args : args.slice(0, extra);
-  const after = (flag: string): string | undefined => {
-    const index = erlangArgs.indexOf(flag);
-    return index === -1 ? undefined : erlangArgs[index + 1];
-  };
-  const sname = after('-sname');
-  const longName = after('-name');
-  const cookie = after('-setcookie');
-  const root = after('-root');
-  const boot = after('-boot');
-  return {
-    name: sname !== undefined ? { name: sname, mode: 'sname' } : longName !== undefined ? { name: longName, mode: 'name' } : undefined,
-    cookie: cookie?.startsWith('-') === false ? cookie : undefined,
-    // A release boots from its own releases/ folder; plain elixir's root is the Erlang installation.
-    release: root !== undefined && boot?.startsWith(`${root.replace(/\/$/, '')}/releases/`) === true ? { root: resolvePath(root), name: undefined } : undefined,
-  };
-}
-
-/** A release script in the command: `<root>/bin/<name> start`, or phx.gen.release's `<root>/bin/server`. */
-function releaseIn(values: readonly (string | undefined)[], workingDir: string): PartialRelease | undefined {
-  for (const [i, value] of values.entries()) {
-    const script = value === undefined ? null : /^(?:(.*)\/)?bin\/([^/]+)$/.exec(value);
-    const name = script?.[2];
-    if (script === null || name === undefined) continue;
-    const command = values[i + 1];
-    const starts = command !== undefined && RELEASE_STARTS.has(command);
-    if (!starts && name !== 'server') continue;
-    const dir = script[1] ?? '.';
-    return { root: resolvePath(dir.startsWith('/') || dir === '' ? `/${dir}` : `${workingDir}/${dir}`), name: starts ? name : undefined };
-  }
-  return undefined;
-}
-
-function resolvePath(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '' && part !== '.') parts.push(part);
-  }
-  return `/${parts.join('/')}`;
-}
-
-function basename(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
-function isOperator(word: string): boolean {
-  return /^[|&;<>()]+$/.test(word);
-}
-
 /**
- * Splits a `sh -c` command string into words the way the shell would for simple cases (quotes,
- * no expansion); used to look inside `sh -c "..."` commands. Quotes are removed; `$(...)`,
- * backquotes and `${...}` stay whole inside their word; control operators and redirections
- * (`&&`, `;`, `|`, `>`) come out as words of their own; a `#` comment is dropped. The quoting of
- * `$` is lost, so a `'$VAR'` later expands like `$VAR`.
+ * The node the view shows for a container as Docker lists it (its labels, its command as one
+ * line, no environment or hostname): what discoverNode finds in that much, so the view and
+ * Attach never disagree. Bare when the name has no host part.
  */
-export function splitShellWords(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  // A word may be empty (`''`), so whether one has started is tracked apart from its text.
-  let inWord = false;
-  const endWord = (): void => {
-    if (inWord) words.push(word);
-    word = '';
-    inWord = false;
-  };
-  let i = 0;
-  while (i < text.length) {
-    const char = text.charAt(i);
-    if (/\s/.test(char)) {
-      endWord();
-      i++;
-    } else if (char === '#' && !inWord) {
-      const newline = text.indexOf('\n', i);
-      i = newline === -1 ? text.length : newline;
-    } else if (OPERATOR_CHARS.includes(char)) {
-      endWord();
-      let end = i;
-      while (end < text.length && OPERATOR_CHARS.includes(text.charAt(end))) end++;
-      words.push(text.slice(i, end));
-      i = end;
-    } else if (char === "'") {
-      const close = text.indexOf("'", i + 1);
-      const end = close === -1 ? text.length : close;
-      word += text.slice(i + 1, end);
-      inWord = true;
-      i = end + 1;
-    } else if (char === '"') {
-      inWord = true;
-      i++;
-      while (i < text.length && text.charAt(i) !== '"') {
-        const inner = text.charAt(i);
-        const next = text.charAt(i + 1);
-        if (inner === '\\' && next !== '' && '$`"\\\n'.includes(next)) {
-          if (next !== '\n') word += next;
-          i += 2;
-        } else if ((inner === '$' && (next === '(' || next === '{')) || inner === '`') {
-          const end = substitutionEnd(text, i);
-          word += text.slice(i, end);
-          i = end;
-        } else {
-          word += inner;
-          i++;
-        }
-      }
-      i++;
-    } else if (char === '\\') {
-      const next = text.charAt(i + 1);
-      // A backslash before a newline joins the lines.
-      if (next !== '\n') {
-        word += next;
-        inWord = true;
-      }
-      i += 2;
-    } else if ((char === '$' && (text.charAt(i + 1) === '(' || text.charAt(i + 1) === '{')) || char === '`') {
-      const end = substitutionEnd(text, i);
-      word += text.slice(i, end);
-      inWord = true;
-      i = end;
-    } else {
-      word += char;
-      inWord = true;
-      i++;
-    }
-  }
-  endWord();
-  return words;
-}
-
-/** Where a `$(...)`, `${...}` or backquoted substitution starting at `start` ends (quotes inside it included). */
-function substitutionEnd(text: string, start: number): number {
-  if (text.charAt(start) === '`') {
-    const close = text.indexOf('`', start + 1);
-    return close === -1 ? text.length : close + 1;
-  }
-  const open = text.charAt(start + 1);
-  const close = open === '(' ? ')' : '}';
-  let depth = 0;
-  for (let i = start + 1; i < text.length; i++) {
-    const char = text.charAt(i);
-    if (char === '\\') {
-      i++;
-    } else if (char === "'" && open === '(') {
-      const quote = text.indexOf("'", i + 1);
-      if (quote === -1) return text.length;
-      i = quote;
-    } else if (char === '"') {
-      i++;
-      while (i < text.length && text.charAt(i) !== '"') i += text.charAt(i) === '\\' ? 2 : 1;
-    } else if (char === open) {
-      depth++;
-    } else if (char === close && --depth === 0) {
-      return i + 1;
-    }
-  }
-  return text.length;
+export function erlangNodeName(container: { readonly labels: Readonly<Record<string, string>>; readonly command?: string | undefined }): string | undefined {
+  const cmd = (container.command ?? '').split(/\s+/).filter((word) => word !== '');
+  const discovery = discoverNode({ labels: container.labels, entrypoint: [], cmd, env: [], hostname: '' });
+  return discovery.kind === 'found' ? discovery.node : undefined;
 }

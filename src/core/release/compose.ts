@@ -3,6 +3,7 @@ import { fileOf } from '../generated/dockerfile';
 import { composeMessageText, yamlLiteral } from '../generated/quoting';
 import { imageName } from '../scaffold/names';
 import type { ReleaseContext } from './context';
+import { LOOPBACK_FORWARD_PORT } from './loopbackForward';
 
 /** The port the release listens on inside its container (runtime.exs reads PORT). */
 export const RELEASE_PORT = 4000;
@@ -30,6 +31,9 @@ export function renderCompose(c: ReleaseContext): string {
     `      RELEASE_COOKIE: "\${RELEASE_COOKIE:?RELEASE_COOKIE is not set. Run Phoenix: Scaffold Release Image again, or add RELEASE_COOKIE=<secret> to ${envFile}/.env}"`,
     '      RELEASE_DISTRIBUTION: sname',
     `      RELEASE_NODE: ${yamlLiteral(c.name)}`,
+    "      # The generated bin/server forwards this port from the container's own address to the endpoint",
+    '      # when config/runtime.exs binds it to loopback, which the published port cannot reach.',
+    `      ${LOOPBACK_FORWARD_PORT}: "${RELEASE_PORT}"`,
   ];
   if (db) environment.push(`      DATABASE_URL: ${yamlLiteral(`${db.url}/${database}`)}`);
   else if (project.database === 'sqlite') environment.push(`      DATABASE_PATH: ${yamlLiteral(`/app/${c.name}.db`)}`);

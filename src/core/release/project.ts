@@ -2,6 +2,7 @@
 import { blankComments, summarizeMixfile } from '../mixfile';
 import { makeEdit, type TextEdit } from '../scaffold/elixirConfig';
 import { readProject, withinSizeLimit, type ProjectDescription, type ProjectInput } from '../scaffold/project';
+import { LOOPBACK_FORWARD_PORT } from './loopbackForward';
 
 export interface ReleaseInput extends ProjectInput {
   /** Which of the folders releaseFolders() lists exist, relative to the project root. */
@@ -54,6 +55,8 @@ export interface ReleaseFacts {
   readonly existing: {
     readonly envSh: boolean;
     readonly server: boolean;
+    /** The existing bin/server starts the loopback forwarder (a scaffold generated it). */
+    readonly serverForwardsLoopback: boolean;
     readonly migrate: boolean;
     /** The release module's path and module name, when the project has one. */
     readonly releaseModule: { readonly path: string; readonly module: string | undefined } | undefined;
@@ -139,6 +142,7 @@ export function readReleaseProject(input: ReleaseInput): ReleaseReading {
         existing: {
           envSh: files[ENV_SH] !== undefined,
           server: files[SERVER_SCRIPT] !== undefined,
+          serverForwardsLoopback: files[SERVER_SCRIPT]?.includes(LOOPBACK_FORWARD_PORT) ?? false,
           migrate: files[MIGRATE_SCRIPT] !== undefined,
           releaseModule: existingModule,
         },
@@ -322,4 +326,9 @@ export function releaseDockerfileGaps(dockerfile: string): ReleaseDockerfileGaps
 export function readsEnvironment(runtimeConfig: string): (variable: string) => boolean {
   const code = blankComments(runtimeConfig);
   return (variable) => code.includes(`"${variable}"`);
+}
+
+/** Whether config/runtime.exs binds an endpoint's HTTP server to 127.0.0.1 or ::1, outside its comments. */
+export function bindsEndpointToLoopback(runtimeConfig: string): boolean {
+  return /\bip:\s*\{\s*(?:127\s*,\s*0\s*,\s*0\s*,\s*1|0\s*,\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*,\s*1)\s*\}/.test(blankComments(runtimeConfig));
 }

@@ -5,13 +5,14 @@ import type { Advice, RenderedFile } from '../scaffold';
 import { normalizeFolder } from '../scaffold/folder';
 import { hostName, requireAppName } from '../scaffold/names';
 import { chooseBaseImage } from '../scaffold/versions';
-import { RELEASE_PORT, RELEASE_SERVICE, renderCompose } from './compose';
+import { RELEASE_PORT, renderCompose } from './compose';
 import type { ReleaseContext } from './context';
 import { renderDockerfile } from './dockerfile';
 import { renderDockerignore } from './dockerignore';
 import { RELEASE_RANDOM_BYTES, renderEnv } from './env';
 import { renderEnvSh } from './envSh';
-import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, readsEnvironment, releaseDockerfileGaps, type ReleaseProject } from './project';
+import { LOOPBACK_FORWARD_FILE, renderLoopbackForward } from './loopbackForward';
+import { ENV_SH, MIGRATE_SCRIPT, SERVER_SCRIPT, bindsEndpointToLoopback, readsEnvironment, releaseDockerfileGaps, type ReleaseProject } from './project';
 import { renderReleaseModule } from './releaseModule';
 import { renderMigrate, renderServer } from './scripts';
 
@@ -24,27 +25,12 @@ export interface ReleaseRenderOptions {
   readonly composeProject: string;
   /** Random bytes for RELEASE_COOKIE and SECRET_KEY_BASE: at least 96 (e.g. crypto.randomBytes(96)). */
   readonly randomBytes: Uint8Array;
-  /** The port on this machine's loopback for the running release; the dev server's port + 1 by default. */
-  readonly hostPort?: number;
-}
-
-/** How "Run Release Locally" runs what was rendered. */
-export interface ReleaseCompose {
-  /** The compose file, relative to the project root. */
-  readonly file: string;
-  readonly service: string;
-  readonly project: string;
-  /** The release's URL on this machine. */
-  readonly url: string;
-  /** The node the release starts (`blog@blog-release`), short-named. */
-  readonly node: string;
 }
 
 export interface RenderedReleaseImage {
   readonly files: RenderedFile[];
   readonly notes: string[];
   readonly advice: Advice[];
-  readonly compose: ReleaseCompose;
 }
 
 
@@ -86,7 +72,8 @@ export function renderReleaseImage(project: ReleaseProject, options: ReleaseRend
     composeFolder: `${folder}/${RELEASE_FOLDER}`,
     versions,
     debianRelease: base.debianRelease,
-    hostPort: validPort(options.hostPort) ?? (project.http.port < 65535 ? project.http.port + 1 : RELEASE_PORT + 1),
+    // Next to the dev server's port, so both can run at once.
+    hostPort: project.http.port < 65535 ? project.http.port + 1 : RELEASE_PORT + 1,
     hostname,
     node: `${release.name}@${hostname}`,
     releaseModule: release.ecto && (release.existing.releaseModule ? release.existing.releaseModule.module : `${release.ecto.namespace}.Release`),
@@ -108,9 +95,12 @@ export function renderReleaseImage(project: ReleaseProject, options: ReleaseRend
     files.push({ path: ENV_SH, content: renderEnvSh(context) });
     written.push(ENV_SH);
   }
+  const loopbackForward: RenderedFile = { path: `rel/overlays/${LOOPBACK_FORWARD_FILE}`, content: renderLoopbackForward() };
   if (!release.existing.server) {
-    files.push({ path: SERVER_SCRIPT, content: renderServer(context), mode: 0o755 });
+    files.push({ path: SERVER_SCRIPT, content: renderServer(context), mode: 0o755 }, loopbackForward);
     written.push(SERVER_SCRIPT);
+  } else if (release.existing.serverForwardsLoopback) {
+    files.push(loopbackForward);
   }
   if (release.ecto !== undefined) {
     if (!release.existing.migrate) {
@@ -138,22 +128,7 @@ export function renderReleaseImage(project: ReleaseProject, options: ReleaseRend
     ? [{ ...release.umbrellaReleaseEdit, reason: `mix release builds nothing in an umbrella whose mix.exs defines no release. Define the release ${context.name} with all the umbrella's apps, as the Dockerfile expects.` }]
     : [];
 
-  return {
-    files,
-    notes,
-    advice,
-    compose: {
-      file: `${context.composeFolder}/docker-compose.yml`,
-      service: RELEASE_SERVICE,
-      project: options.composeProject,
-      url: `http://localhost:${context.hostPort}`,
-      node: context.node,
-    },
-  };
-}
-
-function validPort(port: number | undefined): number | undefined {
-  return port !== undefined && Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+  return { files, notes, advice };
 }
 
 function adoptionNotes(c: ReleaseContext, dockerfile: string): string[] {
@@ -193,6 +168,9 @@ function projectNotes(c: ReleaseContext): string[] {
   if (runtime === undefined) {
     notes.push('The project has no config/runtime.exs, so the release reads nothing from the environment when it boots (PHX_SERVER, PHX_HOST, PORT, SECRET_KEY_BASE, DATABASE_URL); add one as Phoenix generates it.');
     return notes;
+  }
+  if (release.existing.server && !release.existing.serverForwardsLoopback && bindsEndpointToLoopback(runtime)) {
+    notes.push(`config/runtime.exs binds the endpoint to loopback, and the project's own ${SERVER_SCRIPT} was kept, so the page will not answer through the port Run Release Locally publishes. Delete ${SERVER_SCRIPT} and scaffold again (the generated one forwards the port to loopback inside the container only), or bind the prod endpoint to all interfaces: http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}].`);
   }
   const reads = readsEnvironment(runtime);
   const missing = (variable: string): boolean => !reads(variable);

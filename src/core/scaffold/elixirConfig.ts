@@ -137,6 +137,22 @@ export function listInside(code: string, open: number): { start: number; end: nu
   return { start: open + 1, end: close };
 }
 
+/** The items of the bracketed list that starts at `open`, each as [start, end) without surrounding spaces. */
+export function listItems(code: string, open: number): { start: number; end: number }[] {
+  const inside = listInside(code, open);
+  const items: { start: number; end: number }[] = [];
+  let start = inside.start;
+  for (;;) {
+    const end = scan(code, start, (char, depth, at) => at >= inside.end || (depth === 0 && char === ','));
+    const stop = Math.min(end, inside.end);
+    let from = start;
+    while (from < stop && /\s/.test(code.charAt(from))) from++;
+    if (from < stop) items.push({ start: from, end: trimEnd(code, from, stop) });
+    if (stop >= inside.end) return items;
+    start = stop + 1;
+  }
+}
+
 /** The text of a string literal value (`"localhost"`), or undefined for any other expression. */
 export function stringLiteral(text: string): string | undefined {
   const match = /^"((?:[^"\\#]|\\.)*)"$/.exec(text.trim());

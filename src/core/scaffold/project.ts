@@ -1,5 +1,6 @@
+import { pollingBackendEdit } from '../fileWatching/projectConfig';
 import { blankComments, summarizeMixfile, type MixfileSummary } from '../mixfile';
-import { configStatements, keywordValue, listInside, makeEdit, stringLiteral, type ConfigStatement, type TextEdit } from './elixirConfig';
+import { configStatements, keywordValue, listInside, stringLiteral, type ConfigStatement, type TextEdit } from './elixirConfig';
 import { folderInsideProject } from './folder';
 import { requireAppName } from './names';
 import { parseMiseToml, parseReleaseDockerfile, parseToolVersions, type BaseImageInputs } from './versions';
@@ -254,19 +255,7 @@ function readLiveReload(configs: readonly ConfigFile[]): Pick<ProjectDescription
   );
   const dev = configs.find((config) => config.path === 'config/dev.exs') ?? configs.find((config) => config.path.endsWith('dev.exs'));
   if (polls || dev === undefined) return { liveReloadPolls: polls, liveReloadPollingEdit: undefined };
-  // Appended after the file's last line: a top-level statement is valid at the end of any config file.
-  const body = dev.text.trimEnd();
-  const eol = dev.text.includes('\r\n') ? '\r\n' : '\n';
-  const lastLine = body.lastIndexOf('\n') + 1;
-  const addition = [
-    '',
-    '# File change events do not reach the container through the bind mount on every host,',
-    '# so live reload polls the file system instead.',
-    'config :phoenix_live_reload, backend: :fs_poll',
-    '',
-  ].join(eol);
-  const edit = makeEdit(dev.path, dev.text, lastLine, dev.text.length, `${body.slice(lastLine)}${eol}${addition}`);
-  return { liveReloadPolls: false, liveReloadPollingEdit: edit };
+  return { liveReloadPolls: false, liveReloadPollingEdit: pollingBackendEdit(dev) };
 }
 
 function readRepo(configs: readonly ConfigFile[]): RepoConfig | undefined {

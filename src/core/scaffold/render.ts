@@ -1,4 +1,5 @@
 import { DEFAULT_FOLDER, OVERRIDE_FILE } from '../contract';
+import { expectedMountKind } from '../fileWatching/mounts';
 import { pathToRoot } from '../generated/compose';
 import { ignoreEnvFile, lfLineEndings } from '../generated/gitFiles';
 import { renderCompose } from './compose';
@@ -23,7 +24,7 @@ export interface HostFacts {
   readonly uid: number | undefined;
   readonly gid: number | undefined;
   readonly platform: NodeJS.Platform;
-  /** The bind mount is known to drop file change events (e.g. a Windows drive seen from WSL). */
+  /** The project is on a Windows drive seen from WSL2, where edits made from Windows raise no inotify event. */
   readonly fileEventsUnreliable?: boolean;
 }
 
@@ -98,6 +99,9 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
   if (options.adopt !== undefined && network !== undefined) {
     notes.push(`The fixed subnet is not applied to your own ${options.adopt.file}; define the network there if you need one.`);
   }
+  if (expectedMountKind(options.host.platform, options.host.fileEventsUnreliable) === 'vm-share' && !context.namedVolumes && options.adopt === undefined) {
+    notes.push('Docker Desktop shares the project into its VM, where compiling deps and _build is slow: turn on the phoenix.namedVolumes setting and scaffold again to keep them in named volumes.');
+  }
   if (project.existingComposeFile !== undefined && options.adopt === undefined) {
     notes.push(`The project already has ${project.existingComposeFile}; the dev container uses its own ${folder}/docker-compose.yml, so copy any services you need from one to the other.`);
   }
@@ -136,7 +140,8 @@ export function renderDevContainer(project: ProjectDescription, options: RenderO
 function advise(c: DevContainerContext, host: HostFacts): Advice[] {
   const { project } = c;
   const advice: Advice[] = [];
-  const eventsUnreliable = host.platform === 'darwin' || host.platform === 'win32' || host.fileEventsUnreliable === true;
+  // The same knowledge as Check File Watching: only the same kernel's mount delivers every event.
+  const eventsUnreliable = expectedMountKind(host.platform, host.fileEventsUnreliable) !== 'native';
   if (project.usesLiveReload && !project.liveReloadPolls && project.liveReloadPollingEdit && eventsUnreliable) {
     advice.push({
       ...project.liveReloadPollingEdit,

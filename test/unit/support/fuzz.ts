@@ -12,13 +12,13 @@ import { readComposeServices } from '../../../src/core/composeYaml';
 import { contextDockerHost, currentDockerContext, parseDockerHost } from '../../../src/core/dockerEndpoint';
 import { LineSplitter, TextTail, lastLines } from '../../../src/core/lines';
 import { blankComments, summarizeMixfile } from '../../../src/core/mixfile';
-import { discoverNode, splitShellWords, type ContainerFacts } from '../../../src/core/node';
+import { discoverNode, erlangNodeName, splitShellWords, type ContainerFacts } from '../../../src/core/node';
 import { ProjectRefusal } from '../../../src/core/projectRefusal';
 import { readReleaseProject } from '../../../src/core/release';
 import { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, readProject, readRootCompose } from '../../../src/core/scaffold';
 import { configStatements, keywordValue, makeEdit } from '../../../src/core/scaffold/elixirConfig';
 import { chooseBaseImage, parseMiseToml, parseReleaseDockerfile, parseToolVersions, satisfies } from '../../../src/core/scaffold/versions';
-import { erlangNodeName } from '../../../src/core/serviceView';
+import { chooseProbeParent, namedVolumeEdits, parseContainerFacts, readWatchConfig, serviceSettings, stdinOpenEdit, watcherFlagEdit } from '../../../src/core/fileWatching';
 
 /** A problem the run found: an exception no reader documents, a broken invariant, or a slow input. */
 export interface FuzzFailure {
@@ -360,6 +360,47 @@ const TARGETS: readonly Target[] = [
         read: () => {
           const edit = makeEdit('f', text, start, end, 'new');
           check(edit.find.endsWith(text.slice(start, end)) && text.includes(edit.find) && edit.replace.endsWith('new'), 'the edit finds the span');
+        },
+      };
+    },
+  },
+  {
+    name: 'watch config',
+    weight: 6,
+    make: (random) => {
+      const text = mutated(random, ELIXIR, 'elixir');
+      return {
+        input: text,
+        read: () => {
+          const file = { path: 'config/dev.exs', text };
+          for (const watcher of readWatchConfig([file]).watchers) {
+            const edit = watcherFlagEdit(watcher, file);
+            check(edit === undefined || text.includes(edit.find), 'a watcher edit finds its text');
+          }
+        },
+      };
+    },
+  },
+  {
+    name: 'container watch facts',
+    weight: 4,
+    make: (random) => {
+      const text = mutated(random, [...PROC_NET, '== mounts\noverlay / overlay rw 0 0\n/dev/sda1 /app ext4 rw 0 0\n== max_user_watches\n8192\n== inotify_in_use\n2 40\n== tools\ninotifywait yes\n'], 'lines');
+      return { input: text, read: () => { parseContainerFacts(text); chooseProbeParent(text, ['deps']); } };
+    },
+  },
+  {
+    name: 'compose watch edits',
+    weight: 4,
+    make: (random) => {
+      const text = mutated(random, COMPOSE_FILES, 'yaml').slice(0, 32 * 1024);
+      return {
+        input: text,
+        read: () => {
+          const file = { path: 'docker-compose.yml', text };
+          serviceSettings(text, 'app');
+          stdinOpenEdit(file, 'app');
+          namedVolumeEdits(file, 'app', '/app', undefined);
         },
       };
     },
