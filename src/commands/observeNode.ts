@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { helperExecArgv, observerHelperCommand } from '../core/observer/helper';
 import { chooseNode } from './attachRemoteIex';
+import { phoenixContainer } from '../core/serviceView';
+import type { PhoenixProject } from '../ui/phoenixProjects';
 import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
 
@@ -9,8 +11,8 @@ import type { Services } from './services';
  * processes, ETS tables), fed by a hidden helper VM in the node's container that the panel starts
  * and ends. Nothing is added to the app or its image.
  */
-export async function observeNodeCommand(services: Services, target: TargetOf<'service' | 'node'> | undefined): Promise<void> {
-  const candidate = await chooseNode(services, target, vscode.l10n.t('Observe which node?'));
+export async function observeNodeCommand(services: Services, target: TargetOf<'environment' | 'service' | 'node'> | undefined): Promise<void> {
+  const candidate = await chooseNode(services, target?.kind === 'environment' ? await appServiceOf(services, target.project) : target, vscode.l10n.t('Observe which node?'));
   if (candidate === undefined) return;
   const { container, found: node } = candidate;
   if (node.release !== undefined && node.cookie.kind !== 'value') {
@@ -36,4 +38,10 @@ export async function observeNodeCommand(services: Services, target: TargetOf<'s
     },
     containerRunning: async () => (await services.docker.inspectContainer(container.id).catch(() => undefined))?.running === true,
   });
+}
+
+/** The service that runs Phoenix in a project's row: the one its node is in. Undefined when none runs (the choice is then the user's). */
+async function appServiceOf(services: Services, project: PhoenixProject): Promise<TargetOf<'service'> | undefined> {
+  const app = phoenixContainer(await services.docker.listComposeContainers(project.composeProject));
+  return app?.state === 'running' ? { kind: 'service', project, service: app.service, container: app.id } : undefined;
 }
