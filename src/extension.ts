@@ -5,6 +5,7 @@ import { DockerEngine } from './docker/engine';
 import { LocalEpmd } from './docker/localEpmd';
 import { ComposeSession } from './ui/composeSession';
 import { DevContainerTree } from './ui/devContainerTree';
+import { ObserverPanels } from './ui/observerPanel';
 import { PhoenixProjects } from './ui/phoenixProjects';
 import { ProposedFiles } from './ui/proposedFiles';
 import { Settings } from './ui/settings';
@@ -27,7 +28,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new DevContainerStatusBar(projects, docker, events);
   const view = vscode.window.createTreeView('phoenix.devContainer', { treeDataProvider: tree });
   const terminals = new ContainerTerminals();
+  const observers = new ObserverPanels(context.extensionUri, log);
   context.subscriptions.push(
+    observers,
     log,
     docker,
     projects,
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     terminals,
     localEpmd: new LocalEpmd(),
+    observers,
   });
   // Discovery reads files; activation does not wait for it.
   void projects.refresh();

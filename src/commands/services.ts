@@ -4,6 +4,7 @@ import type { BuildRecords } from '../docker/builds';
 import type { LocalEpmd } from '../docker/localEpmd';
 import type { ComposeSession } from '../ui/composeSession';
 import type { DevContainerTree } from '../ui/devContainerTree';
+import type { ObserverPanels } from '../ui/observerPanel';
 import type { PhoenixProjects } from '../ui/phoenixProjects';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import type { Settings } from '../ui/settings';
@@ -24,4 +25,6 @@ export interface Services {
   readonly terminals: ContainerTerminals;
   /** This machine's epmd, which a host-mode attach may start. */
   readonly localEpmd: LocalEpmd;
+  /** The open "Observe Node" panels. */
+  readonly observers: ObserverPanels;
 }
