@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { helperExecArgv, observerHelperCommand } from '../core/observer/helper';
+import { helperExecArgv, observerHelperCommand } from '../core/observer/helperCommand';
 import { chooseNode } from './attachRemoteIex';
 import { phoenixContainer } from '../core/serviceView';
 import type { PhoenixProject } from '../ui/phoenixProjects';

@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { HELPER_SOURCE_LINE } from '../core/observer/helper';
+import { HELPER_SOURCE_LINE } from '../core/observer/helperSource';
 import { LineSplitter, TextTail } from '../core/lines';
 import { MAX_REPLY_LENGTH, encodeRequest, parseHelperLine, type HelperFault, type ObserverRequest } from '../core/observer/protocol';
 

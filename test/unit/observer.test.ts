@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { HELPER_SOURCE_LINE, helperExecArgv, observerHelperCommand } from '../../src/core/observer/helper';
+import { helperExecArgv, observerHelperCommand } from '../../src/core/observer/helperCommand';
+import { HELPER_SOURCE_LINE } from '../../src/core/observer/helperSource';
 import { ChartHistory, filterTables, formatBytes, formatDuration, limitUsage, pacedInterval, ratesBetween, restarted, sortTables } from '../../src/core/observer/metrics';
-import {
-  MAX_PROCESS_ROWS, MAX_REPLY_LENGTH, ReplyShapeError, clampLimit, cleanFilter, encodeRequest, isPid, parseApplications, parseChildren,
-  parseEtsTables, parseHelperLine, parseOverview, parseProcessDetails, parseProcessList, type EtsTable, type Overview,
-} from '../../src/core/observer/protocol';
+import { parseApplications, parseChildren, parseOverview, type Overview } from '../../src/core/observer/nodeReplies';
+import { parseEtsTables, parseProcessDetails, parseProcessList, type EtsTable } from '../../src/core/observer/processReplies';
+import { MAX_PROCESS_ROWS, MAX_REPLY_LENGTH, clampLimit, cleanFilter, encodeRequest, parseHelperLine } from '../../src/core/observer/protocol';
+import { ReplyShapeError, isPid } from '../../src/core/observer/replyFields';
 
 const COOKIE = 'c0ffee4242';
 

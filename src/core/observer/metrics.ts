@@ -1,4 +1,5 @@
-import type { EtsTable, Overview } from './protocol';
+import type { Overview } from './nodeReplies';
+import type { EtsTable } from './processReplies';
 
 /** Counters turned into rates between two samples of the same node. */
 export interface Rates {
