@@ -40,6 +40,7 @@ function command<K extends TargetKind>(
   return {
     accepts,
     run: (services, target) => {
+      // registerCommands refuses other kinds with a message first; this narrows the type for `run`.
       if (target !== undefined && !isTargetOf(target, accepts)) throw new Error(`a ${target.kind} is not a target of this command`);
       return run(services, target);
     },
