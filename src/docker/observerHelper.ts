@@ -4,9 +4,13 @@ import { LineSplitter, TextTail } from '../core/lines';
 import { MAX_REPLY_LENGTH, encodeRequest, parseHelperLine, type HelperFault, type ObserverRequest } from '../core/observer/protocol';
 
 /** The helper's VM compiles its code and connects within this, or it counts as failed. */
-export const HELPER_START_TIMEOUT_MS = 30_000;
-/** A reply takes at most this long; the helper's own calls on the node give up after 15 s. */
-export const REQUEST_TIMEOUT_MS = 25_000;
+const HELPER_START_TIMEOUT_MS = 30_000;
+/**
+ * A reply takes at most this long: the helper connects to the node (the VM's 7 s setup time at
+ * most), then makes up to two calls there (a pid's lookup, or the process list's two passes),
+ * each given up after 15 s.
+ */
+const REQUEST_TIMEOUT_MS = 40_000;
 /** How long the helper may take to end once its input is closed, before it is killed. */
 const END_GRACE_MS = 3000;
 /** The end of the helper's output kept for messages: what a VM that did not start printed. */
@@ -51,7 +55,7 @@ export class ObserverHelper {
   /** Settles when the program has ended, for whatever reason. */
   readonly ended: Promise<void>;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, onReady: (node: string) => void) {
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, onReady: () => void) {
     const lines = new LineSplitter((line) => { this.onLine(line, onReady); }, MAX_REPLY_LENGTH);
     child.stdout.setEncoding('utf8').on('data', (text: string) => { lines.push(text); });
     child.stderr.setEncoding('utf8').on('data', (text: string) => { this.output.push(text); });
@@ -74,13 +78,13 @@ export class ObserverHelper {
   static async start(program: HelperProgram, startTimeoutMs = HELPER_START_TIMEOUT_MS): Promise<ObserverHelper> {
     const { spawn } = await import('node:child_process');
     const child = spawn(program.command, [...program.args], { env: { ...process.env, ...program.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let ready: (node: string) => void = () => undefined;
-    const readyNode = new Promise<string>((resolve) => { ready = resolve; });
-    const helper = new ObserverHelper(child, (node) => { ready(node); });
+    let ready: () => void = () => undefined;
+    const isReady = new Promise<void>((resolve) => { ready = resolve; });
+    const helper = new ObserverHelper(child, () => { ready(); });
     child.stdin.write(`${HELPER_SOURCE_LINE}\n`);
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
-      readyNode.then(() => 'ready' as const),
+      isReady.then(() => 'ready' as const),
       helper.ended.then(() => 'ended' as const),
       new Promise<'timeout'>((resolve) => { timer = setTimeout(() => { resolve('timeout'); }, startTimeoutMs); }),
     ]);
@@ -119,14 +123,14 @@ export class ObserverHelper {
     void this.ended.then(() => { clearTimeout(kill); });
   }
 
-  private onLine(line: string, onReady: (node: string) => void): void {
+  private onLine(line: string, onReady: () => void): void {
     const parsed = parseHelperLine(line);
     if (parsed === undefined) {
       this.output.push(`${line.slice(0, 1000)}\n`);
       return;
     }
     if (parsed.kind === 'ready') {
-      onReady(parsed.node);
+      onReady();
       return;
     }
     if (parsed.id === undefined) return;
@@ -160,7 +164,7 @@ export type ObserverStatus =
   | { readonly kind: 'failed'; readonly detail: string };
 
 /** Starting the helper again sooner than this after it failed would only repeat the failure. */
-export const RESTART_PAUSE_MS = 3000;
+const RESTART_PAUSE_MS = 3000;
 
 /**
  * The observer's connection to one node: starts the helper on the first request, and again after

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { ChartHistory, pacedInterval } from '../core/observer/metrics';
-import { parseApplications, parseChildren, parseOverview } from '../core/observer/nodeReplies';
+import { MAX_EXPANDED_SUPERVISORS, listedAsSupervisor, parseApplications, parseChildren, parseOverview } from '../core/observer/nodeReplies';
 import { parseEtsTables, parseProcessDetails, parseProcessList } from '../core/observer/processReplies';
 import { clampLimit, cleanFilter, type ObserverRequest } from '../core/observer/protocol';
 import { HelperFaultError, ObserverSession, type HelperProgram } from '../docker/observerHelper';
 import { panelHtml, parseMessage } from './observerPage';
-import { REFRESH_MS, observerView, statusText, type ObserverState } from './observerView';
+import { REFRESH_MS, observerView, observerStatusText, type ObserverState } from './observerView';
 
 /** The applications and ETS tables change slowly: asked every this many refreshes. */
 const SLOW_EVERY = 5;
@@ -164,7 +164,7 @@ class ObserverPanel {
     try {
       await this.ask({ op: 'children', pid }, (value) => { this.state.expanded.set(pid, parseChildren(value)); });
     } catch (error) {
-      // A supervisor that ended (or a pid that is no supervisor) folds away.
+      // A supervisor that ended (or an application's top process that is no supervisor) folds away.
       if (!(error instanceof HelperFaultError)) throw error;
       this.state.expanded.delete(pid);
     }
@@ -208,6 +208,7 @@ class ObserverPanel {
         this.state.limit = clampLimit(parsed.limit);
         break;
       case 'expand':
+        if (!listedAsSupervisor(parsed.pid, this.state.applications, this.state.expanded) || this.state.expanded.size >= MAX_EXPANDED_SUPERVISORS) return;
         this.state.expanded.set(parsed.pid, undefined);
         await this.loadChildren(parsed.pid).catch(() => undefined);
         this.post();
@@ -256,7 +257,7 @@ class ObserverPanel {
     if ((await vscode.window.showWarningMessage(question, { modal: true }, confirm)) !== confirm) return;
     try {
       // Undefined: the node cannot be reached now, which the panel's status says.
-      if ((await this.session.request({ op: action, pid })) === undefined) throw new Error(statusText(this.session.current, this.node.node));
+      if ((await this.session.request({ op: action, pid })) === undefined) throw new Error(observerStatusText(this.session.current, this.node.node));
       this.log.info(`Observer of ${this.node.node}: ${action} ${pid} (${label})`);
     } catch (error) {
       const reason = error instanceof HelperFaultError && error.fault === 'no-process' ? vscode.l10n.t('it is no longer alive') : error instanceof Error ? error.message : String(error);

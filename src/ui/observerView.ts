@@ -39,7 +39,7 @@ export function observerView(node: string, status: ObserverStatus, state: Readon
   const integer = (n: number): string => Math.round(n).toLocaleString('en-US');
   return {
     node,
-    status: statusText(status, node),
+    status: observerStatusText(status, node),
     statusKind: status.kind,
     tab: state.tab,
     overview: overview && {
@@ -183,7 +183,7 @@ function detailsView(pid: string, details: ProcessDetails | undefined, gone: boo
   };
 }
 
-export function statusText(status: ObserverStatus, node: string): string {
+export function observerStatusText(status: ObserverStatus, node: string): string {
   switch (status.kind) {
     case 'starting': return vscode.l10n.t('Connecting to {0}…', node);
     case 'connected': return vscode.l10n.t('Connected to {0}, refreshing every second while this panel is visible.', node);

@@ -106,6 +106,18 @@ describe('Observe Node (real Docker engine)', function () {
     assert.ok(endpoint.pid !== undefined);
   });
 
+  it('refuses the children of a process that is no supervisor, which lives on, and lists a DynamicSupervisor\'s', async () => {
+    // An Agent is a GenServer: the supervisor's `which_children` call would make it exit.
+    const agent = (await rpc('{:ok, pid} = Agent.start(fn -> 0 end, name: :children_test_agent); IO.puts(inspect(pid))')).replace(/^#PID/, '');
+    const refused = await ask({ op: 'children', pid: agent }).then(() => undefined, (error: unknown) => error);
+    assert.equal(await rpc('IO.puts(Process.whereis(:children_test_agent) != nil)'), 'true', 'the agent is still alive, checked over rpc');
+    assert.ok(refused instanceof HelperFaultError && refused.fault === 'not-a-supervisor', `refused: ${String(refused)}`);
+
+    const dynamic = (await rpc('{:ok, pid} = DynamicSupervisor.start_link(strategy: :one_for_one, name: :children_test_dynamic); Process.unlink(pid); {:ok, _} = DynamicSupervisor.start_child(pid, {Agent, fn -> 0 end}); IO.puts(inspect(pid))')).replace(/^#PID/, '');
+    const children = parseChildren(await ask({ op: 'children', pid: dynamic }));
+    assert.deepEqual([children.count, children.children[0]?.type], [1, 'worker']);
+  });
+
   it('puts a process with a large heap at the top of the memory list within two refreshes, and kills it', async () => {
     await rpc('spawn(fn -> Process.register(self(), :observer_test_big); big = Enum.to_list(1..1_500_000); receive do :never -> big end end); IO.puts("spawned")');
     let top: string | undefined;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { helperExecArgv, observerHelperCommand } from '../../src/core/observer/helperCommand';
 import { HELPER_SOURCE_LINE } from '../../src/core/observer/helperSource';
 import { ChartHistory, filterTables, formatBytes, formatDuration, limitUsage, pacedInterval, ratesBetween, restarted, sortTables } from '../../src/core/observer/metrics';
-import { parseApplications, parseChildren, parseOverview, type Overview } from '../../src/core/observer/nodeReplies';
+import { listedAsSupervisor, parseApplications, parseChildren, parseOverview, type Overview, type SupervisorChildren } from '../../src/core/observer/nodeReplies';
 import { parseEtsTables, parseProcessDetails, parseProcessList, type EtsTable } from '../../src/core/observer/processReplies';
 import { MAX_PROCESS_ROWS, MAX_REPLY_LENGTH, clampLimit, cleanFilter, encodeRequest, parseHelperLine } from '../../src/core/observer/protocol';
 import { ReplyShapeError, isPid } from '../../src/core/observer/replyFields';
@@ -46,7 +46,8 @@ describe('observer requests', () => {
 
 describe('observer replies', () => {
   it('reads the ready line, results and faults, and nothing else', () => {
-    assert.deepEqual(parseHelperLine('{"helper":"observer_1@h","node":"app@h","ready":true}'), { kind: 'ready', helper: 'observer_1@h', node: 'app@h' });
+    assert.deepEqual(parseHelperLine('{"ready":true}'), { kind: 'ready' });
+    assert.deepEqual(parseHelperLine('{"id":"6","error":"not-a-supervisor"}'), { kind: 'fault', id: 6, fault: 'not-a-supervisor', detail: '' });
     assert.deepEqual(parseHelperLine('{"id":"3","ok":[1,2]}'), { kind: 'reply', id: 3, result: [1, 2] });
     assert.deepEqual(parseHelperLine('{"id":"4","error":"refused"}'), { kind: 'fault', id: 4, fault: 'refused', detail: '' });
     assert.deepEqual(parseHelperLine('{"id":"5","error":"no-such-fault","detail":"x"}'), { kind: 'fault', id: 5, fault: 'failed', detail: 'x' });
@@ -111,6 +112,13 @@ describe('observer replies', () => {
     });
     assert.deepEqual(details.dictionaryKeys, ['$ancestors'], 'a key that is no text is left out');
     assert.equal(details.trapExit, false);
+    const expanded = new Map<string, SupervisorChildren | undefined>([['<0.200.0>', children], ['<0.300.0>', undefined]]);
+    assert.ok(listedAsSupervisor('<0.200.0>', applications, expanded), 'an application\'s top process');
+    assert.ok(listedAsSupervisor('<0.250.0>', applications, expanded), 'a child of type supervisor');
+    assert.ok(!listedAsSupervisor('<0.9.0>', applications, expanded), 'a process the replies did not list');
+    assert.ok(!listedAsSupervisor('<0.200.0>', undefined, new Map()), 'nothing listed yet');
+    const worker = parseChildren({ count: 1, children: [{ id: 'w', pid: '<0.260.0>', state: 'running', type: 'worker', name: null, initial_call: null, modules: [] }] });
+    assert.ok(!listedAsSupervisor('<0.260.0>', applications, new Map([['<0.200.0>', worker]])), 'a worker child');
     const tables = parseEtsTables({ count: 2, tables: [{ id: '#Ref<0.1.2.3>', name: 'code', named: false, type: 'set', size: 414, memory: 166_088, owner: '<0.50.0>', protection: 'private' }] });
     assert.deepEqual([tables.count, tables.tables[0]?.name, tables.tables[0]?.named], [2, 'code', false]);
   });
@@ -254,7 +262,7 @@ describe('observer helper command', () => {
     });
     assert.equal(run.status, 0, run.stderr);
     const lines = run.stdout.trim().split('\n').map(parseHelperLine);
-    assert.deepEqual(lines[0], { kind: 'ready', helper: 'nonode@nohost', node: 'missing@nowhere.invalid' });
+    assert.deepEqual(lines[0], { kind: 'ready' });
     assert.deepEqual(lines.slice(1), [{ kind: 'fault', id: 1, fault: 'not-up', detail: '' }, { kind: 'fault', id: 2, fault: 'not-up', detail: '' }]);
   });
 });

@@ -4,15 +4,18 @@
  * is loaded on the app's node: the helper calls OTP functions there over erpc, and the work over
  * every process (a pass over 100k of them, then a sort, keeping the top N) runs on the node
  * through erl_eval, whose loops are OTP's compiled lists functions given external funs such as
- * `fun erlang:process_info/2`, so only the top rows travel. Each evaluation is the body of a fun,
- * so that erl_eval sends back its value alone, not every variable bound on the way (100k pids).
+ * `fun erlang:process_info/2`, so only the top rows travel; but for the reductions sort, whose
+ * rows are the differences from the last refresh, one {Value, Pid} pair per process travels. Each
+ * evaluation is the body of a fun, so that erl_eval sends back its value alone, not every variable
+ * bound on the way (100k pids).
  * Every list it sends back is bounded.
  *
  * Requests: `<id> TAB <op> [TAB <arg>...]`, ops: overview, applications, children <pid>,
  * processes <memory|reductions|message_queue_len> <limit> <filter>, process <pid>, kill <pid>,
  * gc <pid>, ets. Replies: `{"id":..., "ok": ...}` or `{"id":..., "error": fault, "detail": ...}`;
- * the first line is `{"ready":true, ...}`. Faults: not-up (epmd does not list the node), refused
- * (it does: another cookie), node-down, timeout, no-process, bad-request, failed.
+ * the first line is `{"ready":true}`. Faults: not-up (epmd does not list the node), refused
+ * (it does: another cookie), node-down, timeout, no-process, not-a-supervisor (children of a process
+ * that was not started as a supervisor: asking one would crash it), bad-request, failed.
  *
  * Sent as one line, so it holds no `%` comment (it would end the line) and no macros (it is
  * compiled from parsed forms, without the preprocessor). It ends when its standard input does.
@@ -24,7 +27,7 @@ const HELPER_SOURCE = String.raw`-module(phoenix_observer_helper).
 main(NodeText) ->
     ok = io:setopts(standard_io, [binary, {encoding, unicode}]),
     Target = target(unicode:characters_to_list(NodeText)),
-    reply(#{ready => true, helper => node(), node => Target}),
+    reply(#{ready => true}),
     loop(#{target => Target, reductions => none}).
 
 target(Text) ->
@@ -177,12 +180,25 @@ optional_pid(P) when is_pid(P) -> pid_text(P);
 optional_pid(_) -> null.
 
 children(Target, Sup) ->
-    Code = "All = supervisor:which_children(erlang:list_to_pid(Sup)), Kept = lists:sublist(All, Max),"
-        " Pids = [P || {_, P, _, _} <- Kept, is_pid(P)],"
-        " Info = lists:zip(Pids, lists:zipwith(fun erlang:process_info/2, Pids, lists:duplicate(length(Pids), [registered_name, initial_call, dictionary]))),"
-        " {length(All), Kept, Info}",
-    {Count, Kept, Info} = eval(Target, Code, [{'Sup', Sup}, {'Max', 500}]),
-    #{count => Count, children => [child(C, Info) || C <- Kept]}.
+    Code = "Pid = erlang:list_to_pid(Sup),"
+        " Supervisor = case erlang:process_info(Pid, dictionary) of"
+        "   undefined -> gone;"
+        "   {dictionary, D} -> case proplists:get_value('$initial_call', D) of"
+        "     {supervisor, _, _} -> true; _ -> false end"
+        " end,"
+        " case Supervisor of"
+        "   gone -> gone;"
+        "   false -> not_a_supervisor;"
+        "   true ->"
+        "     All = supervisor:which_children(Pid), Kept = lists:sublist(All, Max), Pids = [P || {_, P, _, _} <- Kept, is_pid(P)],"
+        "     Info = lists:zip(Pids, lists:zipwith(fun erlang:process_info/2, Pids, lists:duplicate(length(Pids), [registered_name, initial_call, dictionary]))),"
+        "     {length(All), Kept, Info}"
+        " end",
+    case eval(Target, Code, [{'Sup', Sup}, {'Max', 500}]) of
+        {Count, Kept, Info} -> #{count => Count, children => [child(C, Info) || C <- Kept]};
+        gone -> throw({fault, <<"no-process">>});
+        not_a_supervisor -> throw({fault, <<"not-a-supervisor">>})
+    end.
 
 child({Id, Pid, Type, Modules}, Info) ->
     Details = case lists:keyfind(Pid, 1, Info) of {_, I} when is_list(I) -> I; _ -> [] end,

@@ -40,8 +40,8 @@ export interface LimitUsage {
 }
 
 /** Above these fractions of a system limit (processes, ports, atoms, ETS tables) the view warns: at the limit the node crashes or refuses. */
-export const WARNING_FRACTION = 0.7;
-export const CRITICAL_FRACTION = 0.9;
+const WARNING_FRACTION = 0.7;
+const CRITICAL_FRACTION = 0.9;
 
 export function limitUsage(count: number, limit: number): LimitUsage {
   const fraction = limit > 0 ? Math.min(1, count / limit) : 0;
@@ -58,7 +58,7 @@ export interface ChartSample {
 }
 
 /** Ten minutes of one-second samples. */
-export const HISTORY_CAPACITY = 600;
+const HISTORY_CAPACITY = 600;
 
 /** The last `capacity` samples of the charts, oldest first, in bounded memory. */
 export class ChartHistory {
@@ -133,7 +133,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** The share of the node's time the observer may spend on a costly request (the process list walks every process). */
-export const NODE_TIME_BUDGET = 0.01;
+const NODE_TIME_BUDGET = 0.01;
 
 /**
  * How long to wait before asking again for something that took `costMs` on the node, so that

@@ -134,3 +134,19 @@ export function parseChildren(value: unknown): SupervisorChildren {
     }),
   };
 }
+
+/** The most supervisors a panel keeps expanded: each is asked for its children at every slow refresh. */
+export const MAX_EXPANDED_SUPERVISORS = 200;
+
+/**
+ * Whether the node's last replies listed `pid` as a supervisor: an application's top process, or
+ * a child of type supervisor of an expanded one. Only those may be expanded (the helper checks
+ * again on the node: asking another process for its children could crash it).
+ */
+export function listedAsSupervisor(pid: string, applications: readonly Application[] | undefined, expanded: ReadonlyMap<string, SupervisorChildren | undefined>): boolean {
+  if (applications?.some((application) => application.supervisor === pid) === true) return true;
+  for (const children of expanded.values()) {
+    if (children?.children.some((child) => child.type === 'supervisor' && child.pid === pid) === true) return true;
+  }
+  return false;
+}

@@ -22,7 +22,7 @@ export type ObserverRequest =
 /** The most rows of processes the helper returns (it keeps the top N of them all on the node). */
 export const MAX_PROCESS_ROWS = 500;
 /** The longest filter text sent; a longer one is cut. */
-export const MAX_FILTER_LENGTH = 100;
+const MAX_FILTER_LENGTH = 100;
 /** The longest reply line read: the largest bounded reply (2,000 ETS tables) fits many times over. */
 export const MAX_REPLY_LENGTH = 16 * 1024 * 1024;
 
@@ -61,12 +61,12 @@ export function cleanFilter(filter: string): string {
 }
 
 /** What the helper can answer instead of a result. */
-export type HelperFault = 'not-up' | 'refused' | 'node-down' | 'timeout' | 'no-process' | 'bad-request' | 'failed';
+export type HelperFault = 'not-up' | 'refused' | 'node-down' | 'timeout' | 'no-process' | 'not-a-supervisor' | 'bad-request' | 'failed';
 
-const FAULTS: ReadonlySet<string> = new Set<HelperFault>(['not-up', 'refused', 'node-down', 'timeout', 'no-process', 'bad-request', 'failed']);
+const FAULTS: ReadonlySet<string> = new Set<HelperFault>(['not-up', 'refused', 'node-down', 'timeout', 'no-process', 'not-a-supervisor', 'bad-request', 'failed']);
 
 export type HelperLine =
-  | { readonly kind: 'ready'; readonly helper: string; readonly node: string }
+  | { readonly kind: 'ready' }
   | { readonly kind: 'reply'; readonly id: number; readonly result: unknown }
   | { readonly kind: 'fault'; readonly id: number | undefined; readonly fault: HelperFault; readonly detail: string };
 
@@ -80,7 +80,7 @@ export function parseHelperLine(line: string): HelperLine | undefined {
     return undefined;
   }
   if (!isRecord(value)) return undefined;
-  if (value['ready'] === true) return { kind: 'ready', helper: text(value['helper']), node: text(value['node']) };
+  if (value['ready'] === true) return { kind: 'ready' };
   const id = typeof value['id'] === 'string' && /^\d{1,15}$/.test(value['id']) ? Number(value['id']) : undefined;
   if (typeof value['error'] === 'string') {
     const fault = FAULTS.has(value['error']) ? (value['error'] as HelperFault) : 'failed';
