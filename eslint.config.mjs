@@ -61,6 +61,19 @@ export default tseslint.config(
     rules: { 'no-undef': 'error', eqeqeq: ['error', 'always'] },
   },
   {
+    // The observer panel's script: a plain browser script inside a VS Code webview.
+    files: ['media/**/*.js'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly', document: 'readonly', CSS: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+        acquireVsCodeApi: 'readonly',
+      },
+    },
+    rules: { 'no-undef': 'error', eqeqeq: ['error', 'always'] },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

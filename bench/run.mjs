@@ -7,6 +7,7 @@ import { benchAttach } from './attach.mjs';
 import { benchEctoStart } from './ectoStart.mjs';
 import { benchImageSizes, megabytes } from './imageSizes.mjs';
 import { benchLiveReload } from './liveReload.mjs';
+import { benchObserver } from './observer.mjs';
 import { benchScaffold } from './scaffold.mjs';
 import { benchTreeLatency } from './treeLatency.mjs';
 import { benchStart, median } from './start.mjs';
@@ -142,6 +143,20 @@ if (sizes.error) {
 } else {
   report('dev image size', megabytes(sizes.result.dev.bytes), '', true);
   report('release image size', megabytes(sizes.result.release.bytes), '', true);
+}
+
+const observed = await benchObserver({ log: (line) => console.error(`[observer bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (observed.error) {
+  report('observer refresh at 10k processes', 'failed', '<= 50 ms', false);
+  notes.push(`observer bench failed: ${observed.error.message}`);
+} else {
+  const { start, refresh10k, refresh100k, reductions100k, cpuIdle, cpuOverview, cpuProcesses } = observed.result;
+  report(`observer helper start (median of ${start.length})`, `${median(start).toFixed(0)} ms`, '<= 1000 ms', median(start) <= 1000);
+  report(`observer refresh at 10k processes (median of ${refresh10k.length})`, `${median(refresh10k).toFixed(1)} ms`, '<= 50 ms', median(refresh10k) <= 50);
+  report('observer refresh at 100k processes', `${median(refresh100k).toFixed(1)} ms`, '', true);
+  report('observer refresh by reductions at 100k processes', `${median(reductions100k).toFixed(1)} ms`, '', true);
+  report('observer CPU added on the node, Overview tab at 1 s', `${((cpuOverview - cpuIdle) * 100).toFixed(2)} %`, '< 1 %', cpuOverview - cpuIdle < 0.01);
+  report('observer CPU added on the node, Processes tab (paced)', `${((cpuProcesses - cpuIdle) * 100).toFixed(2)} %`, '< 1 %', cpuProcesses - cpuIdle < 0.01);
 }
 
 const width = Math.max(...rows.map((row) => row.name.length));

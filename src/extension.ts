@@ -9,6 +9,7 @@ import { ContainerMix } from './ui/containerMix';
 import { ContainerTests } from './ui/containerTests';
 import { MIX_TASK_TYPE, MixTaskProvider } from './ui/mixTasks';
 import { DevContainerTree } from './ui/devContainerTree';
+import { ObserverPanels } from './ui/observerPanel';
 import { PhoenixProjects } from './ui/phoenixProjects';
 import { ProposedFiles } from './ui/proposedFiles';
 import { Settings } from './ui/settings';
@@ -31,7 +32,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new DevContainerStatusBar(projects, docker, events);
   const view = vscode.window.createTreeView('phoenix.devContainer', { treeDataProvider: tree });
   const terminals = new ContainerTerminals();
+  const observers = new ObserverPanels(context.extensionUri, log);
   context.subscriptions.push(
+    observers,
     log,
     docker,
     projects,
@@ -68,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): void {
     terminals,
     localEpmd: new LocalEpmd(),
     mix,
+    observers,
   });
   // Discovery reads files; activation does not wait for it.
   void projects.refresh();

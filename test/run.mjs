@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { findChromium } from './stack/browser.mjs';
 import { ensureCodeServer } from './stack/tools.mjs';
 import { REPO } from './stack/workspace.mjs';
@@ -214,7 +214,8 @@ const runners = {
     }
     // e.g. PHOENIX_TEST_JOURNEY=runDevContainer to run one journey
     const journey = process.env.PHOENIX_TEST_JOURNEY;
-    const files = findFiles(join(REPO, 'test', 'e2e'), '.test.mjs').filter((file) => !journey || file.includes(journey));
+    // The file's own name: the checkout's path may hold the word too.
+    const files = findFiles(join(REPO, 'test', 'e2e'), '.test.mjs').filter((file) => !journey || basename(file).includes(journey));
     if (files.length === 0) {
       return { failedReason: 'no journeys found in test/e2e' };
     }

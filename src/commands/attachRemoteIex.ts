@@ -16,7 +16,7 @@ import type { Services } from './services';
 /** How long a closed host terminal's VM may take to unregister from an epmd that one of ours started. */
 const HOST_VM_END_MS = 20_000;
 
-interface Candidate {
+export interface Candidate {
   readonly project: PhoenixProject;
   readonly container: InspectedContainer;
   readonly found: FoundNode;
@@ -61,7 +61,7 @@ export async function attachRemoteIexCommand(services: Services, target: TargetO
 }
 
 /** The node of the target's container (the one its row showed), else the only running one, else the user's choice. */
-async function chooseNode(services: Services, target: TargetOf<'service' | 'node'> | undefined): Promise<Candidate | undefined> {
+export async function chooseNode(services: Services, target: TargetOf<'service' | 'node'> | undefined, placeHolder = vscode.l10n.t('Attach Remote IEx to which node?')): Promise<Candidate | undefined> {
   if (target?.container !== undefined) {
     const shown = target.kind === 'node' ? target.node : undefined;
     return candidateIn(services, target.project, await services.docker.inspectContainer(target.container), shown);
@@ -93,7 +93,7 @@ async function chooseNode(services: Services, target: TargetOf<'service' | 'node
       description: `${candidate.project.folder.name} · ${candidate.container.labels['com.docker.compose.service'] ?? candidate.container.name}`,
       candidate,
     })),
-    { placeHolder: vscode.l10n.t('Attach Remote IEx to which node?') },
+    { placeHolder },
   );
   return picked?.candidate;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { wordsFor } from '../ui/environmentWords';
 import { checkFileWatching } from '../ui/fileWatchingCheck';
 import { offerFileWatchingFixes, showFileWatchingReport } from '../ui/fileWatchingReport';
 import { pickEnvironment } from '../ui/pickEnvironment';
@@ -13,7 +14,10 @@ import type { Services } from './services';
 export async function checkFileWatchingCommand(services: Services, target: TargetOf<'environment' | 'service'> | undefined): Promise<void> {
   const project = target?.project ?? (await pickEnvironment(services.projects, vscode.l10n.t('Check file watching in the dev container of which folder?')));
   if (project === undefined) return;
-  if (!project.environment.reloadsOnEdit) throw new Error(vscode.l10n.t('Live reload runs in the dev container: check file watching there, not in the release run locally.'));
+  if (!project.environment.reloadsOnEdit) {
+    const words = wordsFor(project.environment);
+    throw new Error(words.noFileWatchingCheck ?? vscode.l10n.t('Check File Watching does not apply to {0}.', words.label(project.folder.name)));
+  }
   const container = target?.kind === 'service' ? target.container : undefined;
   const check = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking file watching in the dev container of {0}…', project.folder.name) },

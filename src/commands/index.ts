@@ -6,6 +6,7 @@ import { plainText } from '../core/plainText';
 import { isTargetOf, type Target, type TargetKind, type TargetOf } from '../ui/target';
 import { attachRemoteIexCommand } from './attachRemoteIex';
 import { checkFileWatchingCommand } from './checkFileWatching';
+import { observeNodeCommand } from './observeNode';
 import { openShellCommand } from './openShell';
 import { openInBrowserCommand } from './openInBrowser';
 import { parseTarget } from './parseTarget';
@@ -40,6 +41,7 @@ function command<K extends TargetKind>(
   return {
     accepts,
     run: (services, target) => {
+      // registerCommands refuses other kinds with a message first; this narrows the type for `run`.
       if (target !== undefined && !isTargetOf(target, accepts)) throw new Error(`a ${target.kind} is not a target of this command`);
       return run(services, target);
     },
@@ -69,6 +71,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     () => vscode.l10n.t('Trust this workspace first: scaffolding writes a Dockerfile, scripts and compose files into it, made from its own files, that Docker then runs.'),
   ),
   'phoenix.attachRemoteIex': command(['service', 'node'], attachRemoteIexCommand, () => vscode.l10n.t('Trust this workspace first: attaching runs programs in its dev container.')),
+  'phoenix.observeNode': command(['environment', 'service', 'node'], observeNodeCommand, () => vscode.l10n.t('Trust this workspace first: observing a node runs a program in its container.')),
   'phoenix.openShell': command(['service'], openShellCommand, runsTheDevContainer),
   'phoenix.showLogs': command(['environment', 'service'], showLogsCommand, runsTheDevContainer),
   'phoenix.openInBrowser': command(['environment', 'service', 'url'], openInBrowserCommand, runsTheDevContainer),

@@ -5,6 +5,7 @@ import type { LocalEpmd } from '../docker/localEpmd';
 import type { ComposeSession } from '../ui/composeSession';
 import type { ContainerMix } from '../ui/containerMix';
 import type { DevContainerTree } from '../ui/devContainerTree';
+import type { ObserverPanels } from '../ui/observerPanel';
 import type { PhoenixProjects } from '../ui/phoenixProjects';
 import type { ProposedFiles } from '../ui/proposedFiles';
 import type { Settings } from '../ui/settings';
@@ -27,4 +28,6 @@ export interface Services {
   readonly localEpmd: LocalEpmd;
   /** Mix in the dev containers: tests, tasks, the formatter. */
   readonly mix: ContainerMix;
+  /** The open "Observe Node" panels. */
+  readonly observers: ObserverPanels;
 }

@@ -7,7 +7,10 @@ export const MAX_LINE_LENGTH = 64 * 1024;
  * that in memory.
  */
 export class LineSplitter {
-  private partial = '';
+  /** The line begun but not ended yet, in the chunks it came in: joined once, when it is passed on. */
+  private partial: string[] = [];
+  private partialLength = 0;
+  private partialEndsWithCr = false;
 
   constructor(
     private readonly onLine: (line: string) => void,
@@ -15,26 +18,43 @@ export class LineSplitter {
   ) {}
 
   push(text: string): void {
-    // Only the new text is split: re-splitting a growing partial line would be quadratic.
+    // Only the new text is split or searched: looking again at a growing partial line would be quadratic.
     const pieces = text.split('\n');
     const rest = pieces.pop() ?? '';
     for (const piece of pieces) {
-      const line = this.partial + piece;
-      this.partial = '';
+      const line = this.takePartial() + piece;
       this.emit(line.endsWith('\r') ? line.slice(0, -1) : line);
     }
-    this.partial += rest;
+    if (rest === '') return;
+    this.partial.push(rest);
+    this.partialLength += rest.length;
+    this.partialEndsWithCr = rest.endsWith('\r');
     // A CR at the end may be half of the line's CRLF: it does not count.
-    while (this.partial.length - (this.partial.endsWith('\r') ? 1 : 0) > this.maxLength) {
-      const cut = pieceEnd(this.partial, this.maxLength);
-      this.onLine(this.partial.slice(0, cut));
-      this.partial = this.partial.slice(cut);
+    if (this.partialLength - (this.partialEndsWithCr ? 1 : 0) <= this.maxLength) return;
+    let long = this.takePartial();
+    while (long.length - (long.endsWith('\r') ? 1 : 0) > this.maxLength) {
+      const cut = pieceEnd(long, this.maxLength);
+      this.onLine(long.slice(0, cut));
+      long = long.slice(cut);
+    }
+    if (long !== '') {
+      this.partial = [long];
+      this.partialLength = long.length;
+      this.partialEndsWithCr = long.endsWith('\r');
     }
   }
 
+  private takePartial(): string {
+    const text = this.partial.length === 1 ? (this.partial[0] ?? '') : this.partial.join('');
+    this.partial = [];
+    this.partialLength = 0;
+    this.partialEndsWithCr = false;
+    return text;
+  }
+
   flush(): void {
-    if (this.partial !== '') this.emit(this.partial);
-    this.partial = '';
+    const rest = this.takePartial();
+    if (rest !== '') this.emit(rest);
   }
 
   private emit(line: string): void {

@@ -1,21 +1,12 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import {
-  chooseDockerHost,
-  contextDockerHost,
-  currentDockerContext,
-  parseDockerHost,
-  type DockerHostChoice,
-} from '../core/dockerEndpoint';
+import { parseDockerHost } from '../core/dockerEndpoint';
 import type { PortContainer } from '../core/compose';
 import { parseContainerEvent, type ContainerEvent } from '../core/containerEvents';
 import { listedPorts, type ListedContainer } from '../core/containerState';
 import { demultiplexDockerStream } from '../core/dockerStream';
 import { LineSplitter } from '../core/lines';
+import { resolveDockerHost } from './dockerHost';
 import type * as DockerodeBundle from './dockerode';
 
 const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -379,31 +370,4 @@ function loadDockerodeBundle(): typeof DockerodeBundle {
   // Resolved next to dist/extension.js at run time (esbuild keeps it external).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./dockerode.js') as typeof DockerodeBundle;
-}
-
-async function resolveDockerHost(setting: string): Promise<DockerHostChoice> {
-  const dockerConfigDir = process.env['DOCKER_CONFIG'] ?? join(homedir(), '.docker');
-  const context = currentDockerContext(process.env, await readOptional(join(dockerConfigDir, 'config.json')));
-  // The CLI keeps a context's endpoint under the SHA-256 of its name.
-  const contextMeta = context === undefined
-    ? undefined
-    : await readOptional(join(dockerConfigDir, 'contexts', 'meta', (await import('node:crypto')).createHash('sha256').update(context).digest('hex'), 'meta.json'));
-  const runtimeDir = process.env['XDG_RUNTIME_DIR'];
-  const podmanSocket = runtimeDir === undefined ? undefined : join(runtimeDir, 'podman', 'podman.sock');
-  return chooseDockerHost({
-    setting,
-    env: process.env,
-    contextHost: contextMeta === undefined ? undefined : contextDockerHost(contextMeta),
-    podmanSocket: podmanSocket !== undefined && existsSync(podmanSocket) ? podmanSocket : undefined,
-    defaultSocketExists: process.platform === 'win32' || existsSync('/var/run/docker.sock'),
-    platform: process.platform,
-  });
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import {
   FACTS_SCRIPT,
-  PROBE_FILE,
   containerPath,
   folderMissing,
   isProbeEvent,
   parseContainerFacts,
+  probeFileName,
   probeFolderName,
   probeWatchArgv,
   watchesEstablished,
@@ -58,7 +59,8 @@ export async function inspectContainerSide(engine: DockerEngine, containerId: st
  */
 export async function probeFileEvents(engine: DockerEngine, containerId: string, side: ContainerSide, parent: string, nonce: string, host: ProbeHost): Promise<ProbeOutcome> {
   const folder = `${parent}/${probeFolderName(nonce)}`;
-  const file = `${folder}/${PROBE_FILE}`;
+  const name = probeFileName(randomBytes(8).toString('hex'));
+  const file = `${folder}/${name}`;
   const inContainer = containerPath(side.projectDir, folder);
   await host.makeFolder(folder);
   try {
@@ -66,13 +68,13 @@ export async function probeFileEvents(engine: DockerEngine, containerId: string,
       const { exitCode } = await engine.exec(containerId, ['test', '-d', inContainer], { timeoutMs: FACTS_TIMEOUT_MS });
       return exitCode === 0 ? { kind: 'no-inotifywait' } : { kind: 'not-visible', containerPath: inContainer };
     }
-    return await watchForProbe(engine, containerId, inContainer, () => host.writeFile(file));
+    return await watchForProbe(engine, containerId, inContainer, name, () => host.writeFile(file));
   } finally {
     await host.remove(file, folder);
   }
 }
 
-async function watchForProbe(engine: DockerEngine, containerId: string, folder: string, write: () => Promise<void>): Promise<ProbeOutcome> {
+async function watchForProbe(engine: DockerEngine, containerId: string, folder: string, name: string, write: () => Promise<void>): Promise<ProbeOutcome> {
   let output = '';
   let arrivedAt: number | undefined;
   let listening: () => void = () => undefined;
@@ -80,7 +82,7 @@ async function watchForProbe(engine: DockerEngine, containerId: string, folder: 
   const run = engine.execFollow(containerId, probeWatchArgv(folder, PROBE_WAIT_SECONDS), (line) => {
     if (output.length < MAX_KEPT_OUTPUT) output += `${line}\n`;
     if (watchesEstablished(line)) listening();
-    if (arrivedAt === undefined && isProbeEvent(line)) arrivedAt = performance.now();
+    if (arrivedAt === undefined && isProbeEvent(line, name)) arrivedAt = performance.now();
   }, (PROBE_WAIT_SECONDS + 10) * 1000);
   const ended = run.then(() => 'ended' as const, () => 'ended' as const);
   if ((await Promise.race([established.then(() => 'listening' as const), ended])) === 'ended') {

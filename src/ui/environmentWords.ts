@@ -20,6 +20,8 @@ export interface EnvironmentWords {
   readonly state: (folder: string, state: string) => string;
   /** Why "Reset Database" does not apply to it, when it does not and there is more to say than that. */
   readonly noDatabaseReset?: string;
+  /** Why "Check File Watching" does not apply to it, when it does not. */
+  readonly noFileWatchingCheck?: string;
 }
 
 export const ENVIRONMENT_WORDS: Readonly<Record<EnvironmentKind, () => EnvironmentWords>> = {
@@ -49,6 +51,7 @@ export const ENVIRONMENT_WORDS: Readonly<Record<EnvironmentKind, () => Environme
     ready: (folder, where) => (where ? vscode.l10n.t('The release of {0} is running: {1}', folder, where) : vscode.l10n.t('The release of {0} is running.', folder)),
     state: (folder, state) => vscode.l10n.t('Phoenix release of {0}: {1}', folder, state),
     noDatabaseReset: vscode.l10n.t('Reset Database works on the dev container. The release\'s database goes with "Tear Down" and its volumes.'),
+    noFileWatchingCheck: vscode.l10n.t('Live reload runs in the dev container: check file watching there, not in the release run locally.'),
   }),
 };
 

@@ -26,7 +26,6 @@ export interface FileWatchingCheck {
   readonly root: vscode.Uri;
 }
 
-const COMPOSE_FILE = 'docker-compose.yml';
 
 /**
  * Checks whether edits made here reach the project's app container as file change events, and
@@ -47,7 +46,7 @@ export async function checkFileWatching(engine: DockerEngine, project: PhoenixPr
     read('config/config.exs'),
     read('config/dev.exs'),
     read('.gitignore'),
-    read(`${devFolder}/${COMPOSE_FILE}`),
+    read(`${devFolder}/${project.environment.composeFile}`),
     read(`${devFolder}/${OVERRIDE_FILE}`),
     read(`${devFolder}/Dockerfile`),
   ]);

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ListedContainer } from '../../src/core/containerState';
 import { DevContainerError } from '../../src/core/devContainerFailure';
+import { helperExecArgv, observerHelperCommand } from '../../src/core/observer/helperCommand';
+import { parseApplications, parseOverview } from '../../src/core/observer/nodeReplies';
+import { discoverContainerNode } from '../../src/docker/containerNode';
 import { DockerEngine } from '../../src/docker/engine';
+import { ObserverHelper } from '../../src/docker/observerHelper';
 import { detectComposeCli } from '../../src/docker/composeCli';
 import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import type { DevContainerRow } from '../../src/ui/devContainerTree';
@@ -96,6 +101,24 @@ describe('Release image through the commands (real Docker engine)', function () 
     terminal.dispose();
     await waitFor(async () => (await remoteShells()) === '', 'the remote shell to end with its terminal', 15_000);
     assert.equal(await docker('exec', listed.id, '/app/bin/hello_phoenix', 'rpc', 'IO.puts(node())'), NODE, 'the release goes on');
+  });
+
+  it("is observed as a dev container's node is: the helper runs under the release's own elixir script", async () => {
+    assert.ok(release);
+    const container = await engine.inspectContainer(await releaseContainer(release));
+    const found = await discoverContainerNode(engine, container);
+    assert.ok(found.kind === 'found' && found.release !== undefined, 'the release\'s node, found as a release');
+    const command = observerHelperCommand({ node: found.node, mode: found.mode, cookie: found.cookie, release: found.release, helperName: `observer_${randomBytes(4).toString('hex')}`, containerEnv: container.env });
+    const exec = helperExecArgv({ docker: 'docker', container: container.id, command });
+    const helper = await ObserverHelper.start({ command: exec.command, args: exec.args, env: exec.env });
+    try {
+      assert.equal(parseOverview(await helper.request({ op: 'overview' })).node, NODE);
+      const hello = parseApplications(await helper.request({ op: 'applications' })).find((application) => application.name === 'hello_phoenix');
+      assert.equal(hello?.supervisorName, 'HelloPhoenix.Supervisor');
+      assert.equal(`#PID${hello.supervisor}`, await docker('exec', container.id, '/app/bin/hello_phoenix', 'rpc', 'IO.puts(inspect(Process.whereis(HelloPhoenix.Supervisor)))'));
+    } finally {
+      helper.dispose();
+    }
   });
 
   it('serves the page when config/runtime.exs binds the endpoint to loopback, which the release keeps', async () => {

@@ -8,6 +8,7 @@ import {
   decideFileWatching,
   expectedMountKind,
   isProbeEvent,
+  probeFileName,
   mountOf,
   namedVolumeEdits,
   onWindowsDriveFromWsl,
@@ -126,9 +127,12 @@ describe('probe', () => {
     assert.deepEqual(chooseProbeParent(undefined, ['_build']), { folder: 'deps', ignoredByGit: false });
     assert.throws(() => probeFolderName('../x'), RangeError);
     assert.equal(probeFolderName('ab12cd34'), '.phoenix-file-watch-ab12cd34');
-    assert.ok(isProbeEvent('CREATE probe'));
-    assert.ok(isProbeEvent('CLOSE_WRITE,CLOSE probe'));
-    assert.ok(!isProbeEvent('CREATE probe2'));
+    assert.ok(isProbeEvent('CREATE probe-1a2b', 'probe-1a2b'));
+    assert.ok(isProbeEvent('CLOSE_WRITE,CLOSE probe-1a2b', 'probe-1a2b'));
+    assert.ok(!isProbeEvent('CREATE probe-1a2b2', 'probe-1a2b'));
+    assert.ok(!isProbeEvent('CREATE probe', 'probe-1a2b'));
+    assert.equal(probeFileName('1a2b'), 'probe-1a2b');
+    assert.throws(() => probeFileName('../x'));
   });
 });
 

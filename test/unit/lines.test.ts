@@ -71,6 +71,14 @@ describe('LineSplitter', () => {
     assert.equal(value, MAX_LINE_LENGTH);
     assert.ok(ms < 2000, `took ${Math.round(ms)} ms`);
   });
+
+  it('takes linear time over a line that never ends under a large limit too, as the observer helper\'s replies have', async () => {
+    // 64 MiB in 64 KiB chunks under a 16 MiB limit: looking at the whole partial line on each chunk took seconds.
+    const limit = 16 * 1024 * 1024;
+    const { value, ms } = await runBounded<number>({ modulePath: compiled('test/unit/support/pipelines'), name: 'longestLineOfEndlessOutput', args: [64 * 1024, 1024, limit] }, { deadlineMs: 15_000 });
+    assert.equal(value, limit);
+    assert.ok(ms < 1000, `took ${Math.round(ms)} ms`);
+  });
 });
 
 describe('TextTail', () => {

@@ -102,9 +102,14 @@ describe('context values', () => {
       .map((entry) => entry.command.replace('phoenix.', ''));
     assert.deepEqual(commandsFor('service running node web', true), ['attachRemoteIex', 'stopDevContainer']);
     assert.deepEqual(commandsFor('service running healthy node web', false), [
-      'attachRemoteIex', 'openShell', 'showLogs', 'openInBrowser', 'checkFileWatching', 'stopDevContainer', 'restartDevContainer',
+      'attachRemoteIex', 'openShell', 'observeNode', 'showLogs', 'openInBrowser', 'checkFileWatching', 'stopDevContainer', 'restartDevContainer',
     ]);
     assert.deepEqual(commandsFor('service running', true), ['stopDevContainer']);
+    assert.ok(!commandsFor('service running web', false).includes('observeNode'), 'a service without a node has nothing to observe');
+    assert.deepEqual(commandsFor('detail node', true), ['observeNode']);
+    assert.deepEqual(commandsFor('detail url', false), []);
+    assert.ok(commandsFor('project running', false).includes('observeNode'));
+    assert.ok(!commandsFor('project stopped', false).includes('observeNode'));
     assert.deepEqual(commandsFor('service stopped node', true), ['startDevContainer']);
     assert.deepEqual(commandsFor('service exited', false), ['showLogs', 'startDevContainer']);
     assert.deepEqual(commandsFor('service missing', true), ['startDevContainer']);

@@ -16,7 +16,15 @@ export function probeFolderName(nonce: string): string {
   return `.phoenix-file-watch-${nonce}`;
 }
 
-export const PROBE_FILE = 'probe';
+/**
+ * The probe file's name, with a random part of its own chosen only when it is written: were the
+ * folder swapped for a link by the container before the file is removed, no file of that name
+ * would exist wherever the link points.
+ */
+export function probeFileName(nonce: string): string {
+  if (!/^[a-z0-9]{4,32}$/.test(nonce)) throw new RangeError('The probe nonce must be 4 to 32 lowercase letters or digits.');
+  return `probe-${nonce}`;
+}
 
 /**
  * The folder (relative to the project root) the probe goes in: the first of _build, deps and tmp
@@ -51,9 +59,10 @@ export function watchesEstablished(line: string): boolean {
   return line.startsWith('Watches established');
 }
 
-/** Whether inotifywait's line reports the probe file (`CREATE probe`, `CLOSE_WRITE,CLOSE probe`). */
-export function isProbeEvent(line: string): boolean {
-  return /^[A-Z_,]+ probe$/.test(line.trim());
+/** Whether inotifywait's line reports the probe file `name` (`CREATE probe-…`, `CLOSE_WRITE,CLOSE probe-…`). */
+export function isProbeEvent(line: string, name: string): boolean {
+  const match = /^[A-Z_,]+ (.*)$/.exec(line.trim());
+  return match?.[1] === name;
 }
 
 /** inotifywait's words when the folder is missing: the container does not see this project folder. */

@@ -11,8 +11,8 @@ export const LOOPBACK_FORWARD_FILE = 'bin/loopback_forward.script';
 
 /**
  * The erl flags bin/server adds when LOOPBACK_FORWARD_PORT is set: after the boot, the VM
- * evaluates the forwarder. ERL_ZFLAGS is unset first, so that no program the VM starts inherits
- * it; `catch` keeps a missing or broken file from stopping the boot, which a failed -eval does.
+ * evaluates the forwarder. ERL_ZFLAGS is unset first, so that no program the VM starts from then
+ * on inherits it (one started by an application while it boots still does); `catch` keeps a missing or broken file from stopping the boot, which a failed -eval does.
  * erlexec reads the variable with shell-like quoting: the expression is one single-quoted word.
  */
 export const LOOPBACK_FORWARD_FLAGS = `-eval 'os:unsetenv("ERL_ZFLAGS"), catch file:script(filename:join(os:getenv("RELEASE_ROOT"), "${LOOPBACK_FORWARD_FILE}"))'`;
@@ -30,6 +30,8 @@ export function renderLoopbackForward(): string {
     '%% publishes, which reaches the container\'s own address, gets no answer: this forwards each',
     '%% connection to that address on to the endpoint on loopback, byte for byte (websockets too).',
     '%% When the endpoint listens on all interfaces, or nothing listens, it does nothing.',
+    '%% Forwarded connections reach the endpoint from 127.0.0.1: the app sees every client of the',
+    '%% published port as local (conn.remote_ip), so nothing in it may trust loopback as a permission.',
     `Port = case string:to_integer(os:getenv("${LOOPBACK_FORWARD_PORT}", "")) of`,
     '  {Number, []} when Number > 0, Number < 65536 -> Number;',
     '  _ -> none',

@@ -10,9 +10,9 @@ export function releaseScaffoldNotes(input: ReleaseInput): string[] {
 }
 
 /** Pushes `chunks` chunks of `chunkLength` characters and no newline through a LineSplitter; the longest line it passed on. */
-export function longestLineOfEndlessOutput(chunkLength: number, chunks: number): number {
+export function longestLineOfEndlessOutput(chunkLength: number, chunks: number, maxLength?: number): number {
   let longest = 0;
-  const splitter = new LineSplitter((line) => { longest = Math.max(longest, line.length); });
+  const splitter = new LineSplitter((line) => { longest = Math.max(longest, line.length); }, maxLength);
   const chunk = 'x'.repeat(chunkLength);
   for (let i = 0; i < chunks; i++) splitter.push(chunk);
   splitter.flush();
