@@ -70,9 +70,11 @@ describe('running the tests in the dev container from the Testing view', { timeo
     console.log(`# Testing view: ${states.join(' | ')}`);
     await workbench.screenshot('testing-view');
 
-    // The failed test opens its workspace file from the view, where the failure's message is drawn at the end of the failing line.
-    await rows.filter({ hasText: 'says "hi" to' }).first().dblclick();
-    await eventually(async () => assert.ok((await workbench.editorTabs()).some((tab) => tab.includes('greeter_test.exs'))));
+    // The workspace's own test file, opened as a user does (Quick Open), shows the failure's message at the end of the failing line.
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('greeter_test.exs');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'greeter_test.exs' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
     const expectedLine = readFileSync(join(workspace.folder, TEST_FILE), 'utf8').split('\n').findIndex((line) => line.includes(FAILING_ASSERTION));
     assert.ok(expectedLine >= 0);
     const lineWithMessage = await eventually(async () => {
