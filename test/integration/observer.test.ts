@@ -119,7 +119,7 @@ describe('Observe Node (real Docker engine)', function () {
   });
 
   it('puts a process with a large heap at the top of the memory list within two refreshes, and kills it', async () => {
-    await rpc('spawn(fn -> Process.register(self(), :observer_test_big); big = Enum.to_list(1..1_500_000); receive do :never -> big end end); IO.puts("spawned")');
+    await rpc('spawn(fn -> big = Enum.to_list(1..1_500_000); Process.register(self(), :observer_test_big); receive do :never -> big end end); IO.puts("spawned")');
     let top: string | undefined;
     for (let refresh = 0; refresh < 2 && top !== 'observer_test_big'; refresh++) {
       const list = parseProcessList(await ask({ op: 'processes', sort: 'memory', limit: 5, filter: '' }));

@@ -29,6 +29,19 @@ export interface ProcessList {
   readonly processes: readonly ProcessRow[];
 }
 
+/** What a process row and a process's details both say of it. */
+function processFields(record: Readonly<Record<string, unknown>>): Omit<ProcessRow, 'value'> {
+  return {
+    pid: pidOf(record['pid']),
+    name: optionalText(record['name']),
+    initialCall: optionalText(record['initial_call']),
+    currentFunction: text(record['current_function']),
+    memory: count(record, 'memory'),
+    reductions: count(record, 'reductions'),
+    messageQueueLength: count(record, 'message_queue_len'),
+  };
+}
+
 export function parseProcessList(value: unknown): ProcessList {
   const record = recordOf(value);
   const sort = record['sort'];
@@ -40,16 +53,7 @@ export function parseProcessList(value: unknown): ProcessList {
     intervalMs: record['interval_ms'] === null ? undefined : count(record, 'interval_ms'),
     processes: listOf(record['processes']).slice(0, MAX_PROCESS_ROWS).map((item) => {
       const row = recordOf(item);
-      return {
-        pid: pidOf(row['pid']),
-        name: optionalText(row['name']),
-        initialCall: optionalText(row['initial_call']),
-        currentFunction: text(row['current_function']),
-        memory: count(row, 'memory'),
-        reductions: count(row, 'reductions'),
-        messageQueueLength: count(row, 'message_queue_len'),
-        value: integer(row, 'value'),
-      };
+      return { ...processFields(row), value: integer(row, 'value') };
     }),
   };
 }
@@ -79,17 +83,11 @@ export interface ProcessDetails {
 export function parseProcessDetails(value: unknown): ProcessDetails {
   const record = recordOf(value);
   return {
-    pid: pidOf(record['pid']),
-    name: optionalText(record['name']),
+    ...processFields(record),
     status: text(record['status']),
-    initialCall: optionalText(record['initial_call']),
-    currentFunction: text(record['current_function']),
-    messageQueueLength: count(record, 'message_queue_len'),
-    memory: count(record, 'memory'),
     heapSize: count(record, 'heap_size'),
     totalHeapSize: count(record, 'total_heap_size'),
     stackSize: count(record, 'stack_size'),
-    reductions: count(record, 'reductions'),
     trapExit: record['trap_exit'] === true,
     groupLeader: text(record['group_leader']),
     links: texts(record['links']),
