@@ -3,7 +3,7 @@ import { lastLines } from '../core/lines';
 import { formatCommand } from '../core/testing/mixTasks';
 import { relativeTo } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
-import { trustedToRun, type ContainerMix } from './containerMix';
+import type { ContainerMix } from './containerMix';
 import type { Settings } from './settings';
 import type { Target } from './target';
 
@@ -25,18 +25,22 @@ const FORMAT_TIMEOUT_MS = 60_000;
 export class ContainerFormatter implements vscode.Disposable {
   private registration: vscode.Disposable | undefined;
   private readonly subscriptions: vscode.Disposable[];
+  /** Projects told their dev container is down, told once until a format there works again: format on save stays quiet. */
+  private readonly toldNotRunning = new Set<string>();
 
   constructor(private readonly mix: ContainerMix, private readonly settings: Settings) {
     this.subscriptions = [
       vscode.extensions.onDidChange(() => { this.update(); }),
       settings.onDidChange((changed) => { if (changed.has('formatInContainer')) this.update(); }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => { this.update(); }),
     ];
     this.update();
   }
 
+  /** Registered only in a trusted workspace: formatting runs the project's .formatter.exs and plugins. */
   private update(): void {
     const otherFormatter = ELIXIR_FORMATTERS.some((id) => vscode.extensions.getExtension(id) !== undefined);
-    const wanted = this.settings.formatInContainer() || !otherFormatter;
+    const wanted = vscode.workspace.isTrusted && (this.settings.formatInContainer() || !otherFormatter);
     if (wanted && this.registration === undefined) {
       this.registration = vscode.languages.registerDocumentFormattingEditProvider(SELECTOR, { provideDocumentFormattingEdits: (document, _options, token) => this.format(document, token) });
     } else if (!wanted && this.registration !== undefined) {
@@ -50,10 +54,11 @@ export class ContainerFormatter implements vscode.Disposable {
     const project = this.mix.projectOf(document.uri);
     const relative = project === undefined ? undefined : relativeTo(project.folder.uri.path, document.uri.path);
     if (project === undefined || relative === undefined || relative === '') return undefined;
-    if (!trustedToRun()) return undefined;
     const mixProject = (await this.mix.mixProjects()).find((candidate) => candidate.project === project && candidate.relative === '');
     const container = await this.mix.container(project, false);
     if (mixProject === undefined || container === undefined) {
+      if (this.toldNotRunning.has(project.composeProject)) return undefined;
+      this.toldNotRunning.add(project.composeProject);
       const start = vscode.l10n.t('Start Dev Container');
       void vscode.window.showWarningMessage(vscode.l10n.t('The dev container of {0} is not running: mix format runs inside it. Start it, then format again.', project.folder.name), start).then((choice) => {
         if (choice === start) void vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
@@ -72,6 +77,7 @@ export class ContainerFormatter implements vscode.Disposable {
         void vscode.window.showErrorMessage(vscode.l10n.t('mix format could not format {0}: {1}', relative, reason));
         return undefined;
       }
+      this.toldNotRunning.delete(project.composeProject);
       if (result.stdout === text) return [];
       return [vscode.TextEdit.replace(new vscode.Range(document.positionAt(0), document.positionAt(text.length)), result.stdout)];
     } catch (error) {
