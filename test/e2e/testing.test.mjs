@@ -1,6 +1,6 @@
 // Journey: a developer with no Elixir on this machine starts the dev container and runs every test
-// from the palette: the Testing view shows each test's state, and the failure's message shows on
-// the failing line of the workspace's own file (opened from the view), not the container's /app path.
+// from the palette: the Testing view shows each test's state, and the failure's message (its peek,
+// expected and actual) opens on the failing line of the workspace's own file, not the container's /app path.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -70,21 +70,37 @@ describe('running the tests in the dev container from the Testing view', { timeo
     console.log(`# Testing view: ${states.join(' | ')}`);
     await workbench.screenshot('testing-view');
 
-    // The workspace's own test file, opened as a user does (Quick Open), shows the failure's message at the end of the failing line.
+    // The workspace's own test file, opened as a user does (Quick Open).
     await page.keyboard.press('Control+P');
     await page.keyboard.type('greeter_test.exs');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'greeter_test.exs' }).first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
     const expectedLine = readFileSync(join(workspace.folder, TEST_FILE), 'utf8').split('\n').findIndex((line) => line.includes(FAILING_ASSERTION));
     assert.ok(expectedLine >= 0);
-    const lineWithMessage = await eventually(async () => {
-      const line = page.locator('.editor-instance .view-line', { has: page.locator('.test-message-inline-content') }).first();
-      // The editor draws spaces as no-break spaces.
-      const text = (await line.innerText({ timeout: 1000 })).replace(/\u00a0/g, ' ');
+    // The failure's peek (Test: Peek Output, as from the gutter): opened at the failing line, with ExUnit's expected and actual.
+    await workbench.runFromPalette('Test: Peek Output');
+    const failure = await eventually(async () => {
+      const peek = page.locator('.editor-instance .peekview-widget').first();
+      const line = page.locator('.editor-instance .view-line').filter({ hasText: /HelloPhoenix\.Greeter\.hello\("Grace"\)/ }).first();
+      const [text, peekBox, lineBox, cursor, breadcrumbs] = await Promise.all([
+        peek.innerText({ timeout: 1000 }),
+        peek.boundingBox({ timeout: 1000 }),
+        line.boundingBox({ timeout: 1000 }),
+        page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+$/ }).first().innerText({ timeout: 1000 }),
+        page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText({ timeout: 1000 }),
+      ]);
+      assert.ok(peekBox !== null && lineBox !== null);
       assert.match(text, /Assertion with == failed/);
-      return text;
-    }, { timeout: 60_000 });
-    assert.ok(lineWithMessage.includes(FAILING_ASSERTION), `the message is on the line "${lineWithMessage}", not on line ${expectedLine + 1}`);
+      // The editor draws spaces as no-break spaces.
+      return { text: text.replace(/\u00a0/g, ' '), peekTop: peekBox.y, lineBottom: lineBox.y + lineBox.height, cursor, breadcrumbs };
+    }, { timeout: 30_000 });
+    console.log(`# peek: ${failure.text.replace(/\s+/g, ' ')}; ${failure.cursor}; ${failure.breadcrumbs.replace(/\s+/g, ' ')}`);
+    assert.match(failure.text, /"Hi, Grace!"/);
+    assert.match(failure.text, /"Hello, Grace!"/);
+    // The cursor on the failing line of the workspace's file, and the peek right below that line.
+    assert.equal(failure.cursor, `Ln ${expectedLine + 1}, Col 1`);
+    assert.match(failure.breadcrumbs.replace(/\s+/g, ' '), /test.*hello_phoenix.*greeter_test\.exs/);
+    assert.ok(Math.abs(failure.peekTop - failure.lineBottom) < 20, `the peek starts at y=${failure.peekTop}, not below line ${expectedLine + 1} (${failure.lineBottom})`);
     await workbench.screenshot('failure-on-its-line');
   });
 });
