@@ -51,9 +51,8 @@ export class ContainerFormatter implements vscode.Disposable {
     const relative = project === undefined ? undefined : relativeTo(project.folder.uri.path, document.uri.path);
     if (project === undefined || relative === undefined || relative === '') return undefined;
     if (!trustedToRun()) return undefined;
-    const mixProject = (await this.mix.mixProjects()).find((candidate) => candidate.project === project && candidate.relative === '');
     const container = await this.mix.container(project, false);
-    if (mixProject === undefined || container === undefined) {
+    if (container === undefined) {
       const start = vscode.l10n.t('Start Dev Container');
       void vscode.window.showWarningMessage(vscode.l10n.t('The dev container of {0} is not running: mix format runs inside it. Start it, then format again.', project.folder.name), start).then((choice) => {
         if (choice === start) void vscode.commands.executeCommand('phoenix.startDevContainer', { kind: 'environment', project } satisfies Target);
@@ -64,7 +63,7 @@ export class ContainerFormatter implements vscode.Disposable {
     const cancelled = token.onCancellationRequested(() => { stop.abort(); });
     const text = document.getText();
     try {
-      const result = await this.mix.run(container, mixProject, formatCommand(relative), { input: text, signal: stop.signal, timeoutMs: FORMAT_TIMEOUT_MS });
+      const result = await this.mix.run(container, this.mix.rootOf(project), formatCommand(relative), { input: text, signal: stop.signal, timeoutMs: FORMAT_TIMEOUT_MS });
       if (result.code !== 0) {
         const reason = result.output.includes(NO_MIX_MARKER)
           ? vscode.l10n.t('its dev container has no mix')
