@@ -49,9 +49,11 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(compose);
   // Tests, mix tasks and the formatter run in the dev container; the Testing view finds the tests in the source.
   const mix = new ContainerMix(projects, docker, compose);
+  const mixTasks = new MixTaskProvider(mix);
   context.subscriptions.push(
     new ContainerTests(mix, log),
-    vscode.tasks.registerTaskProvider(MIX_TASK_TYPE, new MixTaskProvider(mix)),
+    mixTasks,
+    vscode.tasks.registerTaskProvider(MIX_TASK_TYPE, mixTasks),
     new ContainerFormatter(mix, settings),
   );
   registerCommands(context, {
@@ -71,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     terminals,
     localEpmd: new LocalEpmd(),
     mix,
+    mixTasks,
     observers,
   });
   // Discovery reads files; activation does not wait for it.

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { parseMixHelp } from '../core/testing/mixTasks';
 import { mixCommand, NO_MIX_MARKER } from '../core/testing/run';
-import { MIX_TASK_TYPE, MixTaskProvider } from '../ui/mixTasks';
+import { MIX_TASK_TYPE } from '../ui/mixTasks';
 import { pickEnvironment } from '../ui/pickEnvironment';
 import type { TargetOf } from '../ui/target';
 import type { Services } from './services';
@@ -17,15 +17,14 @@ export async function runMixTaskCommand(services: Services, target: TargetOf<'en
     return;
   }
   const container = await services.mix.container(project, true);
-  const mixProject = (await services.mix.mixProjects()).find((candidate) => candidate.project === project && candidate.relative === '');
-  if (container === undefined || mixProject === undefined) return;
+  if (container === undefined) return;
   const help = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing the mix tasks of {0}', project.folder.name), cancellable: true },
     async (_progress, token) => {
       const stop = new AbortController();
       const cancelled = token.onCancellationRequested(() => { stop.abort(); });
       try {
-        return await services.mix.run(container, mixProject, mixCommand('plain', ['help']), { signal: stop.signal, timeoutMs: HELP_TIMEOUT_MS });
+        return await services.mix.run(container, services.mix.rootOf(project), mixCommand('plain', ['help']), { signal: stop.signal, timeoutMs: HELP_TIMEOUT_MS });
       } finally {
         cancelled.dispose();
       }
@@ -39,5 +38,5 @@ export async function runMixTaskCommand(services: Services, target: TargetOf<'en
     matchOnDescription: true,
   });
   if (picked === undefined) return;
-  await vscode.tasks.executeTask(new MixTaskProvider(services.mix).task(project.folder, { type: MIX_TASK_TYPE, task: picked.label }));
+  await vscode.tasks.executeTask(services.mixTasks.task(project.folder, { type: MIX_TASK_TYPE, task: picked.label }));
 }

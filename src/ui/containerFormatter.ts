@@ -54,9 +54,8 @@ export class ContainerFormatter implements vscode.Disposable {
     const project = this.mix.projectOf(document.uri);
     const relative = project === undefined ? undefined : relativeTo(project.folder.uri.path, document.uri.path);
     if (project === undefined || relative === undefined || relative === '') return undefined;
-    const mixProject = (await this.mix.mixProjects()).find((candidate) => candidate.project === project && candidate.relative === '');
     const container = await this.mix.container(project, false);
-    if (mixProject === undefined || container === undefined) {
+    if (container === undefined) {
       if (this.toldNotRunning.has(project.composeProject)) return undefined;
       this.toldNotRunning.add(project.composeProject);
       const start = vscode.l10n.t('Start Dev Container');
@@ -69,7 +68,7 @@ export class ContainerFormatter implements vscode.Disposable {
     const cancelled = token.onCancellationRequested(() => { stop.abort(); });
     const text = document.getText();
     try {
-      const result = await this.mix.run(container, mixProject, formatCommand(relative), { input: text, signal: stop.signal, timeoutMs: FORMAT_TIMEOUT_MS });
+      const result = await this.mix.run(container, this.mix.rootOf(project), formatCommand(relative), { input: text, signal: stop.signal, timeoutMs: FORMAT_TIMEOUT_MS });
       if (result.code !== 0) {
         const reason = result.output.includes(NO_MIX_MARKER)
           ? vscode.l10n.t('its dev container has no mix')

@@ -59,6 +59,11 @@ export class ContainerMix {
     return found;
   }
 
+  /** The project's root as a mix project, where its tasks and the formatter run: an umbrella's root too, which mixProjects lists by its apps. */
+  rootOf(project: PhoenixProject): MixProject {
+    return { project, dir: project.folder.uri, name: project.folder.name, relative: '' };
+  }
+
   /** The dev container project that holds `uri`. */
   projectOf(uri: vscode.Uri): PhoenixProject | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);

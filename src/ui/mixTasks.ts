@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
 import { summarizeMixfile } from '../core/mixfile';
+import { CompilerOutputReader, type CompilerDiagnostic, type CompilerOutputContext } from '../core/testing/compilerDiagnostics';
 import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core/testing/mixTasks';
-import { workspacePathsInLine } from '../core/testing/paths';
+import { relativeTo, workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import { trustedToRun, type ContainerMix } from './containerMix';
+import type { PhoenixProject } from './phoenixProjects';
 import { readText } from './workspaceFiles';
 
 export const MIX_TASK_TYPE = 'mix';
-/** The problem matchers package.json contributes: Elixir's warnings and its compile errors. */
-export const MIX_PROBLEM_MATCHERS = ['$mix', '$mix-error'];
+/** How often, at most, Problems shows the warnings and errors of a task still running. */
+const PROBLEMS_UPDATE_MS = 250;
+/** The end of any line: a diagnostic without a column covers its whole line. */
+const LINE_END = 2 ** 31 - 1;
 
 interface MixTaskDefinition extends vscode.TaskDefinition {
   readonly task: string;
@@ -17,11 +21,18 @@ interface MixTaskDefinition extends vscode.TaskDefinition {
 
 /**
  * Tasks of type `mix` that run in the project's dev container: compile, format, deps.get, test,
- * the Ecto tasks when the project uses Ecto, and any task a tasks.json names. Their output has
- * the container's paths as the workspace's, so the problem matchers find the files.
+ * the Ecto tasks when the project uses Ecto, and any task a tasks.json names. Their output shows
+ * the container's paths as the workspace's, and the compiler's warnings and errors it holds go to
+ * Problems: a run replaces those of the earlier runs in its workspace folder.
  */
-export class MixTaskProvider implements vscode.TaskProvider {
+export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
+  private readonly problems = vscode.languages.createDiagnosticCollection('mix');
+
   constructor(private readonly mix: ContainerMix) {}
+
+  dispose(): void {
+    this.problems.dispose();
+  }
 
   async provideTasks(): Promise<vscode.Task[]> {
     const tasks: vscode.Task[] = [];
@@ -51,8 +62,9 @@ export class MixTaskProvider implements vscode.TaskProvider {
       folder,
       [definition.task, ...args].join(' '),
       MIX_TASK_TYPE,
-      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, folder, definition.task, args))),
-      MIX_PROBLEM_MATCHERS,
+      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, this.problems, folder, definition.task, args))),
+      // None: the terminal reads the output itself. An empty list still keeps VS Code from asking for one.
+      [],
     );
     if (definition.task === 'compile') task.group = vscode.TaskGroup.Build;
     if (definition.task === 'test') task.group = vscode.TaskGroup.Test;
@@ -68,7 +80,13 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
   readonly onDidClose = this.closed.event;
   private readonly stop = new AbortController();
 
-  constructor(private readonly mix: ContainerMix, private readonly folder: vscode.WorkspaceFolder, private readonly taskName: string, private readonly args: readonly string[]) {}
+  constructor(
+    private readonly mix: ContainerMix,
+    private readonly problems: vscode.DiagnosticCollection,
+    private readonly folder: vscode.WorkspaceFolder,
+    private readonly taskName: string,
+    private readonly args: readonly string[],
+  ) {}
 
   open(): void {
     void this.run().then(
@@ -96,8 +114,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       return 1;
     }
     const project = (await this.mix.projects.scanned()).find((p) => p.environment.runsMix && p.folder === this.folder);
-    const mixProject = (await this.mix.mixProjects()).find((candidate) => candidate.project === project && candidate.relative === '');
-    if (project === undefined || mixProject === undefined) {
+    if (project === undefined) {
       this.line(vscode.l10n.t('{0} is not a Phoenix project with a dev container.', this.folder.name));
       return 1;
     }
@@ -107,21 +124,91 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       return 1;
     }
     const paths = { container: container.root, workspace: project.folder.uri.fsPath };
+    const compiler = new CompilerOutputReader(await this.outputContext(project, container.root));
+    const problems = new RunProblems(this.problems, this.folder);
     this.line(`> mix ${[this.taskName, ...this.args].join(' ')}`);
     try {
-      const result = await this.mix.run(container, mixProject, mixTaskCommand(this.taskName, this.args), {
+      const result = await this.mix.run(container, this.mix.rootOf(project), mixTaskCommand(this.taskName, this.args), {
         signal: this.stop.signal,
-        onLine: (line) => { this.line(workspacePathsInLine(paths, line)); },
+        onLine: (line) => {
+          this.line(workspacePathsInLine(paths, line));
+          problems.add(compiler.push(line));
+        },
       });
       if (result.output.includes(NO_MIX_MARKER)) this.line(vscode.l10n.t('The dev container of {0} has no mix: its image needs Elixir.', project.folder.name));
       return result.code ?? 1;
     } catch (error) {
       if (this.stop.signal.aborted) return 130;
       throw error;
+    } finally {
+      problems.add(compiler.end());
+      problems.show();
     }
+  }
+
+  /** How the output names files: relative to the project, or to an umbrella app after its `==> app` line. */
+  private async outputContext(project: PhoenixProject, containerRoot: string): Promise<CompilerOutputContext> {
+    const mixfile = await readText(vscode.Uri.joinPath(project.folder.uri, 'mix.exs'));
+    const summary = mixfile === undefined ? undefined : summarizeMixfile(mixfile);
+    const appsPath = summary?.umbrellaAppsPath;
+    const apps = appsPath === undefined ? [] : (await this.mix.mixProjects()).filter((candidate) => candidate.project === project && candidate.relative !== '').map((candidate) => candidate.name);
+    return { containerRoot, app: summary?.app, umbrella: appsPath === undefined ? undefined : { appsPath, apps } };
   }
 
   private line(text: string): void {
     this.written.fire(`${text}\r\n`);
   }
+}
+
+/**
+ * The compiler's warnings and errors of one task run in a workspace folder, in Problems: those of
+ * the folder's earlier runs go when it starts, and its own show as they come.
+ */
+class RunProblems {
+  private readonly byFile = new Map<string, { readonly uri: vscode.Uri; readonly diagnostics: vscode.Diagnostic[] }>();
+  private readonly changed = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly collection: vscode.DiagnosticCollection, private readonly folder: vscode.WorkspaceFolder) {
+    const earlier: vscode.Uri[] = [];
+    collection.forEach((uri) => { if (inFolder(uri, folder.uri)) earlier.push(uri); });
+    for (const uri of earlier) collection.delete(uri);
+  }
+
+  add(found: readonly CompilerDiagnostic[]): void {
+    for (const diagnostic of found) {
+      const uri = vscode.Uri.joinPath(this.folder.uri, ...diagnostic.file.split('/'));
+      const key = uri.toString();
+      const file = this.byFile.get(key) ?? { uri, diagnostics: [] };
+      file.diagnostics.push(toDiagnostic(diagnostic));
+      this.byFile.set(key, file);
+      this.changed.add(key);
+    }
+    if (this.changed.size > 0) this.timer ??= setTimeout(() => { this.show(); }, PROBLEMS_UPDATE_MS);
+  }
+
+  /** Shows what changed since it last did. */
+  show(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const key of this.changed) {
+      const file = this.byFile.get(key);
+      if (file !== undefined) this.collection.set(file.uri, [...file.diagnostics]);
+    }
+    this.changed.clear();
+  }
+}
+
+function inFolder(uri: vscode.Uri, folder: vscode.Uri): boolean {
+  return uri.scheme === folder.scheme && uri.authority === folder.authority && relativeTo(folder.path, uri.path) !== undefined;
+}
+
+function toDiagnostic(found: CompilerDiagnostic): vscode.Diagnostic {
+  const line = found.line - 1;
+  // Without a column, the whole line; with one, the editor marks the word there.
+  const range = found.column === undefined ? new vscode.Range(line, 0, line, LINE_END) : new vscode.Range(line, found.column - 1, line, found.column - 1);
+  const diagnostic = new vscode.Diagnostic(range, found.message, found.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+  diagnostic.source = 'mix';
+  if (found.exception !== undefined) diagnostic.code = found.exception;
+  return diagnostic;
 }

@@ -185,32 +185,56 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     }
   });
 
-  it('runs a mix task in the container whose compile warning lands in Problems at the workspace path', async () => {
-    const warned = join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'warned.ex');
-    await writeFile(warned, 'defmodule HelloPhoenix.Warned do\n  def twice(unused), do: 2\nend\n');
-    try {
-      const compileTask = (await vscode.tasks.fetchTasks({ type: 'mix' })).find((task) => task.definition['task'] === 'compile' && typeof task.scope === 'object' && task.scope.uri.toString() === folder.uri.toString());
-      assert.ok(compileTask, 'the mix task provider offers compile');
-      const ended = new Promise<void>((resolve) => {
-        const listener = vscode.tasks.onDidEndTask((event) => {
-          if (event.execution.task.definition['task'] !== 'compile') return;
-          listener.dispose();
-          resolve();
-        });
+  /** Runs the `mix` provider's compile task of the folder, as Tasks: Run Task does, until it ends. */
+  async function runCompileTask(): Promise<void> {
+    const compileTask = (await vscode.tasks.fetchTasks({ type: 'mix' })).find((task) => task.definition['task'] === 'compile' && typeof task.scope === 'object' && task.scope.uri.toString() === folder?.uri.toString());
+    assert.ok(compileTask, 'the mix task provider offers compile');
+    assert.deepEqual(compileTask.problemMatchers, [], 'the task reads its output itself, without problem matchers');
+    const ended = new Promise<void>((resolve) => {
+      const listener = vscode.tasks.onDidEndTask((event) => {
+        if (event.execution.task.definition['task'] !== 'compile') return;
+        listener.dispose();
+        resolve();
       });
-      await vscode.tasks.executeTask(compileTask);
-      await ended;
-      const diagnostics = await waitFor(() => {
-        const found = vscode.languages.getDiagnostics(vscode.Uri.file(warned));
+    });
+    await vscode.tasks.executeTask(compileTask);
+    await ended;
+  }
+
+  const mixProblems = (file: string): vscode.Diagnostic[] => vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((diagnostic) => diagnostic.source === 'mix');
+  const warned = () => join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'warned.ex');
+
+  it('runs a mix task in the container whose compile warning lands in Problems at the workspace path', async () => {
+    await writeFile(warned(), 'defmodule HelloPhoenix.Warned do\n  def twice(unused), do: 2\nend\n');
+    try {
+      await runCompileTask();
+      const [warning, ...others] = await waitFor(() => {
+        const found = mixProblems(warned());
         return found.length > 0 ? found : undefined;
       }, 'the warning in Problems', 30_000);
-      const [warning] = diagnostics;
       assert.ok(warning);
+      assert.deepEqual(others, []);
       assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
       assert.equal(warning.range.start.line, 1);
-      assert.match(warning.message, /variable "unused" is unused/);
+      assert.equal(warning.message, 'variable "unused" is unused (if the variable is not meant to be used, prefix it with an underscore)');
     } finally {
-      await rm(warned, { force: true });
+      await rm(warned(), { force: true });
+    }
+  });
+
+  it('puts a compile error through the mix task in Problems as an error on its line, replacing the earlier run\'s', async () => {
+    const broken = join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'broken.ex');
+    await writeFile(broken, 'defmodule HelloPhoenix.Broken do\n  def answer do\n    undefined_name\n  end\nend\n');
+    try {
+      await runCompileTask();
+      const error = await waitFor(() => mixProblems(broken).find((diagnostic) => diagnostic.severity === vscode.DiagnosticSeverity.Error), 'the error in Problems', 30_000);
+      assert.equal(error.range.start.line, 2);
+      assert.equal(error.code, 'CompileError');
+      assert.match(error.message, /undefined function undefined_name\/0/);
+      // The warning of the run before, in a file since removed, went when this run started.
+      assert.deepEqual(mixProblems(warned()), []);
+    } finally {
+      await rm(broken, { force: true });
     }
   });
 
