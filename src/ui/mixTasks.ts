@@ -3,7 +3,7 @@ import { summarizeMixfile } from '../core/mixfile';
 import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core/testing/mixTasks';
 import { workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
-import { trustedToRun, type ContainerMix } from './containerMix';
+import { placeOf, trustedToRun, type ContainerMix } from './containerMix';
 import { readText } from './workspaceFiles';
 
 export const MIX_TASK_TYPE = 'mix';
@@ -107,6 +107,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       return 1;
     }
     const paths = { container: container.root, workspace: project.folder.uri.fsPath };
+    if (container.kind === 'one-off') this.line(vscode.l10n.t('The dev container is not running: the task runs in {0}.', placeOf(container)));
     this.line(`> mix ${[this.taskName, ...this.args].join(' ')}`);
     try {
       const result = await this.mix.run(container, mixProject, mixTaskCommand(this.taskName, this.args), {
