@@ -1,25 +1,63 @@
 import { randomBytes } from 'node:crypto';
+import { composeArgv, type ComposeCli, type ComposeTarget } from '../core/compose';
 import { endRemoteShellArgv, sessionMark } from '../core/node';
 import { phoenixContainer } from '../core/serviceView';
+import { oneOffContainerName, oneOffService, type OneOffProblem } from '../core/testing/oneOff';
 import { containerProjectRoot } from '../core/testing/paths';
 import type { ContainerCommand } from '../core/testing/run';
+import { readComposeConfig } from './composeCli';
 import type { DockerEngine } from './engine';
 import { runProcess, type ProcessResult } from './process';
 
+/** Where a project's mix commands run: its running app container, or a one-off container of its app service. */
+export type MixContainer = RunningMixContainer | OneOffMixContainer;
+
 /** The running container a project's mix commands run in, and where the project is inside it. */
-export interface MixContainer {
+export interface RunningMixContainer {
+  readonly kind: 'running';
   readonly id: string;
   /** The project root in the container. */
   readonly root: string;
 }
 
+/** The app service whose one-off containers (`compose run`, one per command) run a project's mix commands, and how compose runs it. */
+export interface OneOffMixContainer {
+  readonly kind: 'one-off';
+  readonly cli: ComposeCli;
+  readonly target: ComposeTarget;
+  readonly service: string;
+  /** The project root in its containers. */
+  readonly root: string;
+}
+
 /** The project's running app container, or undefined when it is not running. */
-export async function runningMixContainer(engine: DockerEngine, composeProject: string, workspaceRoot: string): Promise<MixContainer | undefined> {
+export async function runningMixContainer(engine: DockerEngine, composeProject: string, workspaceRoot: string): Promise<RunningMixContainer | undefined> {
   const app = phoenixContainer(await engine.listComposeContainers(composeProject));
   if (app?.state !== 'running') return undefined;
   const inspected = await engine.inspectContainer(app.id);
   if (!inspected.running) return undefined;
-  return { id: inspected.id, root: containerProjectRoot(workspaceRoot, inspected.mounts, inspected.workingDir) };
+  return { kind: 'running', id: inspected.id, root: containerProjectRoot(workspaceRoot, inspected.mounts, inspected.workingDir) };
+}
+
+/**
+ * The project's app service for one-off containers, and where its bind mount of the workspace
+ * folder puts the project, as `compose config` resolves the compose files. Fails with a
+ * OneOffUnavailableError when there is no app service or it does not mount the workspace folder.
+ */
+export async function oneOffMixContainer(cli: ComposeCli, target: ComposeTarget, appRole: string, workspaceRoot: string, cliEnv: NodeJS.ProcessEnv): Promise<OneOffMixContainer> {
+  const found = oneOffService(await readComposeConfig(cli, target, { env: cliEnv }), appRole, workspaceRoot, target.projectDirectory);
+  if ('problem' in found) throw new OneOffUnavailableError(found);
+  return { kind: 'one-off', cli, target, ...found };
+}
+
+/** No one-off container can run the project's mix commands, for `reason`. */
+export class OneOffUnavailableError extends Error {
+  constructor(readonly reason: OneOffProblem) {
+    super(reason.problem === 'no-app-service'
+      ? `The compose files define no app service (services: ${reason.services.join(', ') || 'none'}).`
+      : `The ${reason.service} service does not bind-mount the project folder, so where the project is in its container is not known.`);
+    this.name = 'OneOffUnavailableError';
+  }
 }
 
 export interface ContainerRunOptions {
@@ -52,20 +90,50 @@ export async function runInContainer(engine: DockerEngine, container: string, co
     container,
     ...command.argv,
   ];
-  // A cancel or a timeout stops the CLI here and, by its session mark, the program in the container.
+  return withStop(options, (signal) => {
+    // A cancel or a timeout stops the CLI here and, by its session mark, the program in the container.
+    signal.addEventListener('abort', () => { void engine.exec(container, endRemoteShellArgv(session)).catch(() => undefined); }, { once: true });
+    return runProcess({ command: options.cli, args }, {
+      env: { ...options.cliEnv, ...env },
+      signal,
+      ...(options.onLine && { onLine: options.onLine }),
+      ...(options.input !== undefined && { input: options.input }),
+    });
+  });
+}
+
+export type OneOffRunOptions = Omit<ContainerRunOptions, 'cli' | 'input'>;
+
+/**
+ * Runs a command in a one-off container of the app service (`compose run`, with the compose files,
+ * project name and environment of the lifecycle; an argv, no shell), its environment passed by name.
+ * The container is named, and removed by that name once compose has ended: compose v2 leaves it
+ * running when interrupted (a cancel, a timeout), and any compose does when killed.
+ */
+export async function runInOneOffContainer(engine: DockerEngine, container: OneOffMixContainer, command: ContainerCommand, options: OneOffRunOptions): Promise<ProcessResult> {
+  const name = oneOffContainerName(container.target.projectName, container.service, randomBytes(6).toString('hex'));
+  const argv = composeArgv(container.cli, container.target, { kind: 'run', service: container.service, name, workdir: options.workdir, envNames: Object.keys(command.env), argv: command.argv });
+  try {
+    return await withStop(options, (signal) => runProcess(argv, {
+      cwd: container.target.projectDirectory,
+      env: { ...options.cliEnv, ...command.env },
+      signal,
+      ...(options.onLine && { onLine: options.onLine }),
+    }));
+  } finally {
+    await engine.removeContainer(name);
+  }
+}
+
+/** Runs `work` with one signal for the caller's cancel and the timeout, which aborts it with a ContainerRunTimeoutError. */
+async function withStop<T>(options: { readonly signal?: AbortSignal; readonly timeoutMs?: number }, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const stop = new AbortController();
   const cancel = (): void => { stop.abort(options.signal?.reason); };
   if (options.signal?.aborted) cancel();
   options.signal?.addEventListener('abort', cancel, { once: true });
   const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => { stop.abort(new ContainerRunTimeoutError(options.timeoutMs ?? 0)); }, options.timeoutMs);
-  stop.signal.addEventListener('abort', () => { void engine.exec(container, endRemoteShellArgv(session)).catch(() => undefined); }, { once: true });
   try {
-    return await runProcess({ command: options.cli, args }, {
-      env: { ...options.cliEnv, ...env },
-      signal: stop.signal,
-      ...(options.onLine && { onLine: options.onLine }),
-      ...(options.input !== undefined && { input: options.input }),
-    });
+    return await work(stop.signal);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', cancel);

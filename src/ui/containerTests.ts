@@ -3,7 +3,9 @@ import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../co
 import { parseCompileError, parseOutputLine, type TestEvent, type TestFailure } from '../core/testing/events';
 import { relativeTo, toWorkspacePath, workspacePathsInLine, type ProjectPaths } from '../core/testing/paths';
 import { NO_MIX_MARKER, testCommand } from '../core/testing/run';
-import { trustedToRun, type ContainerMix, type MixProject } from './containerMix';
+import type { MixContainer } from '../docker/containerMix';
+import { placeOf, trustedToRun, type ContainerMix, type MixProject } from './containerMix';
+import type { PhoenixProject } from './phoenixProjects';
 import { readTextUpTo } from './workspaceFiles';
 
 type ItemKind = 'project' | 'file' | 'module' | 'describe' | 'test' | 'doctest' | 'dynamic';
@@ -132,10 +134,17 @@ export class ContainerTests implements vscode.Disposable {
     }
     const stop = new AbortController();
     const cancelled = token.onCancellationRequested(() => { stop.abort(); });
+    // Found (or asked about) once per dev container project, however many umbrella apps run.
+    const containers = new Map<PhoenixProject, Promise<MixContainer | undefined>>();
+    const containerOf = (project: PhoenixProject): Promise<MixContainer | undefined> => {
+      const found = containers.get(project) ?? this.mix.container(project, true);
+      containers.set(project, found);
+      return found;
+    };
     try {
       for (const [mixProject, items] of byProject) {
         if (token.isCancellationRequested) break;
-        await this.runInProject(run, mixProject, items, stop.signal);
+        await this.runInProject(run, mixProject, items, stop.signal, containerOf);
       }
     } finally {
       cancelled.dispose();
@@ -143,10 +152,17 @@ export class ContainerTests implements vscode.Disposable {
     }
   }
 
-  private async runInProject(run: TestRunSink, mixProject: MixProject, items: readonly vscode.TestItem[], signal: AbortSignal): Promise<void> {
+  private async runInProject(run: TestRunSink, mixProject: MixProject, items: readonly vscode.TestItem[], signal: AbortSignal, containerOf: (project: PhoenixProject) => Promise<MixContainer | undefined>): Promise<void> {
     const leaves = items.flatMap((item) => leavesOf(item));
     for (const leaf of leaves) run.enqueued(leaf);
-    const container = await this.mix.container(mixProject.project, true);
+    let container;
+    try {
+      container = await containerOf(mixProject.project);
+    } catch (error) {
+      const message = new vscode.TestMessage(error instanceof Error ? error.message : String(error));
+      for (const leaf of leaves) run.errored(leaf, message);
+      return;
+    }
     if (container === undefined) {
       const message = new vscode.TestMessage(vscode.l10n.t('The dev container of {0} is not running: start it, then run the tests again.', mixProject.project.folder.name));
       for (const leaf of leaves) run.errored(leaf, message);
@@ -176,7 +192,7 @@ export class ContainerTests implements vscode.Disposable {
         compileErrors.push({ file, line: compileError.line, message: compileError.message });
       }
     };
-    run.appendOutput(`${vscode.l10n.t('mix test {0} in {1}', locations.join(' '), container.id.slice(0, 12))}\r\n`);
+    run.appendOutput(`${vscode.l10n.t('mix test {0} in {1}', locations.join(' '), placeOf(container))}\r\n`);
     let result;
     try {
       result = await this.mix.run(container, mixProject, testCommand(locations, prefix, await this.mix.testsNeedContainerConfig(mixProject)), { signal, onLine });

@@ -4,7 +4,7 @@ import { CompilerOutputReader, type CompilerDiagnostic, type CompilerOutputConte
 import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core/testing/mixTasks';
 import { relativeTo, workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
-import { trustedToRun, type ContainerMix } from './containerMix';
+import { placeOf, trustedToRun, type ContainerMix } from './containerMix';
 import type { PhoenixProject } from './phoenixProjects';
 import { readText } from './workspaceFiles';
 
@@ -126,6 +126,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
     const paths = { container: container.root, workspace: project.folder.uri.fsPath };
     const compiler = new CompilerOutputReader(await this.outputContext(project, container.root));
     const problems = new RunProblems(this.problems, this.folder);
+    if (container.kind === 'one-off') this.line(vscode.l10n.t('The dev container is not running: the task runs in {0}.', placeOf(container)));
     this.line(`> mix ${[this.taskName, ...this.args].join(' ')}`);
     try {
       const result = await this.mix.run(container, this.mix.rootOf(project), mixTaskCommand(this.taskName, this.args), {

@@ -8,7 +8,7 @@ import { parseOutputLine } from '../../src/core/testing/events';
 import { ELIXIR_VERSION_ARGV, ELIXIR_VERSION_VARIABLE, testCommand, testsNeedContainerConfig } from '../../src/core/testing/run';
 import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli } from '../../src/docker/composeCli';
-import { runInContainer, runningMixContainer } from '../../src/docker/containerMix';
+import { oneOffMixContainer, runInContainer, runInOneOffContainer, runningMixContainer } from '../../src/docker/containerMix';
 import { startComposeProject, stopComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import { writeDevContainerFiles } from '../../src/ui/devContainerScaffold';
 import { describeFailure } from '../../src/ui/failureMessages';
@@ -95,6 +95,26 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
     // Without the container's configuration the Repo looks for a database on the app container's own localhost.
     const direct = await runTests(false);
     assert.notDeepEqual(direct.states, configured.states, direct.output);
+  });
+
+  it('runs the tests in a one-off container of the app service while the project is stopped: compose starts the db service first, as the app\'s depends_on says', async () => {
+    await stopComposeProject(engine, cli, target);
+    const oneOff = await oneOffMixContainer(cli, target, 'app', root, process.env);
+    assert.deepEqual({ service: oneOff.service, root: oneOff.root }, { service: 'app', root: '/app' });
+    const prefix = 'PHOENIX-TEST-EVENT:';
+    const states: string[] = [];
+    const result = await runInOneOffContainer(engine, oneOff, testCommand(['test/hello_ecto/repo_test.exs'], prefix, true), {
+      cliEnv: process.env,
+      workdir: oneOff.root,
+      timeoutMs: 240_000,
+      onLine: (line) => {
+        const { event } = parseOutputLine(line, prefix);
+        if (event?.event === 'test_finished') states.push(`${event.name}: ${event.state}`);
+      },
+    });
+    assert.deepEqual(states, ['test the test database is migrated: passed'], result.output);
+    const containers = await docker('ps', '-a', '--filter', `label=com.docker.compose.project=${projectName}`, '--format', '{{.Label "com.docker.compose.service"}} {{.State}}');
+    assert.deepEqual(containers.split('\n').sort(), ['app exited', 'db running']);
   });
 
   it('keeps the data across Stop and Start, and Reset Database empties it again', async () => {

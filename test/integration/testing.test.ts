@@ -5,14 +5,18 @@ import * as vscode from 'vscode';
 import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli } from '../../src/docker/composeCli';
 import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
+import type { ComposeFlavour } from '../../src/core/compose';
+import { phoenixContainer } from '../../src/core/serviceView';
 import { ComposeSession } from '../../src/ui/composeSession';
 import { parseMixHelp } from '../../src/core/testing/mixTasks';
 import { mixCommand } from '../../src/core/testing/run';
-import { ContainerMix } from '../../src/ui/containerMix';
+import { ContainerFormatter } from '../../src/ui/containerFormatter';
+import { ContainerMix, type WhenDown } from '../../src/ui/containerMix';
 import { ContainerTests, type TestRunSink } from '../../src/ui/containerTests';
+import { MIX_TASK_TYPE, MixTaskProvider } from '../../src/ui/mixTasks';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
-import { processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
+import { docker, processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
 
 /** What a test run reported, by item label path ("greeter_test.exs > hello/1 > greets by name"). */
 interface Reported {
@@ -58,6 +62,19 @@ function child(items: vscode.TestItemCollection | vscode.TestItem, label: string
 }
 
 const NONE = new vscode.CancellationTokenSource().token;
+
+/** The workspace's settings, with `phoenix.composeCommand` set to `flavour`. */
+function settingsWith(flavour: ComposeFlavour): Settings {
+  return new Settings({
+    workspaceFolders: vscode.workspace.workspaceFolders,
+    onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration,
+    getConfiguration: (section, scope) => {
+      const real = vscode.workspace.getConfiguration(section, scope);
+      const get = (key: string, fallback?: unknown): unknown => (section === 'phoenix' && key === 'composeCommand' ? flavour : real.get(key, fallback));
+      return { ...real, get } as vscode.WorkspaceConfiguration;
+    },
+  });
+}
 
 describe('Tests, tasks and formatting in the dev container (real Docker engine)', function () {
   this.timeout(600_000);
@@ -269,5 +286,128 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     } finally {
       await rm(file, { force: true });
     }
+  });
+
+  describe('while the app container is stopped (it exited, or the user stopped it)', () => {
+    let appId = '';
+    /** The compose project's containers, as "name state", one-off containers included. */
+    const projectContainers = async (): Promise<string[]> => {
+      const project = projects.all[0];
+      assert.ok(project);
+      return (await docker('ps', '-a', '--filter', `label=com.docker.compose.project=${project.composeProject}`, '--format', '{{.ID}} {{.State}} {{.Label "com.docker.compose.oneoff"}}')).split('\n').filter((line) => line !== '');
+    };
+    /** A ContainerMix whose user answers the offer with `answer`, and the projects it asked about. */
+    const answering = (answer: WhenDown, session = compose): { mix: ContainerMix; asked: string[] } => {
+      const asked: string[] = [];
+      return { asked, mix: new ContainerMix(projects, engine, session, (project) => { asked.push(project.folder.name); return Promise.resolve(answer); }) };
+    };
+
+    before(async () => {
+      const project = projects.all[0];
+      assert.ok(project);
+      const app = phoenixContainer(await engine.listComposeContainers(project.composeProject));
+      assert.ok(app?.state === 'running', 'the app container runs before the test stops it');
+      appId = app.id.slice(0, 12);
+      await docker('stop', appId);
+    });
+
+    for (const { flavour, label } of [{ flavour: 'docker compose', label: 'v2' }, { flavour: 'docker-compose', label: 'v1' }] as const) {
+      it(`runs a test file in a one-off container of the app service when asked to (compose ${label}): results at the workspace's paths, no container left`, async () => {
+        const session = new ComposeSession(settingsWith(flavour));
+        const { mix: oneOffMix, asked } = answering('one-off', session);
+        const oneOffTests = new ContainerTests(oneOffMix, log, `phoenix.exunit.integrationTest.oneOff.${label}`);
+        try {
+          await oneOffTests.refresh();
+          const fileItem = child(child(oneOffTests.items, folder.name), 'test/hello_phoenix/greeter_test.exs');
+          const { sink, reported } = recorder();
+          await oneOffTests.runTests(new vscode.TestRunRequest([fileItem]), NONE, sink);
+          assert.deepEqual(asked, [folder.name]);
+          const file = `${folder.name} > test/hello_phoenix/greeter_test.exs > HelloPhoenix.GreeterTest`;
+          assert.equal(reported.states.get(`${file} > hello/1 > greets by name`), 'passed', `${[...reported.states].join('\n')}\n${reported.output}`);
+          assert.equal(reported.states.get(`${file} > waves goodbye`), 'skipped');
+          assert.equal(reported.states.get(`${file} > doctest HelloPhoenix.Greeter > HelloPhoenix.Greeter.hello/1 (1)`), 'passed');
+          assert.equal(reported.states.get(`${file} > hello/1 > says "hi" to #{"Grace"}`), 'failed');
+          const [failure] = reported.messages.get(`${file} > hello/1 > says "hi" to #{"Grace"}`) ?? [];
+          assert.equal(failure?.location?.uri.fsPath, greeterFile());
+          assert.equal(failure.location.range.start.line, 12);
+          assert.match(reported.output, /mix test test\/hello_phoenix\/greeter_test\.exs in a one-off container of the app service/);
+          assert.match(reported.output, /1 doctest, 3 tests, 1 failure, 1 skipped/);
+          // Only the app's own container is left, still stopped: the one-off one was removed, the app not started.
+          assert.deepEqual(await projectContainers(), [`${appId} exited False`]);
+        } finally {
+          oneOffTests.dispose();
+          session.dispose();
+        }
+      });
+    }
+
+    it('runs a mix task in a one-off container, with its compile error in Problems at the workspace path', async () => {
+      const broken = join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'broken.ex');
+      await writeFile(broken, 'defmodule HelloPhoenix.Broken do\n  def oops, do: undefined_call()\nend\n');
+      const { mix: oneOffMix, asked } = answering('one-off');
+      const provider = new MixTaskProvider(oneOffMix);
+      try {
+        const compileTask = provider.task(folder, { type: MIX_TASK_TYPE, task: 'compile' });
+        const ended = new Promise<void>((resolve) => {
+          const listener = vscode.tasks.onDidEndTask((event) => {
+            if (event.execution.task.definition['task'] !== 'compile') return;
+            listener.dispose();
+            resolve();
+          });
+        });
+        await vscode.tasks.executeTask(compileTask);
+        await ended;
+        assert.deepEqual(asked, [folder.name]);
+        const diagnostics = await waitFor(() => {
+          const found = vscode.languages.getDiagnostics(vscode.Uri.file(broken));
+          return found.length > 0 ? found : undefined;
+        }, 'the compile error in Problems', 30_000);
+        assert.equal(diagnostics[0]?.range.start.line, 1);
+        assert.deepEqual(await projectContainers(), [`${appId} exited False`]);
+      } finally {
+        await rm(broken, { force: true });
+      }
+    });
+
+    it('stops and removes the one-off container when the run is cancelled; the container publishes no port and runs the command, not the entrypoint', async () => {
+      const slow = join(folder.uri.fsPath, 'test', 'slow_test.exs');
+      await writeFile(slow, 'defmodule SlowTest do\n  use ExUnit.Case\n\n  @tag timeout: :infinity\n  test "takes its time" do\n    Process.sleep(600_000)\n  end\nend\n');
+      const { mix: oneOffMix } = answering('one-off');
+      const oneOffTests = new ContainerTests(oneOffMix, log, 'phoenix.exunit.integrationTest.oneOffCancel');
+      try {
+        await oneOffTests.refresh();
+        const fileItem = child(child(oneOffTests.items, folder.name), 'test/slow_test.exs');
+        const { sink, reported } = recorder();
+        const cancel = new vscode.CancellationTokenSource();
+        const running = oneOffTests.runTests(new vscode.TestRunRequest([fileItem]), cancel.token, sink);
+        await waitFor(() => [...reported.states.values()].includes('started'), 'the slow test to start', 120_000);
+        const [oneOff, ...others] = (await projectContainers()).filter((line) => line.endsWith(' True'));
+        assert.ok(oneOff !== undefined && others.length === 0, (await projectContainers()).join('\n'));
+        const id = oneOff.split(' ')[0] ?? '';
+        assert.equal(await docker('inspect', '--format', '{{json .NetworkSettings.Ports}}|{{index .Config.Cmd 0}} {{index .Config.Cmd 1}}', id), '{}|sh -c');
+        assert.ok((await processesWith('slow_test.exs', true)).length > 0, 'the test VM runs in the one-off container');
+        cancel.cancel();
+        await running;
+        assert.ok(reported.ended);
+        assert.deepEqual(await projectContainers(), [`${appId} exited False`]);
+        await waitFor(async () => (await processesWith('slow_test.exs', true)).length === 0, 'the test VM to end', 15_000);
+      } finally {
+        oneOffTests.dispose();
+        await rm(slow, { force: true });
+      }
+    });
+
+    it('Format Document asks nothing and starts no one-off container: format on save stays quiet', async () => {
+      const { mix: quietMix, asked } = answering('one-off');
+      const formatter = new ContainerFormatter(quietMix, settings);
+      try {
+        const document = await vscode.workspace.openTextDocument(join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'greeter.ex'));
+        assert.equal(await formatter.format(document, NONE), undefined);
+        assert.deepEqual(asked, []);
+        assert.deepEqual(await projectContainers(), [`${appId} exited False`]);
+      } finally {
+        formatter.dispose();
+      }
+    });
   });
 });

@@ -23,6 +23,14 @@ export interface Mount {
  * (or of a folder above it), else the container's working directory.
  */
 export function containerProjectRoot(workspace: string, mounts: readonly Mount[], workingDir: string): string {
+  return mountedProjectRoot(workspace, mounts) ?? trimSlash(workingDir === '' ? '/app' : workingDir);
+}
+
+/**
+ * Where the bind mount of the workspace folder (or of a folder above it) puts the project in the
+ * container; undefined when no bind mount holds it.
+ */
+export function mountedProjectRoot(workspace: string, mounts: readonly Mount[]): string | undefined {
   const host = normalizeHost(workspace);
   for (const mount of mounts) {
     if (mount.type !== 'bind') continue;
@@ -30,7 +38,7 @@ export function containerProjectRoot(workspace: string, mounts: readonly Mount[]
     if (host === source) return trimSlash(mount.destination);
     if (host.startsWith(`${source}/`)) return `${trimSlash(mount.destination)}/${host.slice(source.length + 1)}`;
   }
-  return trimSlash(workingDir === '' ? '/app' : workingDir);
+  return undefined;
 }
 
 /** The workspace file for a container path under the project root; undefined for one outside it. */
@@ -69,9 +77,9 @@ export function workspacePathsInLine(paths: ProjectPaths, line: string): string 
   return line.replace(pattern, (whole, rest: string | undefined) => toWorkspacePath(paths, root + (rest ?? '')) ?? whole);
 }
 
-/** A Windows path as `C:/x/y`, a POSIX one as it is, without a trailing separator. */
+/** A Windows path as `c:/x/y` (VS Code and compose spell the drive letter differently), a POSIX one as it is, without a trailing separator. */
 function normalizeHost(path: string): string {
-  return trimSlash(path.replace(/\\/g, '/'));
+  return trimSlash(path.replace(/\\/g, '/').replace(/^[A-Z]:/, (drive) => drive.toLowerCase()));
 }
 
 function trimSlash(path: string): string {
