@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { summarizeMixfile } from '../core/mixfile';
-import { CompilerOutputReader, type CompilerDiagnostic, type CompilerOutputContext } from '../core/testing/compilerDiagnostics';
+import { CompilerOutputReader, type CompilerDiagnostic } from '../core/testing/compilerDiagnostics';
 import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core/testing/mixTasks';
 import { relativeTo, workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import { trustedToRun, type ContainerMix } from './containerMix';
-import type { PhoenixProject } from './phoenixProjects';
 import { readText } from './workspaceFiles';
 
 export const MIX_TASK_TYPE = 'mix';
@@ -124,7 +123,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       return 1;
     }
     const paths = { container: container.root, workspace: project.folder.uri.fsPath };
-    const compiler = new CompilerOutputReader(await this.outputContext(project, container.root));
+    const compiler = new CompilerOutputReader(await this.mix.compilerOutputContext(this.mix.rootOf(project), container.root));
     const problems = new RunProblems(this.problems, this.folder);
     this.line(`> mix ${[this.taskName, ...this.args].join(' ')}`);
     try {
@@ -144,15 +143,6 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       problems.add(compiler.end());
       problems.show();
     }
-  }
-
-  /** How the output names files: relative to the project, or to an umbrella app after its `==> app` line. */
-  private async outputContext(project: PhoenixProject, containerRoot: string): Promise<CompilerOutputContext> {
-    const mixfile = await readText(vscode.Uri.joinPath(project.folder.uri, 'mix.exs'));
-    const summary = mixfile === undefined ? undefined : summarizeMixfile(mixfile);
-    const appsPath = summary?.umbrellaAppsPath;
-    const apps = appsPath === undefined ? [] : (await this.mix.mixProjects()).filter((candidate) => candidate.project === project && candidate.relative !== '').map((candidate) => candidate.name);
-    return { containerRoot, app: summary?.app, umbrella: appsPath === undefined ? undefined : { appsPath, apps } };
   }
 
   private line(text: string): void {

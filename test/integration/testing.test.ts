@@ -164,6 +164,24 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     }
   });
 
+  it('shows a project file that does not compile on the project\'s item, at its line', async () => {
+    const broken = join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'broken_for_tests.ex');
+    await writeFile(broken, 'defmodule HelloPhoenix.BrokenForTests do\n  def answer do\n    undefined_name\n  end\nend\n');
+    try {
+      const fileItem = child(child(tests.items, folder.name), 'test/hello_phoenix_web_test.exs');
+      const { sink, reported } = recorder();
+      await tests.runTests(new vscode.TestRunRequest([fileItem]), NONE, sink);
+      assert.equal(reported.states.get(folder.name), 'errored', reported.output);
+      const [message, ...others] = reported.messages.get(folder.name) ?? [];
+      assert.deepEqual(others, []);
+      assert.match(typeof message?.message === 'string' ? message.message : '', /^CompileError: undefined function undefined_name\/0/);
+      assert.equal(message?.location?.uri.fsPath, broken);
+      assert.equal(message.location.range.start.line, 2);
+    } finally {
+      await rm(broken, { force: true });
+    }
+  });
+
   it('stops the test run in the container when it is cancelled', async () => {
     const slow = join(folder.uri.fsPath, 'test', 'slow_test.exs');
     await writeFile(slow, 'defmodule SlowTest do\n  use ExUnit.Case\n\n  @tag timeout: :infinity\n  test "takes its time" do\n    Process.sleep(600_000)\n  end\nend\n');
