@@ -25,12 +25,14 @@ interface MixTaskDefinition extends vscode.TaskDefinition {
  * Problems: a run replaces those of the earlier runs in its workspace folder.
  */
 export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
-  private readonly problems = vscode.languages.createDiagnosticCollection('mix');
+  /** Gone once disposed: a task still running then leaves Problems alone. */
+  private problems: vscode.DiagnosticCollection | undefined = vscode.languages.createDiagnosticCollection('mix');
 
   constructor(private readonly mix: ContainerMix) {}
 
   dispose(): void {
-    this.problems.dispose();
+    this.problems?.dispose();
+    this.problems = undefined;
   }
 
   async provideTasks(): Promise<vscode.Task[]> {
@@ -61,7 +63,7 @@ export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
       folder,
       [definition.task, ...args].join(' '),
       MIX_TASK_TYPE,
-      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, this.problems, folder, definition.task, args))),
+      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, () => this.problems, folder, definition.task, args))),
       // None: the terminal reads the output itself. An empty list still keeps VS Code from asking for one.
       [],
     );
@@ -81,7 +83,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
 
   constructor(
     private readonly mix: ContainerMix,
-    private readonly problems: vscode.DiagnosticCollection,
+    private readonly problems: () => vscode.DiagnosticCollection | undefined,
     private readonly folder: vscode.WorkspaceFolder,
     private readonly taskName: string,
     private readonly args: readonly string[],
@@ -152,17 +154,19 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
 
 /**
  * The compiler's warnings and errors of one task run in a workspace folder, in Problems: those of
- * the folder's earlier runs go when it starts, and its own show as they come.
+ * the folder's earlier runs go when it starts, and its own show as they come, while the
+ * collection lasts (the extension may be deactivated while the task runs).
  */
 class RunProblems {
   private readonly byFile = new Map<string, { readonly uri: vscode.Uri; readonly diagnostics: vscode.Diagnostic[] }>();
   private readonly changed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly collection: vscode.DiagnosticCollection, private readonly folder: vscode.WorkspaceFolder) {
+  constructor(private readonly collection: () => vscode.DiagnosticCollection | undefined, private readonly folder: vscode.WorkspaceFolder) {
+    const problems = collection();
     const earlier: vscode.Uri[] = [];
-    collection.forEach((uri) => { if (inFolder(uri, folder.uri)) earlier.push(uri); });
-    for (const uri of earlier) collection.delete(uri);
+    problems?.forEach((uri) => { if (inFolder(uri, folder.uri)) earlier.push(uri); });
+    for (const uri of earlier) problems?.delete(uri);
   }
 
   add(found: readonly CompilerDiagnostic[]): void {
@@ -181,9 +185,10 @@ class RunProblems {
   show(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    const problems = this.collection();
     for (const key of this.changed) {
       const file = this.byFile.get(key);
-      if (file !== undefined) this.collection.set(file.uri, [...file.diagnostics]);
+      if (file !== undefined) problems?.set(file.uri, [...file.diagnostics]);
     }
     this.changed.clear();
   }

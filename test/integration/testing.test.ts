@@ -10,6 +10,7 @@ import { parseMixHelp } from '../../src/core/testing/mixTasks';
 import { mixCommand } from '../../src/core/testing/run';
 import { ContainerMix } from '../../src/ui/containerMix';
 import { ContainerTests, type TestRunSink } from '../../src/ui/containerTests';
+import { MixTaskProvider } from '../../src/ui/mixTasks';
 import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
 import { processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
@@ -254,6 +255,24 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     } finally {
       await rm(broken, { force: true });
     }
+  });
+
+  it('ends a mix task that outlives its provider (the extension deactivated) with its own exit code, Problems left alone', async () => {
+    // A provider of its own beside the extension's, disposed while its task runs.
+    const provider = new MixTaskProvider(mix);
+    const code = 'IO.puts("outlives its provider"); Process.sleep(4_000); IO.puts("warning: printed after the provider went\\n  lib/hello_phoenix.ex:1\\n")';
+    const task = provider.task(folder, { type: 'mix', task: 'eval', args: [code] });
+    const exited = new Promise<number | undefined>((resolve) => {
+      const listener = vscode.tasks.onDidEndTaskProcess((event) => {
+        if (event.execution.task.name !== task.name) return;
+        listener.dispose();
+        resolve(event.exitCode);
+      });
+    });
+    await vscode.tasks.executeTask(task);
+    await waitFor(async () => (await processesWith('outlives its provider', true)).length > 0, 'the task to run in the container', 120_000);
+    provider.dispose();
+    assert.equal(await exited, 0);
   });
 
   it('lists the project\'s own mix tasks from mix help in the container', async () => {
