@@ -4,6 +4,7 @@ import { DevContainerError } from '../core/devContainerFailure';
 import { summarizeMixfile } from '../core/mixfile';
 import { folderInsideProject } from '../core/scaffold';
 import { CONTAINER_CONFIG_VARIABLE } from '../core/scaffold/containerConfig';
+import type { CompilerOutputContext } from '../core/testing/compilerDiagnostics';
 import { ELIXIR_VERSION_ARGV, ELIXIR_VERSION_VARIABLE, MAX_CONFIG_FILE_LENGTH, testsNeedContainerConfig, type ContainerCommand } from '../core/testing/run';
 import { requireTrust } from '../core/workspaceTrust';
 import { oneOffMixContainer, OneOffUnavailableError, runInContainer, runInOneOffContainer, runningMixContainer, type MixContainer, type RunningMixContainer } from '../docker/containerMix';
@@ -73,6 +74,20 @@ export class ContainerMix {
       }
     }
     return found;
+  }
+
+  /**
+   * How mix's output in `mixProject` names files (see CompilerOutputReader): relative to the
+   * project, whose root is `containerRoot` in the container, or to an umbrella app's folder.
+   */
+  async compilerOutputContext(mixProject: MixProject, containerRoot: string): Promise<CompilerOutputContext> {
+    const { project } = mixProject;
+    const mixfile = await readText(vscode.Uri.joinPath(project.folder.uri, 'mix.exs'));
+    const summary = mixfile === undefined ? undefined : summarizeMixfile(mixfile);
+    const appsPath = summary?.umbrellaAppsPath;
+    if (appsPath === undefined) return { containerRoot, app: summary?.app, umbrella: undefined };
+    const apps = (await this.mixProjects()).filter((candidate) => candidate.project === project && candidate.relative !== '').map((candidate) => candidate.name);
+    return { containerRoot, app: mixProject.relative === '' ? undefined : mixProject.name, umbrella: { appsPath, apps } };
   }
 
   /** The project's root as a mix project, where its tasks and the formatter run: an umbrella's root too, which mixProjects lists by its apps. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../core/testing/discovery';
-import { parseCompileError, parseOutputLine, type TestEvent, type TestFailure } from '../core/testing/events';
+import { CompilerOutputReader, type CompilerDiagnostic } from '../core/testing/compilerDiagnostics';
+import { parseOutputLine, runCompileErrors, type RunCompileError, type TestEvent, type TestFailure } from '../core/testing/events';
 import { relativeTo, toWorkspacePath, workspacePathsInLine, type ProjectPaths } from '../core/testing/paths';
 import { NO_MIX_MARKER, testCommand } from '../core/testing/run';
 import type { MixContainer } from '../docker/containerMix';
@@ -173,24 +174,24 @@ export class ContainerTests implements vscode.Disposable {
       container: mixProject.relative === '' ? container.root : `${container.root}/${mixProject.relative}`,
       workspace: mixProject.dir.fsPath,
     };
+    // The compiler names files relative to the project's root, an umbrella's too.
+    const projectPaths: ProjectPaths = { container: container.root, workspace: mixProject.project.folder.uri.fsPath };
+    const compiler = new CompilerOutputReader(await this.mix.compilerOutputContext(mixProject, container.root));
+    const diagnostics: CompilerDiagnostic[] = [];
+    const suite = { finished: false };
     const { randomBytes } = await import('node:crypto');
     const prefix = `\u0001phoenix-test-${randomBytes(8).toString('hex')}:`;
     const explicitly = new Set(items);
     const seen = new Set<vscode.TestItem>();
     const claims = new Map<vscode.TestItem, string>();
     const outcomes = new Map<vscode.TestItem, 'passed' | 'failed' | 'skipped'>();
-    const compileErrors: { file: vscode.Uri; line: number; message: string }[] = [];
     const onLine = (line: string): void => {
       const parsed = parseOutputLine(line, prefix);
+      if (parsed.event?.event === 'suite_finished') suite.finished = true;
       if (parsed.event !== undefined) this.applyEvent(run, paths, mixProject, parsed.event, { asked: explicitly, seen, claims, outcomes });
       if (parsed.event !== undefined && parsed.output === '') return;
-      const shown = workspacePathsInLine(paths, parsed.output);
-      run.appendOutput(`${shown}\r\n`);
-      const compileError = parseCompileError(shown);
-      if (compileError !== undefined) {
-        const file = compileError.file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(compileError.file) ? vscode.Uri.file(compileError.file) : vscode.Uri.joinPath(mixProject.dir, compileError.file);
-        compileErrors.push({ file, line: compileError.line, message: compileError.message });
-      }
+      run.appendOutput(`${workspacePathsInLine(paths, parsed.output)}\r\n`);
+      diagnostics.push(...compiler.push(parsed.output));
     };
     run.appendOutput(`${vscode.l10n.t('mix test {0} in {1}', locations.join(' '), placeOf(container))}\r\n`);
     let result;
@@ -207,16 +208,37 @@ export class ContainerTests implements vscode.Disposable {
       for (const leaf of unfinished) run.errored(leaf, message);
       return;
     }
-    for (const error of compileErrors) {
-      const message = new vscode.TestMessage(error.message);
-      message.location = new vscode.Location(error.file, new vscode.Position(Math.max(0, error.line - 1), 0));
-      const fileItem = this.findFileItem(error.file);
-      for (const leaf of fileItem === undefined ? unfinished : leavesOf(fileItem)) run.errored(leaf, message);
-      if (fileItem !== undefined && leavesOf(fileItem).length === 0) run.errored(fileItem, message);
-    }
+    diagnostics.push(...compiler.end());
+    // A compile error stops the run before its suite finishes; after a finished suite, error blocks are the tests' own output.
+    const compileErrors = suite.finished ? [] : runCompileErrors(diagnostics, projectPaths);
+    this.reportCompileErrors(run, mixProject, compileErrors, { seen, unfinished });
     if (compileErrors.length === 0 && result.code !== 0 && seen.size === 0) {
       const message = new vscode.TestMessage(vscode.l10n.t('mix test ended with exit code {0} before running any test: see the test output.', String(result.code)));
       for (const leaf of unfinished) run.errored(leaf, message);
+    }
+  }
+
+  /**
+   * Each compile error on the tests of its file that did not run (on the file's item when it shows
+   * none), and an error in another file (in lib/, a test support file) on the mix project's item.
+   */
+  private reportCompileErrors(run: TestRunSink, mixProject: MixProject, errors: readonly RunCompileError[], tests: { readonly seen: Set<vscode.TestItem>; readonly unfinished: readonly vscode.TestItem[] }): void {
+    const { seen, unfinished } = tests;
+    const byItem = new Map<vscode.TestItem, vscode.TestMessage[]>();
+    const root = this.controller.items.get(`project:${mixProject.dir.toString()}`);
+    for (const error of errors) {
+      const file = vscode.Uri.file(error.file);
+      const message = new vscode.TestMessage(error.message);
+      message.location = new vscode.Location(file, new vscode.Position(error.line - 1, error.column === undefined ? 0 : error.column - 1));
+      const fileItem = this.findFileItem(file);
+      const notRun = fileItem === undefined ? [] : leavesOf(fileItem).filter((leaf) => !seen.has(leaf));
+      // The project's item is gone only when its project went during the run.
+      const items = fileItem === undefined ? (root === undefined ? unfinished : [root]) : (notRun.length > 0 ? notRun : [fileItem]);
+      for (const item of items) byItem.set(item, [...(byItem.get(item) ?? []), message]);
+    }
+    for (const [item, messages] of byItem) {
+      seen.add(item);
+      run.errored(item, messages);
     }
   }
 

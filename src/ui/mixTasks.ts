@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { summarizeMixfile } from '../core/mixfile';
-import { CompilerOutputReader, type CompilerDiagnostic, type CompilerOutputContext } from '../core/testing/compilerDiagnostics';
+import { CompilerOutputReader, type CompilerDiagnostic } from '../core/testing/compilerDiagnostics';
 import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core/testing/mixTasks';
 import { relativeTo, workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import { placeOf, trustedToRun, type ContainerMix } from './containerMix';
-import type { PhoenixProject } from './phoenixProjects';
 import { readText } from './workspaceFiles';
 
 export const MIX_TASK_TYPE = 'mix';
@@ -26,12 +25,14 @@ interface MixTaskDefinition extends vscode.TaskDefinition {
  * Problems: a run replaces those of the earlier runs in its workspace folder.
  */
 export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
-  private readonly problems = vscode.languages.createDiagnosticCollection('mix');
+  /** Gone once disposed: a task still running then leaves Problems alone. */
+  private problems: vscode.DiagnosticCollection | undefined = vscode.languages.createDiagnosticCollection('mix');
 
   constructor(private readonly mix: ContainerMix) {}
 
   dispose(): void {
-    this.problems.dispose();
+    this.problems?.dispose();
+    this.problems = undefined;
   }
 
   async provideTasks(): Promise<vscode.Task[]> {
@@ -62,7 +63,7 @@ export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
       folder,
       [definition.task, ...args].join(' '),
       MIX_TASK_TYPE,
-      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, this.problems, folder, definition.task, args))),
+      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, () => this.problems, folder, definition.task, args))),
       // None: the terminal reads the output itself. An empty list still keeps VS Code from asking for one.
       [],
     );
@@ -82,7 +83,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
 
   constructor(
     private readonly mix: ContainerMix,
-    private readonly problems: vscode.DiagnosticCollection,
+    private readonly problems: () => vscode.DiagnosticCollection | undefined,
     private readonly folder: vscode.WorkspaceFolder,
     private readonly taskName: string,
     private readonly args: readonly string[],
@@ -124,7 +125,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       return 1;
     }
     const paths = { container: container.root, workspace: project.folder.uri.fsPath };
-    const compiler = new CompilerOutputReader(await this.outputContext(project, container.root));
+    const compiler = new CompilerOutputReader(await this.mix.compilerOutputContext(this.mix.rootOf(project), container.root));
     const problems = new RunProblems(this.problems, this.folder);
     if (container.kind === 'one-off') this.line(vscode.l10n.t('The dev container is not running: the task runs in {0}.', placeOf(container)));
     this.line(`> mix ${[this.taskName, ...this.args].join(' ')}`);
@@ -147,15 +148,6 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
     }
   }
 
-  /** How the output names files: relative to the project, or to an umbrella app after its `==> app` line. */
-  private async outputContext(project: PhoenixProject, containerRoot: string): Promise<CompilerOutputContext> {
-    const mixfile = await readText(vscode.Uri.joinPath(project.folder.uri, 'mix.exs'));
-    const summary = mixfile === undefined ? undefined : summarizeMixfile(mixfile);
-    const appsPath = summary?.umbrellaAppsPath;
-    const apps = appsPath === undefined ? [] : (await this.mix.mixProjects()).filter((candidate) => candidate.project === project && candidate.relative !== '').map((candidate) => candidate.name);
-    return { containerRoot, app: summary?.app, umbrella: appsPath === undefined ? undefined : { appsPath, apps } };
-  }
-
   private line(text: string): void {
     this.written.fire(`${text}\r\n`);
   }
@@ -163,17 +155,19 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
 
 /**
  * The compiler's warnings and errors of one task run in a workspace folder, in Problems: those of
- * the folder's earlier runs go when it starts, and its own show as they come.
+ * the folder's earlier runs go when it starts, and its own show as they come, while the
+ * collection lasts (the extension may be deactivated while the task runs).
  */
 class RunProblems {
   private readonly byFile = new Map<string, { readonly uri: vscode.Uri; readonly diagnostics: vscode.Diagnostic[] }>();
   private readonly changed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly collection: vscode.DiagnosticCollection, private readonly folder: vscode.WorkspaceFolder) {
+  constructor(private readonly collection: () => vscode.DiagnosticCollection | undefined, private readonly folder: vscode.WorkspaceFolder) {
+    const problems = collection();
     const earlier: vscode.Uri[] = [];
-    collection.forEach((uri) => { if (inFolder(uri, folder.uri)) earlier.push(uri); });
-    for (const uri of earlier) collection.delete(uri);
+    problems?.forEach((uri) => { if (inFolder(uri, folder.uri)) earlier.push(uri); });
+    for (const uri of earlier) problems?.delete(uri);
   }
 
   add(found: readonly CompilerDiagnostic[]): void {
@@ -192,9 +186,10 @@ class RunProblems {
   show(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    const problems = this.collection();
     for (const key of this.changed) {
       const file = this.byFile.get(key);
-      if (file !== undefined) this.collection.set(file.uri, [...file.diagnostics]);
+      if (file !== undefined) problems?.set(file.uri, [...file.diagnostics]);
     }
     this.changed.clear();
   }

@@ -181,6 +181,24 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     }
   });
 
+  it('shows a project file that does not compile on the project\'s item, at its line', async () => {
+    const broken = join(folder.uri.fsPath, 'lib', 'hello_phoenix', 'broken_for_tests.ex');
+    await writeFile(broken, 'defmodule HelloPhoenix.BrokenForTests do\n  def answer do\n    undefined_name\n  end\nend\n');
+    try {
+      const fileItem = child(child(tests.items, folder.name), 'test/hello_phoenix_web_test.exs');
+      const { sink, reported } = recorder();
+      await tests.runTests(new vscode.TestRunRequest([fileItem]), NONE, sink);
+      assert.equal(reported.states.get(folder.name), 'errored', reported.output);
+      const [message, ...others] = reported.messages.get(folder.name) ?? [];
+      assert.deepEqual(others, []);
+      assert.match(typeof message?.message === 'string' ? message.message : '', /^CompileError: undefined function undefined_name\/0/);
+      assert.equal(message?.location?.uri.fsPath, broken);
+      assert.equal(message.location.range.start.line, 2);
+    } finally {
+      await rm(broken, { force: true });
+    }
+  });
+
   it('stops the test run in the container when it is cancelled', async () => {
     const slow = join(folder.uri.fsPath, 'test', 'slow_test.exs');
     await writeFile(slow, 'defmodule SlowTest do\n  use ExUnit.Case\n\n  @tag timeout: :infinity\n  test "takes its time" do\n    Process.sleep(600_000)\n  end\nend\n');
@@ -253,6 +271,24 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     } finally {
       await rm(broken, { force: true });
     }
+  });
+
+  it('ends a mix task that outlives its provider (the extension deactivated) with its own exit code, Problems left alone', async () => {
+    // A provider of its own beside the extension's, disposed while its task runs.
+    const provider = new MixTaskProvider(mix);
+    const code = 'IO.puts("outlives its provider"); Process.sleep(4_000); IO.puts("warning: printed after the provider went\\n  lib/hello_phoenix.ex:1\\n")';
+    const task = provider.task(folder, { type: 'mix', task: 'eval', args: [code] });
+    const exited = new Promise<number | undefined>((resolve) => {
+      const listener = vscode.tasks.onDidEndTaskProcess((event) => {
+        if (event.execution.task.name !== task.name) return;
+        listener.dispose();
+        resolve(event.exitCode);
+      });
+    });
+    await vscode.tasks.executeTask(task);
+    await waitFor(async () => (await processesWith('outlives its provider', true)).length > 0, 'the task to run in the container', 120_000);
+    provider.dispose();
+    assert.equal(await exited, 0);
   });
 
   it('lists the project\'s own mix tasks from mix help in the container', async () => {

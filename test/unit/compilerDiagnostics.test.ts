@@ -151,6 +151,39 @@ describe('compiler diagnostics: Elixir 1.16 and later', () => {
   });
 });
 
+describe('compiler diagnostics: mix test', () => {
+  it('reads the errors that stop a run in test files, each form by itself, and not the run\'s own lines', () => {
+    for (const [line, expected] of [
+      ['** (SyntaxError) test/broken_test.exs:5:3: syntax error before: end', 'error test/broken_test.exs:5:3 [SyntaxError] syntax error before: end'],
+      ['** (CompileError) test/a_test.exs:12: undefined function foo/0', 'error test/a_test.exs:12 [CompileError] undefined function foo/0'],
+      ['** (SyntaxError) invalid syntax found on test/b_test.exs:7:1:', 'error test/b_test.exs:7:1 [SyntaxError] invalid syntax found'],
+    ]) {
+      assert.deepEqual(read(line ?? ''), [expected], line);
+    }
+    assert.deepEqual(read('Finished in 0.1 seconds (0.00s async, 0.1s sync)\n1 test, 0 failures'), []);
+  });
+
+  it('reads Elixir 1.14\'s syntax error in a test file, and 1.16\'s logged errors and syntax errors', () => {
+    assert.deepEqual(read(fixture('elixir-1.14-test-syntax-error.txt')), ['error test/broken_test.exs:6:3 [SyntaxError] syntax error before: end. "end" is a reserved word in Elixir and therefore its usage is limited. For instance, it can\'t be used as a variable or be defined nor invoked as a regular function']);
+    assert.deepEqual(read(fixture('elixir-1.16-test-errors.txt')), ['error test/broken_test.exs:5:12 undefined function nope/0 (expected BrokenTest to define such a function or for it to be imported, but none are available)']);
+    assert.deepEqual(read(fixture('elixir-1.16-test-syntax-error.txt')), ['error test/broken_test.exs:6:3 [SyntaxError] syntax error before: end']);
+  });
+
+  it('reads a run in an umbrella\'s app as that app\'s output until another app\'s ==> line, and after its own', () => {
+    const alpha: CompilerOutputContext = { ...UMBRELLA, app: 'alpha' };
+    // Nothing was compiled first: no ==> line at all.
+    assert.deepEqual(read(['', '== Compilation error in file test/alpha_broken_test.exs ==', '** (CompileError) test/alpha_broken_test.exs:5: undefined function nope/0'].join('\n'), alpha), ['error apps/alpha/test/alpha_broken_test.exs:5 [CompileError] undefined function nope/0']);
+    // Its sibling app compiled first, as its dependency, and failed (captured with Elixir 1.14).
+    assert.deepEqual(read(fixture('elixir-1.14-umbrella-app-test.txt'), alpha), [
+      'warning apps/beta/lib/beta.ex:2 variable "y" does not exist and is being expanded to "y()", please use parentheses to remove the ambiguity or change the variable name',
+      'error apps/beta/lib/beta.ex:2 [CompileError] undefined function y/0 (expected Beta to define such a function or for it to be imported, but none are available)',
+    ]);
+    assert.deepEqual(read(['==> beta', 'Generated beta app', '==> alpha', '** (CompileError) test/a_test.exs:3: undefined function x/0'].join('\n'), alpha), ['error apps/alpha/test/a_test.exs:3 [CompileError] undefined function x/0']);
+    // An app that is not the umbrella's reads as a dependency's output.
+    assert.deepEqual(read('** (CompileError) test/a_test.exs:3: undefined function x/0', { ...UMBRELLA, app: 'gamma' }), []);
+  });
+});
+
 describe('compiler diagnostics: where the files are', () => {
   it('puts an umbrella app\'s paths under its folder after its ==> line, and leaves a dependency\'s out', () => {
     assert.deepEqual(read(fixture('elixir-1.14-umbrella.txt'), UMBRELLA), [

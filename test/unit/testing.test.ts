@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../../src/core/testing/discovery';
-import { parseCompileError, parseOutputLine } from '../../src/core/testing/events';
+import type { CompilerOutputContext } from '../../src/core/testing/compilerDiagnostics';
+import { parseOutputLine, runCompileErrors, type RunCompileError } from '../../src/core/testing/events';
 import { containerProjectRoot, toContainerPath, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
 import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
 import { runProcess } from '../../src/docker/process';
 import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, MAX_CONFIG_FILE_LENGTH, mixCommand, testCommand, testsNeedContainerConfig } from '../../src/core/testing/run';
 import { CONTAINER_CONFIG_VARIABLE } from '../../src/core/scaffold/containerConfig';
 import { compiled, runBounded } from './support/bounded';
+import { readCompilerOutput } from './support/compilerOutput';
 
 /** An entry as `kind name @line [tags]`, its children indented below it. */
 function outline(entries: readonly DiscoveredEntry[], indent = ''): string[] {
@@ -177,12 +179,38 @@ describe('test run events', () => {
     }
     assert.deepEqual(parseOutputLine('anything', ''), { output: 'anything', event: undefined });
   });
+});
 
-  it('finds a compile error\'s file and line, as Elixir 1.14 and later print it', () => {
-    assert.deepEqual(parseCompileError('** (SyntaxError) test/broken_test.exs:5:3: syntax error before: end'), { file: 'test/broken_test.exs', line: 5, message: 'SyntaxError: syntax error before: end' });
-    assert.deepEqual(parseCompileError('** (CompileError) test/a_test.exs:12: undefined function foo/0'), { file: 'test/a_test.exs', line: 12, message: 'CompileError: undefined function foo/0' });
-    assert.equal(parseCompileError('** (SyntaxError) invalid syntax found on test/b_test.exs:7:1:')?.line, 7);
-    assert.equal(parseCompileError('Finished in 0.1 seconds'), undefined);
+describe('compile errors that stop a test run', () => {
+  const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'unit', 'fixtures', 'compiler');
+  const SHOP: CompilerOutputContext = { containerRoot: '/app', app: 'shop', umbrella: undefined };
+  const paths = { container: '/app', workspace: '/home/ada/shop' };
+  /** What the Testing view puts on the items: the run's output read by the compiler's reader, its errors in the workspace. */
+  const errorsOf = (output: string, context = SHOP, at = paths): RunCompileError[] => runCompileErrors(readCompilerOutput(output, context), at);
+
+  it('places Elixir 1.16\'s error, which the exception after it says only was logged, at its test file and column', async () => {
+    assert.deepEqual(errorsOf(await readFile(join(FIXTURES, 'elixir-1.16-test-errors.txt'), 'utf8')), [{
+      file: '/home/ada/shop/test/broken_test.exs',
+      line: 5,
+      column: 12,
+      message: 'undefined function nope/0 (expected BrokenTest to define such a function or for it to be imported, but none are available)',
+    }]);
+  });
+
+  it('places Elixir 1.16\'s syntax error once, named by its exception, and Elixir 1.14\'s', async () => {
+    assert.deepEqual(errorsOf(await readFile(join(FIXTURES, 'elixir-1.16-test-syntax-error.txt'), 'utf8')), [{ file: '/home/ada/shop/test/broken_test.exs', line: 6, column: 3, message: 'SyntaxError: syntax error before: end' }]);
+    const [old, ...others] = errorsOf(await readFile(join(FIXTURES, 'elixir-1.14-test-syntax-error.txt'), 'utf8'));
+    assert.deepEqual(others, []);
+    assert.equal(old?.file, '/home/ada/shop/test/broken_test.exs');
+    assert.equal(old.line, 6);
+    assert.match(old.message, /^SyntaxError: syntax error before: end\./);
+  });
+
+  it('leaves the warnings out, and places an umbrella app\'s sibling\'s error under its folder, on Windows too', async () => {
+    const umbrella: CompilerOutputContext = { containerRoot: '/workspace', app: 'alpha', umbrella: { appsPath: 'apps', apps: ['alpha', 'beta'] } };
+    const windows = { container: '/workspace', workspace: 'C:\\Users\\ada\\um' };
+    assert.deepEqual(errorsOf(await readFile(join(FIXTURES, 'elixir-1.14-umbrella-app-test.txt'), 'utf8'), umbrella, windows).map((error) => `${error.file}:${error.line}`), ['C:\\Users\\ada\\um\\apps\\beta\\lib\\beta.ex:2']);
+    assert.deepEqual(errorsOf('warning: variable "x" is unused\n  test/a_test.exs:3: ATest."test a"/1\n'), []);
   });
 });
 

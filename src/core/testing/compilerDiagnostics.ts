@@ -29,7 +29,8 @@ import { relativeTo } from './paths';
  * `error:` block.
  *
  * Paths are relative to the directory mix compiled in: in an umbrella, or for a dependency, the
- * `==> app` line mix prints before an app's output says which one.
+ * `==> app` line mix prints before an app's output says which one. A run in an umbrella's app
+ * prints that line only once it has compiled another app first.
  */
 
 export type CompilerSeverity = 'warning' | 'error';
@@ -50,7 +51,11 @@ export interface CompilerDiagnostic {
 export interface CompilerOutputContext {
   /** The mix project's root in the container: absolute paths under it are its files. */
   readonly containerRoot: string;
-  /** The project's own app (`app:` in mix.exs): its `==> app` line means the project's own output again. */
+  /**
+   * The app mix runs for: the project's own (`app:` in mix.exs), or in an umbrella, the app whose
+   * folder it runs in (undefined at the umbrella's root). Output is its own until a `==> app`
+   * line, and again after its own.
+   */
   readonly app: string | undefined;
   /** For an umbrella, its `apps_path` and the apps in it: after `==> app`, paths are relative to that app's folder. */
   readonly umbrella: { readonly appsPath: string; readonly apps: readonly string[] } | undefined;
@@ -118,9 +123,9 @@ interface PendingException {
  * each line completes, `end` the last one.
  */
 export class CompilerOutputReader {
-  /** The folder of the app whose output this is, relative to the project root; undefined for a dependency's. */
-  private appFolder: string | undefined = '';
   private readonly appsFolder: string | undefined;
+  /** The folder of the app whose output this is, relative to the project root; undefined for a dependency's. */
+  private appFolder: string | undefined;
   private block: Block | undefined;
   private exception: PendingException | undefined;
   /** The file of the last `== Compilation error in file … ==`. */
@@ -129,6 +134,7 @@ export class CompilerOutputReader {
 
   constructor(private readonly context: CompilerOutputContext) {
     this.appsFolder = context.umbrella === undefined ? undefined : folderInsideProject(context.umbrella.appsPath);
+    this.appFolder = context.umbrella === undefined || context.app === undefined ? '' : this.umbrellaAppFolder(context.app);
   }
 
   push(rawLine: string): CompilerDiagnostic[] {
@@ -171,10 +177,15 @@ export class CompilerOutputReader {
   private enterApp(name: string): void {
     const { umbrella, app } = this.context;
     this.failedFile = undefined;
-    if (umbrella !== undefined && this.appsFolder !== undefined && umbrella.apps.includes(name)) this.appFolder = `${this.appsFolder}/${name}`;
-    else if (umbrella === undefined && (app === undefined || app === name)) this.appFolder = '';
+    if (umbrella !== undefined) this.appFolder = this.umbrellaAppFolder(name);
+    else if (app === undefined || app === name) this.appFolder = '';
     // A dependency's own output: its paths are in its folder, wherever that is.
     else this.appFolder = undefined;
+  }
+
+  /** The folder of one of the umbrella's apps; undefined for a name that is none of them (a dependency). */
+  private umbrellaAppFolder(name: string): string | undefined {
+    return this.appsFolder !== undefined && this.context.umbrella?.apps.includes(name) === true ? `${this.appsFolder}/${name}` : undefined;
   }
 
   private startBlock(start: RegExpExecArray, exception: string | undefined): void {

@@ -1,8 +1,10 @@
 import { isRecord } from '../isRecord';
+import type { CompilerDiagnostic } from './compilerDiagnostics';
+import { toWorkspacePath, type ProjectPaths } from './paths';
 
 /*
  * The events the run's ExUnit formatter prints (see TEST_FORMATTER_SOURCE), one JSON object per
- * line after the run's prefix, and the compile errors mix prints before any test runs.
+ * line after the run's prefix, and the compile errors that stop a run before its tests end.
  */
 
 export type TestState = 'passed' | 'failed' | 'skipped' | 'excluded' | 'invalid';
@@ -126,23 +128,30 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A compile error mix printed, with the file (as printed: relative to the mix project, or absolute) and line. */
-export interface CompileError {
+/** A compile error that stopped a test run, at its file in the workspace. */
+export interface RunCompileError {
+  /** The file on this machine, absolute. */
   readonly file: string;
+  /** 1-based. */
   readonly line: number;
+  /** 1-based; undefined when Elixir gave the line only. */
+  readonly column: number | undefined;
   readonly message: string;
 }
 
-/*
- * `** (SyntaxError) test/foo_test.exs:5:3: syntax error before: …` (Elixir 1.14), or
- * `** (SyntaxError) invalid syntax found on test/foo_test.exs:5:3:` (1.15 and later).
+/**
+ * The errors among the compiler's diagnostics of a test run (read by a CompilerOutputReader whose
+ * project root is `paths`), at their files in the workspace. Warnings are left out: they fail no
+ * test, and the mix tasks put them in Problems.
  */
-const COMPILE_ERROR = /\*\* \((\w*Error)\) (?:[^:\n]*? found on )?([^\s:]+\.exs?):(\d+)(?::\d+)?:?\s*(.*)$/;
-
-/** A compile error in a line of output, if it holds one. */
-export function parseCompileError(line: string): CompileError | undefined {
-  const match = COMPILE_ERROR.exec(line.slice(0, 4096));
-  if (match === null) return undefined;
-  const [, kind = '', file = '', lineNumber = '0', message = ''] = match;
-  return { file, line: Number(lineNumber), message: `${kind}: ${message}`.trim() };
+export function runCompileErrors(diagnostics: readonly CompilerDiagnostic[], paths: ProjectPaths): RunCompileError[] {
+  const errors: RunCompileError[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.severity !== 'error') continue;
+    const file = toWorkspacePath(paths, `${paths.container}/${diagnostic.file}`);
+    if (file === undefined) continue;
+    const message = diagnostic.exception === undefined ? diagnostic.message : `${diagnostic.exception}: ${diagnostic.message}`;
+    errors.push({ file, line: diagnostic.line, column: diagnostic.column, message });
+  }
+  return errors;
 }
