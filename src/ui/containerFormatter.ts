@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { lastLines } from '../core/lines';
-import { formatCommand } from '../core/testing/mixTasks';
+import { MAX_FORMAT_LENGTH, formatCommand, formatOutcome } from '../core/testing/mixTasks';
 import { relativeTo } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import type { ContainerMix } from './containerMix';
@@ -64,9 +64,13 @@ export class ContainerFormatter implements vscode.Disposable {
       });
       return undefined;
     }
+    const text = document.getText();
+    if (text.length > MAX_FORMAT_LENGTH) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} is too large to format from the editor ({1} KiB, at most {2} KiB): run mix format on it in a terminal of the dev container.', relative, Math.ceil(text.length / 1024), MAX_FORMAT_LENGTH / 1024));
+      return undefined;
+    }
     const stop = new AbortController();
     const cancelled = token.onCancellationRequested(() => { stop.abort(); });
-    const text = document.getText();
     try {
       const result = await this.mix.run(container, this.mix.rootOf(project), formatCommand(relative), { input: text, signal: stop.signal, timeoutMs: FORMAT_TIMEOUT_MS });
       if (result.code !== 0) {
@@ -77,8 +81,13 @@ export class ContainerFormatter implements vscode.Disposable {
         return undefined;
       }
       this.toldNotRunning.delete(project.composeProject);
-      if (result.stdout === text) return [];
-      return [vscode.TextEdit.replace(new vscode.Range(document.positionAt(0), document.positionAt(text.length)), result.stdout)];
+      const outcome = formatOutcome(text, result);
+      if (outcome.kind === 'output-cut') {
+        void vscode.window.showWarningMessage(vscode.l10n.t('mix format gave back more text for {0} than can be read, so the document was left as it was: run mix format on it in a terminal of the dev container.', relative));
+        return undefined;
+      }
+      if (outcome.kind === 'unchanged') return [];
+      return [vscode.TextEdit.replace(new vscode.Range(document.positionAt(0), document.positionAt(text.length)), outcome.text)];
     } catch (error) {
       if (!stop.signal.aborted) void vscode.window.showErrorMessage(vscode.l10n.t('mix format could not format {0}: {1}', relative, error instanceof Error ? error.message : String(error)));
       return undefined;
