@@ -8,7 +8,7 @@ import type { Settings } from './settings';
 import type { Target } from './target';
 
 /** Elixir source, scripts and HEEx templates, whatever language the editor gives them. */
-const SELECTOR: vscode.DocumentSelector = [
+const ELIXIR_FILES: readonly vscode.DocumentFilter[] = [
   { scheme: 'file', language: 'elixir' },
   { scheme: 'file', language: 'phoenix-heex' },
   { scheme: 'file', pattern: '**/*.{ex,exs,heex}' },
@@ -19,11 +19,11 @@ const FORMAT_TIMEOUT_MS = 60_000;
 
 /**
  * Format Document for Elixir files with `mix format -` in the dev container (the project's
- * .formatter.exs and its plugins apply), registered when no Elixir extension formats them or when
- * `phoenix.formatInContainer` asks.
+ * .formatter.exs and its plugins apply), registered for all of them when no Elixir extension
+ * formats them, and otherwise for those of the workspace folders whose `phoenix.formatInContainer` asks.
  */
 export class ContainerFormatter implements vscode.Disposable {
-  private registration: vscode.Disposable | undefined;
+  private registration: { readonly scope: string; readonly disposable: vscode.Disposable } | undefined;
   private readonly subscriptions: vscode.Disposable[];
   /** Projects told their dev container is down, told once until a format there works again: format on save stays quiet. */
   private readonly toldNotRunning = new Set<string>();
@@ -33,20 +33,31 @@ export class ContainerFormatter implements vscode.Disposable {
       vscode.extensions.onDidChange(() => { this.update(); }),
       settings.onDidChange((changed) => { if (changed.has('formatInContainer')) this.update(); }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => { this.update(); }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => { this.update(); }),
     ];
     this.update();
   }
 
   /** Registered only in a trusted workspace: formatting runs the project's .formatter.exs and plugins. */
   private update(): void {
-    const otherFormatter = ELIXIR_FORMATTERS.some((id) => vscode.extensions.getExtension(id) !== undefined);
-    const wanted = vscode.workspace.isTrusted && (this.settings.formatInContainer() || !otherFormatter);
-    if (wanted && this.registration === undefined) {
-      this.registration = vscode.languages.registerDocumentFormattingEditProvider(SELECTOR, { provideDocumentFormattingEdits: (document, _options, token) => this.format(document, token) });
-    } else if (!wanted && this.registration !== undefined) {
-      this.registration.dispose();
-      this.registration = undefined;
-    }
+    const folders = this.foldersToFormat();
+    const scope = folders === 'all' ? 'all' : folders.map((folder) => folder.uri.toString()).join('\n');
+    if (this.registration?.scope === scope) return;
+    this.registration?.disposable.dispose();
+    this.registration = undefined;
+    if (folders !== 'all' && folders.length === 0) return;
+    const selector = folders === 'all'
+      ? ELIXIR_FILES
+      : folders.flatMap((folder) => ELIXIR_FILES.map((filter) => ({ ...filter, pattern: new vscode.RelativePattern(folder, typeof filter.pattern === 'string' ? filter.pattern : '**') })));
+    const disposable = vscode.languages.registerDocumentFormattingEditProvider(selector, { provideDocumentFormattingEdits: (document, _options, token) => this.format(document, token) });
+    this.registration = { scope, disposable };
+  }
+
+  /** Every Elixir file when no other extension formats them; else the files of the folders whose setting asks. */
+  private foldersToFormat(): 'all' | vscode.WorkspaceFolder[] {
+    if (!vscode.workspace.isTrusted) return [];
+    if (!ELIXIR_FORMATTERS.some((id) => vscode.extensions.getExtension(id) !== undefined)) return 'all';
+    return (vscode.workspace.workspaceFolders ?? []).filter((folder) => this.settings.formatInContainer(folder));
   }
 
   /** One edit of the whole document when `mix format` changed it; none when it did not, or could not run. */
@@ -97,7 +108,7 @@ export class ContainerFormatter implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.registration?.dispose();
+    this.registration?.disposable.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }
