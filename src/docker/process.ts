@@ -14,6 +14,8 @@ export interface ProcessResult {
   readonly code: number | undefined;
   /** The last MAX_KEPT_OUTPUT characters of stdout. */
   readonly stdout: string;
+  /** Whether stdout was longer than MAX_KEPT_OUTPUT, so `stdout` lacks its start. */
+  readonly stdoutTruncated: boolean;
   /** stdout and stderr interleaved as they came, for messages and logs: the last MAX_KEPT_OUTPUT characters. */
   readonly output: string;
   /** Why the program could not be started, e.g. ENOENT when it is not installed. */
@@ -84,7 +86,7 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
       if (child.pid === undefined) {
         clearTimeout(timeout);
         options.signal?.removeEventListener('abort', stop);
-        resolve({ code: undefined, stdout: stdout.value, output: output.value, startError });
+        resolve({ code: undefined, stdout: stdout.value, stdoutTruncated: stdout.truncated, output: output.value, startError });
       }
     });
     child.on('close', (code) => {
@@ -94,7 +96,7 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
       stdoutLines.flush();
       stderrLines.flush();
       if (options.signal?.aborted) reject(abortReason(options.signal));
-      else resolve({ code: code ?? undefined, stdout: stdout.value, output: output.value, startError });
+      else resolve({ code: code ?? undefined, stdout: stdout.value, stdoutTruncated: stdout.truncated, output: output.value, startError });
     });
   });
 }

@@ -80,8 +80,8 @@ export class Settings {
     return this.get('readyTimeout', folder) * 1000;
   }
 
-  /** Whether Elixir files are formatted in the dev container even when another formatter is installed. */
-  formatInContainer(folder?: vscode.WorkspaceFolder): boolean {
+  /** Whether the folder's Elixir files are formatted in the dev container even when another formatter is installed. */
+  formatInContainer(folder: vscode.WorkspaceFolder): boolean {
     return this.get('formatInContainer', folder);
   }
 

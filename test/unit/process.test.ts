@@ -37,6 +37,17 @@ describe('runProcess', { skip: process.platform === 'win32' }, () => {
     assert.throws(() => parseComposeConfig(result.stdout), /too large to read/);
   });
 
+  it('says when stdout was cut, so that no caller takes its end for the whole', async () => {
+    const long = 'é'.repeat(MAX_KEPT_OUTPUT + 1);
+    const cut = await runProcess({ command: 'cat', args: [] }, { input: long });
+    assert.equal(cut.code, 0);
+    assert.equal(cut.stdoutTruncated, true);
+    assert.equal(cut.stdout.length, MAX_KEPT_OUTPUT);
+    const whole = await runProcess({ command: 'cat', args: [] }, { input: long.slice(1) });
+    assert.equal(whole.stdoutTruncated, false);
+    assert.equal(whole.stdout, long.slice(1));
+  });
+
   it('says a program is missing instead of failing', async () => {
     const result = await runProcess({ command: 'no-such-program-here', args: [] });
     assert.equal(result.code, undefined);

@@ -339,7 +339,7 @@ describe('mix tasks in the container', () => {
   });
 
   it('formats stdin named as the document, so .formatter.exs applies', () => {
-    assert.deepEqual(formatCommand('lib/my app/x.ex').argv.slice(4), ['plain', 'format', '--stdin-filename', 'lib/my app/x.ex', '-']);
+    assert.deepEqual(formatCommand('lib/my app/x.ex').argv.slice(4), ['plain', 'format', '--stdin-filename=lib/my app/x.ex', '-']);
   });
 
   it('reads the tasks mix help lists, and nothing else', () => {

@@ -36,9 +36,30 @@ export function mixTaskCommand(task: string, args: readonly string[]): Container
   return mixCommand(plain ? 'plain' : 'configured', [task, ...args]);
 }
 
+/**
+ * The longest document formatted in the container: half of what is kept of a program's output
+ * (MAX_KEPT_OUTPUT), so that the formatted text, which may be longer, comes back whole.
+ */
+export const MAX_FORMAT_LENGTH = 512 * 1024;
+
 /** `mix format -` for a document's text on stdin, named so that .formatter.exs's inputs and plugins apply. */
 export function formatCommand(relativePath: string): ContainerCommand {
-  return mixCommand('plain', ['format', '--stdin-filename', relativePath, '-']);
+  // One argument, so that a path starting with `-` is not read as an option. MIX_QUIET keeps mix's
+  // own messages (`Compiling 2 files`, when a formatter plugin is built first) out of stdout,
+  // which is the formatted text.
+  return mixCommand('plain', ['format', `--stdin-filename=${relativePath}`, '-'], { MIX_QUIET: '1' });
+}
+
+/** What a `mix format -` run that succeeded does to the document. */
+export type FormatOutcome =
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'formatted'; readonly text: string }
+  /** Its output was cut (see MAX_FORMAT_LENGTH): the document is left alone, never replaced by a part of it. */
+  | { readonly kind: 'output-cut' };
+
+export function formatOutcome(original: string, run: { readonly stdout: string; readonly stdoutTruncated: boolean }): FormatOutcome {
+  if (run.stdoutTruncated) return { kind: 'output-cut' };
+  return run.stdout === original ? { kind: 'unchanged' } : { kind: 'formatted', text: run.stdout };
 }
 
 /** The tasks `mix help` lists (`mix phx.routes  # Prints all routes`), without the bare `mix` line. */
