@@ -121,7 +121,10 @@ export async function runInOneOffContainer(engine: DockerEngine, container: OneO
       ...(options.onLine && { onLine: options.onLine }),
     }));
   } finally {
-    await engine.removeContainer(name);
+    // A failed removal is told in the output: it must not replace the run's own result or error.
+    await engine.removeContainer(name).catch((error: unknown) => {
+      options.onLine?.(`The one-off container ${name} could not be removed (${error instanceof Error ? error.message : String(error)}): remove it with \`docker rm -f ${name}\`.`);
+    });
   }
 }
 
