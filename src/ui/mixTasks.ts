@@ -27,10 +27,28 @@ interface MixTaskDefinition extends vscode.TaskDefinition {
 export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
   /** Gone once disposed: a task still running then leaves Problems alone. */
   private problems: vscode.DiagnosticCollection | undefined = vscode.languages.createDiagnosticCollection('mix');
+  /** The tasks running: each one's stop, and its run, settled once its container is cleaned up. */
+  private readonly running = new Map<AbortController, Promise<unknown>>();
 
   constructor(private readonly mix: ContainerMix) {}
 
+  /**
+   * Stops the tasks still running, whose programs would otherwise outlive the extension (they run
+   * in process groups of their own), and waits at most `waitMs` for them to end what they
+   * started in the container and remove their one-off containers.
+   */
+  async stopRunning(waitMs: number): Promise<void> {
+    const runs = [...this.running].map(([stop, run]) => {
+      stop.abort();
+      return run;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(runs), new Promise((resolve) => { timer = setTimeout(resolve, waitMs); })]);
+    clearTimeout(timer);
+  }
+
   dispose(): void {
+    void this.stopRunning(0);
     this.problems?.dispose();
     this.problems = undefined;
   }
@@ -63,7 +81,7 @@ export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
       folder,
       [definition.task, ...args].join(' '),
       MIX_TASK_TYPE,
-      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, () => this.problems, folder, definition.task, args))),
+      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, () => this.problems, this.running, folder, definition.task, args))),
       // None: the terminal reads the output itself. An empty list still keeps VS Code from asking for one.
       [],
     );
@@ -84,19 +102,21 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
   constructor(
     private readonly mix: ContainerMix,
     private readonly problems: () => vscode.DiagnosticCollection | undefined,
+    private readonly running: Map<AbortController, Promise<unknown>>,
     private readonly folder: vscode.WorkspaceFolder,
     private readonly taskName: string,
     private readonly args: readonly string[],
   ) {}
 
   open(): void {
-    void this.run().then(
+    const run = this.run().then(
       (code) => { this.closed.fire(code); },
       (error: unknown) => {
         this.line(error instanceof Error ? error.message : String(error));
         this.closed.fire(1);
       },
-    );
+    ).finally(() => { this.running.delete(this.stop); });
+    this.running.set(this.stop, run);
   }
 
   handleInput(data: string): void {
