@@ -22,7 +22,7 @@ interface MixTaskDefinition extends vscode.TaskDefinition {
  * Tasks of type `mix` that run in the project's dev container: compile, format, deps.get, test,
  * the Ecto tasks when the project uses Ecto, and any task a tasks.json names. Their output shows
  * the container's paths as the workspace's, and the compiler's warnings and errors it holds go to
- * Problems: a run replaces those of the earlier runs in its workspace folder.
+ * Problems: a run that compiles replaces those of the earlier runs in its workspace folder.
  */
 export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
   /** Gone once disposed: a task still running then leaves Problems alone. */
@@ -154,7 +154,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
         signal: this.stop.signal,
         onLine: (line) => {
           this.line(workspacePathsInLine(paths, line));
-          problems.add(compiler.push(line));
+          problems.add(compiler.push(line), compiler.compiledProject);
         },
       });
       if (result.output.includes(NO_MIX_MARKER)) this.line(vscode.l10n.t('The dev container of {0} has no mix: its image needs Elixir.', project.folder.name));
@@ -163,7 +163,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       if (this.stop.signal.aborted) return 130;
       throw error;
     } finally {
-      problems.add(compiler.end());
+      problems.add(compiler.end(), compiler.compiledProject);
       problems.show();
     }
   }
@@ -174,23 +174,24 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
 }
 
 /**
- * The compiler's warnings and errors of one task run in a workspace folder, in Problems: those of
- * the folder's earlier runs go when it starts, and its own show as they come, while the
- * collection lasts (the extension may be deactivated while the task runs).
+ * The compiler's warnings and errors of one task run in a workspace folder, in Problems, shown as
+ * they come while the collection lasts (the extension may be deactivated while the task runs).
+ * A run replaces the folder's earlier ones only once it compiled something (mix printed
+ * `Compiling N files` for the project, or the run reported diagnostics): a task that compiles
+ * nothing (`deps.get`, `phx.routes`, a `compile` with nothing stale) says nothing about the
+ * warnings still there, so they stay.
  */
 class RunProblems {
   private readonly byFile = new Map<string, { readonly uri: vscode.Uri; readonly diagnostics: vscode.Diagnostic[] }>();
   private readonly changed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private replaced = false;
 
-  constructor(private readonly collection: () => vscode.DiagnosticCollection | undefined, private readonly folder: vscode.WorkspaceFolder) {
-    const problems = collection();
-    const earlier: vscode.Uri[] = [];
-    problems?.forEach((uri) => { if (inFolder(uri, folder.uri)) earlier.push(uri); });
-    for (const uri of earlier) problems?.delete(uri);
-  }
+  constructor(private readonly collection: () => vscode.DiagnosticCollection | undefined, private readonly folder: vscode.WorkspaceFolder) {}
 
-  add(found: readonly CompilerDiagnostic[]): void {
+  /** Adds `found`; `compiled` says whether the run has compiled the project's files yet. */
+  add(found: readonly CompilerDiagnostic[], compiled: boolean): void {
+    if (!this.replaced && (compiled || found.length > 0)) this.removeEarlier();
     for (const diagnostic of found) {
       const uri = vscode.Uri.joinPath(this.folder.uri, ...diagnostic.file.split('/'));
       const key = uri.toString();
@@ -200,6 +201,14 @@ class RunProblems {
       this.changed.add(key);
     }
     if (this.changed.size > 0) this.timer ??= setTimeout(() => { this.show(); }, PROBLEMS_UPDATE_MS);
+  }
+
+  private removeEarlier(): void {
+    this.replaced = true;
+    const problems = this.collection();
+    const earlier: vscode.Uri[] = [];
+    problems?.forEach((uri) => { if (inFolder(uri, this.folder.uri)) earlier.push(uri); });
+    for (const uri of earlier) problems?.delete(uri);
   }
 
   /** Shows what changed since it last did. */
