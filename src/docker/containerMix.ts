@@ -53,10 +53,19 @@ export async function oneOffMixContainer(cli: ComposeCli, target: ComposeTarget,
 /** No one-off container can run the project's mix commands, for `reason`. */
 export class OneOffUnavailableError extends Error {
   constructor(readonly reason: OneOffProblem) {
-    super(reason.problem === 'no-app-service'
-      ? `The compose files define no app service (services: ${reason.services.join(', ') || 'none'}).`
-      : `The ${reason.service} service does not bind-mount the project folder, so where the project is in its container is not known.`);
+    super(oneOffProblemText(reason));
     this.name = 'OneOffUnavailableError';
+  }
+}
+
+function oneOffProblemText(reason: OneOffProblem): string {
+  switch (reason.problem) {
+    case 'no-app-service':
+      return `The compose files define no app service (services: ${reason.services.join(', ') || 'none'}).`;
+    case 'invalid-service-name':
+      return `The app service's name ${JSON.stringify(reason.service)} is not a plain compose service name (letters, digits, '.', '_', '-', not starting with a symbol).`;
+    case 'project-not-mounted':
+      return `The ${reason.service} service does not bind-mount the project folder, so where the project is in its container is not known.`;
   }
 }
 

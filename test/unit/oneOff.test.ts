@@ -87,6 +87,15 @@ describe('the app service of a one-off container, and where the project is in it
     assert.deepEqual(oneOffService(several, 'app', WORKSPACE, WORKSPACE), { problem: 'no-app-service', services: ['web', 'worker'] });
   });
 
+  it('refuses an app service whose name compose run would read as a flag or something else than a name', () => {
+    for (const name of ['--privileged', '-v', '.hidden', '_x', 'a b', 'wéb']) {
+      const services = parseComposeConfig(`services:\n  ${JSON.stringify(name)}:\n    labels: { dev.phoenix.role: app }\n    volumes: ["/tmp/pdc-cap/my app:/code"]\n`);
+      assert.deepEqual(oneOffService(services, 'app', WORKSPACE, WORKSPACE), { problem: 'invalid-service-name', service: name }, name);
+    }
+    const fine = parseComposeConfig('services:\n  web.v2_app-1:\n    volumes: ["/tmp/pdc-cap/my app:/code"]\n');
+    assert.deepEqual(oneOffService(fine, 'app', WORKSPACE, WORKSPACE), { service: 'web.v2_app-1', root: '/code' });
+  });
+
   it('does not guess a root the service does not mount: only volumes, or a folder next to the project\'s', () => {
     const volumesOnly = parseComposeConfig('services:\n  app:\n    working_dir: /app\n    labels: { dev.phoenix.role: app }\n    volumes: ["code:/app"]\n');
     assert.deepEqual(oneOffService(volumesOnly, 'app', WORKSPACE, WORKSPACE), { problem: 'project-not-mounted', service: 'app' });
