@@ -153,7 +153,7 @@ async function withStop<T>(options: { readonly signal?: AbortSignal; readonly ti
 }
 
 /** A command run in the container did not finish in time (and was stopped). */
-export class ContainerRunTimeoutError extends Error {
+class ContainerRunTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`The command in the container did not finish within ${Math.round(timeoutMs / 1000)} s.`);
     this.name = 'ContainerRunTimeoutError';
