@@ -5,6 +5,7 @@ import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core
 import { relativeTo, workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import { placeOf, trustedToRun, type ContainerMix } from './containerMix';
+import type { MixContainer } from '../docker/containerMix';
 import { readText } from './workspaceFiles';
 
 export const MIX_TASK_TYPE = 'mix';
@@ -73,15 +74,15 @@ export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
     return this.task(folder, { ...definition, type: MIX_TASK_TYPE, task: definition.task, args }, task.definition);
   }
 
-  /** The task for `definition` in `folder`; `original` is the definition tasks.json gave. */
-  task(folder: vscode.WorkspaceFolder, definition: MixTaskDefinition, original: vscode.TaskDefinition = definition): vscode.Task {
+  /** The task for `definition` in `folder`; `original` is the definition tasks.json gave; `container`, where it runs when already chosen. */
+  task(folder: vscode.WorkspaceFolder, definition: MixTaskDefinition, original: vscode.TaskDefinition = definition, container?: MixContainer): vscode.Task {
     const args = definition.args ?? [];
     const task = new vscode.Task(
       original,
       folder,
       [definition.task, ...args].join(' '),
       MIX_TASK_TYPE,
-      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, () => this.problems, this.running, folder, definition.task, args))),
+      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, () => this.problems, this.running, folder, definition.task, args, container))),
       // None: the terminal reads the output itself. An empty list still keeps VS Code from asking for one.
       [],
     );
@@ -106,6 +107,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
     private readonly folder: vscode.WorkspaceFolder,
     private readonly taskName: string,
     private readonly args: readonly string[],
+    private readonly chosenContainer: MixContainer | undefined,
   ) {}
 
   open(): void {
@@ -139,7 +141,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       this.line(vscode.l10n.t('{0} is not a Phoenix project with a dev container.', this.folder.name));
       return 1;
     }
-    const container = await this.mix.container(project, true);
+    const container = this.chosenContainer ?? await this.mix.container(project, true);
     if (container === undefined) {
       this.line(vscode.l10n.t('The dev container of {0} is not running: start it, then run the task again.', project.folder.name));
       return 1;
