@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DockerEngine } from '../../src/docker/engine';
@@ -279,7 +279,9 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
   it('stops a mix task still running when its provider goes (the extension deactivated), in the container too', async () => {
     // A provider of its own beside the extension's, disposed while its task runs.
     const provider = new MixTaskProvider(mix);
-    const code = 'IO.puts("outlives its provider"); Process.sleep(60_000)';
+    // It says when it sleeps (its project compiled, app.config done) by a file in the project folder.
+    const started = join(folder.uri.fsPath, 'outlives_provider.started');
+    const code = 'File.write!("outlives_provider.started", ""); IO.puts("outlives its provider"); Process.sleep(60_000)';
     const task = provider.task(folder, { type: 'mix', task: 'eval', args: [code] });
     const exited = new Promise<number | undefined>((resolve) => {
       const listener = vscode.tasks.onDidEndTaskProcess((event) => {
@@ -289,7 +291,11 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
       });
     });
     await vscode.tasks.executeTask(task);
-    await waitFor(async () => (await processesWith('outlives its provider', true)).length > 0, 'the task to run in the container', 120_000);
+    try {
+      await waitFor(() => stat(started).then(() => true, () => false), 'the task to run in the container', 120_000);
+    } finally {
+      await rm(started, { force: true });
+    }
     provider.dispose();
     assert.equal(await exited, 130);
     await waitFor(async () => (await processesWith('outlives its provider', true)).length === 0, 'the task in the container to end', 15_000);
