@@ -17,6 +17,10 @@ import { DevContainerStatusBar } from './ui/statusBar';
 import { ContainerTerminals } from './ui/terminals';
 import { followWalkthrough } from './ui/walkthrough';
 
+/** How long deactivation waits for the mix tasks still running to clean up in their containers. */
+const STOP_TASKS_WAIT_MS = 4000;
+let runningMixTasks: MixTaskProvider | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers', { log: true });
   followWalkthrough(context.extension.id);
@@ -50,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Tests, mix tasks and the formatter run in the dev container; the Testing view finds the tests in the source.
   const mix = new ContainerMix(projects, docker, compose);
   const mixTasks = new MixTaskProvider(mix);
+  runningMixTasks = mixTasks;
   context.subscriptions.push(
     new ContainerTests(mix, log),
     mixTasks,
@@ -80,3 +85,9 @@ export function activate(context: vscode.ExtensionContext): void {
   void projects.refresh();
 }
 
+
+/** Stops the mix tasks still running and gives them a moment to end their programs in the container and remove their one-off containers. */
+export async function deactivate(): Promise<void> {
+  await runningMixTasks?.stopRunning(STOP_TASKS_WAIT_MS);
+  runningMixTasks = undefined;
+}

@@ -25,11 +25,16 @@ export async function runMixTaskCommand(services: Services, target: TargetOf<'en
       const cancelled = token.onCancellationRequested(() => { stop.abort(); });
       try {
         return await services.mix.run(container, services.mix.rootOf(project), mixCommand('plain', ['help']), { signal: stop.signal, timeoutMs: HELP_TIMEOUT_MS });
+      } catch (error) {
+        // Cancelled by the user: nothing to report.
+        if (stop.signal.aborted) return undefined;
+        throw error;
       } finally {
         cancelled.dispose();
       }
     },
   );
+  if (help === undefined) return;
   if (help.output.includes(NO_MIX_MARKER)) throw new Error(vscode.l10n.t('The dev container of {0} has no mix: its image needs Elixir.', project.folder.name));
   const tasks = parseMixHelp(help.stdout);
   if (tasks.length === 0) throw new Error(vscode.l10n.t('mix help listed no tasks in the dev container of {0}: {1}', project.folder.name, help.output.trim().split('\n').slice(-5).join('\n')));
@@ -38,5 +43,6 @@ export async function runMixTaskCommand(services: Services, target: TargetOf<'en
     matchOnDescription: true,
   });
   if (picked === undefined) return;
-  await vscode.tasks.executeTask(services.mixTasks.task(project.folder, { type: MIX_TASK_TYPE, task: picked.label }));
+  // The task runs where the listing did: the user is not asked again whether to start the dev container.
+  await vscode.tasks.executeTask(services.mixTasks.task(project.folder, { type: MIX_TASK_TYPE, task: picked.label }, undefined, container));
 }

@@ -53,10 +53,19 @@ export async function oneOffMixContainer(cli: ComposeCli, target: ComposeTarget,
 /** No one-off container can run the project's mix commands, for `reason`. */
 export class OneOffUnavailableError extends Error {
   constructor(readonly reason: OneOffProblem) {
-    super(reason.problem === 'no-app-service'
-      ? `The compose files define no app service (services: ${reason.services.join(', ') || 'none'}).`
-      : `The ${reason.service} service does not bind-mount the project folder, so where the project is in its container is not known.`);
+    super(oneOffProblemText(reason));
     this.name = 'OneOffUnavailableError';
+  }
+}
+
+function oneOffProblemText(reason: OneOffProblem): string {
+  switch (reason.problem) {
+    case 'no-app-service':
+      return `The compose files define no app service (services: ${reason.services.join(', ') || 'none'}).`;
+    case 'invalid-service-name':
+      return `The app service's name ${JSON.stringify(reason.service)} is not a plain compose service name (letters, digits, '.', '_', '-', not starting with a symbol).`;
+    case 'project-not-mounted':
+      return `The ${reason.service} service does not bind-mount the project folder, so where the project is in its container is not known.`;
   }
 }
 
@@ -121,7 +130,10 @@ export async function runInOneOffContainer(engine: DockerEngine, container: OneO
       ...(options.onLine && { onLine: options.onLine }),
     }));
   } finally {
-    await engine.removeContainer(name);
+    // A failed removal is told in the output: it must not replace the run's own result or error.
+    await engine.removeContainer(name).catch((error: unknown) => {
+      options.onLine?.(`The one-off container ${name} could not be removed (${error instanceof Error ? error.message : String(error)}): remove it with \`docker rm -f ${name}\`.`);
+    });
   }
 }
 
@@ -141,7 +153,7 @@ async function withStop<T>(options: { readonly signal?: AbortSignal; readonly ti
 }
 
 /** A command run in the container did not finish in time (and was stopped). */
-export class ContainerRunTimeoutError extends Error {
+class ContainerRunTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`The command in the container did not finish within ${Math.round(timeoutMs / 1000)} s.`);
     this.name = 'ContainerRunTimeoutError';

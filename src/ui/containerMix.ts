@@ -129,9 +129,15 @@ export class ContainerMix {
     } catch (error) {
       if (error instanceof DevContainerError) throw new Error(describeFailure(error.failure, project, () => undefined).text);
       if (!(error instanceof OneOffUnavailableError)) throw error;
-      throw new Error(error.reason.problem === 'no-app-service'
-        ? vscode.l10n.t('No one-off container can run for {0}: its compose files define no service labelled {1}: {2} (services: {3}). Start the dev container instead.', project.folder.name, LABELS.role, project.environment.appRole, error.reason.services.join(', '))
-        : vscode.l10n.t('No one-off container can run for {0}: its "{1}" service does not bind-mount the project folder, so where the project is inside the container is not known. Start the dev container instead.', project.folder.name, error.reason.service));
+      const { reason } = error;
+      switch (reason.problem) {
+        case 'no-app-service':
+          throw new Error(vscode.l10n.t('No one-off container can run for {0}: its compose files define no service labelled {1}: {2} (services: {3}). Start the dev container instead.', project.folder.name, LABELS.role, project.environment.appRole, reason.services.join(', ')));
+        case 'invalid-service-name':
+          throw new Error(vscode.l10n.t('No one-off container can run for {0}: its app service\'s name "{1}" is not a plain compose service name (letters, digits, ".", "_" and "-", starting with a letter or digit). Rename the service in the compose file, or start the dev container instead.', project.folder.name, reason.service));
+        case 'project-not-mounted':
+          throw new Error(vscode.l10n.t('No one-off container can run for {0}: its "{1}" service does not bind-mount the project folder, so where the project is inside the container is not known. Start the dev container instead.', project.folder.name, reason.service));
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core
 import { relativeTo, workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import { placeOf, trustedToRun, type ContainerMix } from './containerMix';
+import type { MixContainer } from '../docker/containerMix';
 import { readText } from './workspaceFiles';
 
 export const MIX_TASK_TYPE = 'mix';
@@ -22,15 +23,33 @@ interface MixTaskDefinition extends vscode.TaskDefinition {
  * Tasks of type `mix` that run in the project's dev container: compile, format, deps.get, test,
  * the Ecto tasks when the project uses Ecto, and any task a tasks.json names. Their output shows
  * the container's paths as the workspace's, and the compiler's warnings and errors it holds go to
- * Problems: a run replaces those of the earlier runs in its workspace folder.
+ * Problems: a run that compiles replaces those of the earlier runs in its workspace folder.
  */
 export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
   /** Gone once disposed: a task still running then leaves Problems alone. */
   private problems: vscode.DiagnosticCollection | undefined = vscode.languages.createDiagnosticCollection('mix');
+  /** The tasks running: each one's stop, and its run, settled once its container is cleaned up. */
+  private readonly running = new Map<AbortController, Promise<unknown>>();
 
   constructor(private readonly mix: ContainerMix) {}
 
+  /**
+   * Stops the tasks still running, whose programs would otherwise outlive the extension (they run
+   * in process groups of their own), and waits at most `waitMs` for them to end what they
+   * started in the container and remove their one-off containers.
+   */
+  async stopRunning(waitMs: number): Promise<void> {
+    const runs = [...this.running].map(([stop, run]) => {
+      stop.abort();
+      return run;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(runs), new Promise((resolve) => { timer = setTimeout(resolve, waitMs); })]);
+    clearTimeout(timer);
+  }
+
   dispose(): void {
+    void this.stopRunning(0);
     this.problems?.dispose();
     this.problems = undefined;
   }
@@ -55,15 +74,15 @@ export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
     return this.task(folder, { ...definition, type: MIX_TASK_TYPE, task: definition.task, args }, task.definition);
   }
 
-  /** The task for `definition` in `folder`; `original` is the definition tasks.json gave. */
-  task(folder: vscode.WorkspaceFolder, definition: MixTaskDefinition, original: vscode.TaskDefinition = definition): vscode.Task {
+  /** The task for `definition` in `folder`; `original` is the definition tasks.json gave; `container`, where it runs when already chosen. */
+  task(folder: vscode.WorkspaceFolder, definition: MixTaskDefinition, original: vscode.TaskDefinition = definition, container?: MixContainer): vscode.Task {
     const args = definition.args ?? [];
     const task = new vscode.Task(
       original,
       folder,
       [definition.task, ...args].join(' '),
       MIX_TASK_TYPE,
-      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, () => this.problems, folder, definition.task, args))),
+      new vscode.CustomExecution(() => Promise.resolve(new MixTaskTerminal(this.mix, () => this.problems, this.running, folder, definition.task, args, container))),
       // None: the terminal reads the output itself. An empty list still keeps VS Code from asking for one.
       [],
     );
@@ -84,19 +103,22 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
   constructor(
     private readonly mix: ContainerMix,
     private readonly problems: () => vscode.DiagnosticCollection | undefined,
+    private readonly running: Map<AbortController, Promise<unknown>>,
     private readonly folder: vscode.WorkspaceFolder,
     private readonly taskName: string,
     private readonly args: readonly string[],
+    private readonly chosenContainer: MixContainer | undefined,
   ) {}
 
   open(): void {
-    void this.run().then(
+    const run = this.run().then(
       (code) => { this.closed.fire(code); },
       (error: unknown) => {
         this.line(error instanceof Error ? error.message : String(error));
         this.closed.fire(1);
       },
-    );
+    ).finally(() => { this.running.delete(this.stop); });
+    this.running.set(this.stop, run);
   }
 
   handleInput(data: string): void {
@@ -119,7 +141,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       this.line(vscode.l10n.t('{0} is not a Phoenix project with a dev container.', this.folder.name));
       return 1;
     }
-    const container = await this.mix.container(project, true);
+    const container = this.chosenContainer ?? await this.mix.container(project, true);
     if (container === undefined) {
       this.line(vscode.l10n.t('The dev container of {0} is not running: start it, then run the task again.', project.folder.name));
       return 1;
@@ -134,7 +156,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
         signal: this.stop.signal,
         onLine: (line) => {
           this.line(workspacePathsInLine(paths, line));
-          problems.add(compiler.push(line));
+          problems.add(compiler.push(line), compiler.compiledProject);
         },
       });
       if (result.output.includes(NO_MIX_MARKER)) this.line(vscode.l10n.t('The dev container of {0} has no mix: its image needs Elixir.', project.folder.name));
@@ -143,7 +165,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       if (this.stop.signal.aborted) return 130;
       throw error;
     } finally {
-      problems.add(compiler.end());
+      problems.add(compiler.end(), compiler.compiledProject);
       problems.show();
     }
   }
@@ -154,23 +176,24 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
 }
 
 /**
- * The compiler's warnings and errors of one task run in a workspace folder, in Problems: those of
- * the folder's earlier runs go when it starts, and its own show as they come, while the
- * collection lasts (the extension may be deactivated while the task runs).
+ * The compiler's warnings and errors of one task run in a workspace folder, in Problems, shown as
+ * they come while the collection lasts (the extension may be deactivated while the task runs).
+ * A run replaces the folder's earlier ones only once it compiled something (mix printed
+ * `Compiling N files` for the project, or the run reported diagnostics): a task that compiles
+ * nothing (`deps.get`, `phx.routes`, a `compile` with nothing stale) says nothing about the
+ * warnings still there, so they stay.
  */
 class RunProblems {
   private readonly byFile = new Map<string, { readonly uri: vscode.Uri; readonly diagnostics: vscode.Diagnostic[] }>();
   private readonly changed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private replaced = false;
 
-  constructor(private readonly collection: () => vscode.DiagnosticCollection | undefined, private readonly folder: vscode.WorkspaceFolder) {
-    const problems = collection();
-    const earlier: vscode.Uri[] = [];
-    problems?.forEach((uri) => { if (inFolder(uri, folder.uri)) earlier.push(uri); });
-    for (const uri of earlier) problems?.delete(uri);
-  }
+  constructor(private readonly collection: () => vscode.DiagnosticCollection | undefined, private readonly folder: vscode.WorkspaceFolder) {}
 
-  add(found: readonly CompilerDiagnostic[]): void {
+  /** Adds `found`; `compiled` says whether the run has compiled the project's files yet. */
+  add(found: readonly CompilerDiagnostic[], compiled: boolean): void {
+    if (!this.replaced && (compiled || found.length > 0)) this.removeEarlier();
     for (const diagnostic of found) {
       const uri = vscode.Uri.joinPath(this.folder.uri, ...diagnostic.file.split('/'));
       const key = uri.toString();
@@ -180,6 +203,14 @@ class RunProblems {
       this.changed.add(key);
     }
     if (this.changed.size > 0) this.timer ??= setTimeout(() => { this.show(); }, PROBLEMS_UPDATE_MS);
+  }
+
+  private removeEarlier(): void {
+    this.replaced = true;
+    const problems = this.collection();
+    const earlier: vscode.Uri[] = [];
+    problems?.forEach((uri) => { if (inFolder(uri, this.folder.uri)) earlier.push(uri); });
+    for (const uri of earlier) problems?.delete(uri);
   }
 
   /** Shows what changed since it last did. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DockerEngine } from '../../src/docker/engine';
@@ -252,6 +252,9 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
       assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
       assert.equal(warning.range.start.line, 1);
       assert.equal(warning.message, 'variable "unused" is unused (if the variable is not meant to be used, prefix it with an underscore)');
+      // A compile with nothing to recompile prints no warning, and says nothing of those still there: they stay.
+      await runCompileTask();
+      assert.deepEqual(mixProblems(warned()).map((diagnostic) => diagnostic.message), [warning.message]);
     } finally {
       await rm(warned(), { force: true });
     }
@@ -273,10 +276,12 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     }
   });
 
-  it('ends a mix task that outlives its provider (the extension deactivated) with its own exit code, Problems left alone', async () => {
+  it('stops a mix task still running when its provider goes (the extension deactivated), in the container too', async () => {
     // A provider of its own beside the extension's, disposed while its task runs.
     const provider = new MixTaskProvider(mix);
-    const code = 'IO.puts("outlives its provider"); Process.sleep(4_000); IO.puts("warning: printed after the provider went\\n  lib/hello_phoenix.ex:1\\n")';
+    // It says when it sleeps (its project compiled, app.config done) by a file in the project folder.
+    const started = join(folder.uri.fsPath, 'outlives_provider.started');
+    const code = 'File.write!("outlives_provider.started", ""); IO.puts("outlives its provider"); Process.sleep(60_000)';
     const task = provider.task(folder, { type: 'mix', task: 'eval', args: [code] });
     const exited = new Promise<number | undefined>((resolve) => {
       const listener = vscode.tasks.onDidEndTaskProcess((event) => {
@@ -286,9 +291,14 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
       });
     });
     await vscode.tasks.executeTask(task);
-    await waitFor(async () => (await processesWith('outlives its provider', true)).length > 0, 'the task to run in the container', 120_000);
+    try {
+      await waitFor(() => stat(started).then(() => true, () => false), 'the task to run in the container', 120_000);
+    } finally {
+      await rm(started, { force: true });
+    }
     provider.dispose();
-    assert.equal(await exited, 0);
+    assert.equal(await exited, 130);
+    await waitFor(async () => (await processesWith('outlives its provider', true)).length === 0, 'the task in the container to end', 15_000);
   });
 
   it('lists the project\'s own mix tasks from mix help in the container', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { MAX_COMPILER_DIAGNOSTICS, type CompilerDiagnostic, type CompilerOutputContext } from '../../src/core/testing/compilerDiagnostics';
+import { CompilerOutputReader, MAX_COMPILER_DIAGNOSTICS, type CompilerDiagnostic, type CompilerOutputContext } from '../../src/core/testing/compilerDiagnostics';
 import { compiled, runBounded } from './support/bounded';
 import { readCompilerOutput } from './support/compilerOutput';
 
@@ -235,5 +235,27 @@ describe('compiler diagnostics: bounds', () => {
   it('drops a warning whose location never comes, holding a bounded message', async () => {
     const found = await within(2000, ['warning: endless', ...Array.from({ length: 200_000 }, () => 'more of the message'), '  lib/a.ex:1'].join('\n'));
     assert.deepEqual(found, []);
+  });
+});
+
+describe('whether a run compiled the project', () => {
+  const compiledProject = (text: string, context = SHOP): boolean => {
+    const reader = new CompilerOutputReader(context);
+    for (const line of text.split('\n')) reader.push(line);
+    reader.end();
+    return reader.compiledProject;
+  };
+
+  it('says so once mix compiles the project\'s files, not a dependency\'s alone', () => {
+    assert.equal(compiledProject(fixture('elixir-1.14-warnings.txt')), true);
+    assert.equal(compiledProject('==> depx\nCompiling 1 file (.ex)\nGenerated depx app\n==> shop\n'), false);
+    assert.equal(compiledProject('==> depx\nCompiling 2 files (.ex)\n==> shop\nCompiling 1 file (.ex)\nGenerated shop app\n'), true);
+    assert.equal(compiledProject('==> beta\nCompiling 3 files (.ex)\n', UMBRELLA), true);
+  });
+
+  it('does not for a run that compiles nothing', () => {
+    assert.equal(compiledProject(''), false);
+    assert.equal(compiledProject('Resolving Hex dependencies...\nAll dependencies are up to date\n'), false);
+    assert.equal(compiledProject('  GET  /  ShopWeb.PageController :home\nCompiling is what this line says, no count\n'), false);
   });
 });

@@ -26,7 +26,6 @@ describe('parseComposeConfig', () => {
       // FROM_ENV has no value: v2 leaves it out.
       build: { context: '/tmp/pdc-cap/my app/web', dockerfile: 'Dockerfile', args: { MIX_ENV: 'dev', USER_UID: '1000' } },
       labels: { 'phoenix.http-port': '4000', 'phoenix.role': 'app' },
-      workingDir: undefined,
       mounts: [],
     });
   });
@@ -37,13 +36,13 @@ describe('parseComposeConfig', () => {
   });
 
   it('reads an image service', () => {
-    const expected: ComposeService = { name: 'db', image: 'phoenix-dev-containers-bench/elixir:bookworm', build: undefined, labels: { 'com.example.kind': 'database' }, workingDir: undefined, mounts: [] };
+    const expected: ComposeService = { name: 'db', image: 'phoenix-dev-containers-bench/elixir:bookworm', build: undefined, labels: { 'com.example.kind': 'database' }, mounts: [] };
     assert.deepEqual(service(v2, 'db'), expected);
     assert.deepEqual(service(v1, 'db'), expected);
   });
 
   it('keeps both the image name and the build of a service that has both', () => {
-    const expected = { image: 'my-tools:dev', build: { context: '/tmp/pdc-cap/my app', dockerfile: 'web/Dockerfile' }, labels: {}, workingDir: undefined, mounts: [] };
+    const expected = { image: 'my-tools:dev', build: { context: '/tmp/pdc-cap/my app', dockerfile: 'web/Dockerfile' }, labels: {}, mounts: [] };
     assert.deepEqual(service(v2, 'tools'), { name: 'tools', ...expected });
     assert.deepEqual(service(v1, 'tools'), { name: 'tools', ...expected });
   });
@@ -72,14 +71,13 @@ describe('parseComposeConfig', () => {
       image: undefined,
       build: { context: '.', dockerfile: 'Dockerfile' },
       labels: { 'phoenix.role': 'app', url: 'http://x/?a=b', flag: '' },
-      workingDir: undefined,
       mounts: [],
     });
     assert.deepEqual(tool?.build, { context: '.', dockerfile: 'Dockerfile', args: { MIX_ENV: 'dev', UID: '' } });
   });
 
   it('reads a service with nothing in it', () => {
-    assert.deepEqual(parseComposeConfig('services:\n  app:\n'), [{ name: 'app', image: undefined, build: undefined, labels: {}, workingDir: undefined, mounts: [] }]);
+    assert.deepEqual(parseComposeConfig('services:\n  app:\n'), [{ name: 'app', image: undefined, build: undefined, labels: {}, mounts: [] }]);
     assert.deepEqual(parseComposeConfig('services: {}\n'), []);
   });
 

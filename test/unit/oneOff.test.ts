@@ -19,7 +19,6 @@ describe('the services\' volumes in compose config', () => {
     for (const version of ['v2', 'v1']) {
       const app = parseComposeConfig(readFixture(`oneoff-generated-${version}.yml`)).find((service) => service.name === 'app');
       assert.deepEqual(app?.mounts, expected, version);
-      assert.equal(app.workingDir, '/app');
       assert.equal(app.labels['dev.phoenix.role'], 'app');
     }
     const adopted = [
@@ -30,7 +29,6 @@ describe('the services\' volumes in compose config', () => {
     for (const version of ['v2', 'v1']) {
       const web = parseComposeConfig(readFixture(`oneoff-adopted-${version}.yml`)).find((service) => service.name === 'web');
       assert.deepEqual(web?.mounts, adopted, version);
-      assert.equal(web.workingDir, '/src/my app');
     }
   });
 
@@ -85,6 +83,15 @@ describe('the app service of a one-off container, and where the project is in it
     assert.deepEqual(oneOffService(single, 'app', WORKSPACE, WORKSPACE), { service: 'web', root: '/code' });
     const several = parseComposeConfig('services:\n  web: {}\n  worker: {}\n');
     assert.deepEqual(oneOffService(several, 'app', WORKSPACE, WORKSPACE), { problem: 'no-app-service', services: ['web', 'worker'] });
+  });
+
+  it('refuses an app service whose name compose run would read as a flag or something else than a name', () => {
+    for (const name of ['--privileged', '-v', '.hidden', '_x', 'a b', 'wéb']) {
+      const services = parseComposeConfig(`services:\n  ${JSON.stringify(name)}:\n    labels: { dev.phoenix.role: app }\n    volumes: ["/tmp/pdc-cap/my app:/code"]\n`);
+      assert.deepEqual(oneOffService(services, 'app', WORKSPACE, WORKSPACE), { problem: 'invalid-service-name', service: name }, name);
+    }
+    const fine = parseComposeConfig('services:\n  web.v2_app-1:\n    volumes: ["/tmp/pdc-cap/my app:/code"]\n');
+    assert.deepEqual(oneOffService(fine, 'app', WORKSPACE, WORKSPACE), { service: 'web.v2_app-1', root: '/code' });
   });
 
   it('does not guess a root the service does not mount: only volumes, or a folder next to the project\'s', () => {

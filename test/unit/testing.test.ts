@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../../src/core/testing/discovery';
 import type { CompilerOutputContext } from '../../src/core/testing/compilerDiagnostics';
 import { parseOutputLine, runCompileErrors, type RunCompileError } from '../../src/core/testing/events';
-import { containerProjectRoot, toContainerPath, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
+import { containerProjectRoot, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
 import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
 import { runProcess } from '../../src/docker/process';
 import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, MAX_CONFIG_FILE_LENGTH, mixCommand, testCommand, testsNeedContainerConfig } from '../../src/core/testing/run';
@@ -217,17 +217,14 @@ describe('compile errors that stop a test run', () => {
 describe('paths between the container and the workspace', () => {
   const paths = { container: '/app', workspace: '/home/ada/shop' };
 
-  it('maps a file both ways, and nothing outside the project', () => {
+  it('maps a container file to the workspace, and nothing outside the project', () => {
     assert.equal(toWorkspacePath(paths, '/app/test/shop_test.exs'), '/home/ada/shop/test/shop_test.exs');
     assert.equal(toWorkspacePath(paths, '/app'), '/home/ada/shop');
-    assert.equal(toContainerPath(paths, '/home/ada/shop/test/shop_test.exs'), '/app/test/shop_test.exs');
     assert.equal(toWorkspacePath(paths, '/application/x.ex'), undefined);
     assert.equal(toWorkspacePath(paths, '/usr/lib/elixir/lib/enum.ex'), undefined);
     assert.equal(toWorkspacePath(paths, '/app/../etc/passwd'), undefined);
-    assert.equal(toContainerPath(paths, '/home/ada/shopping/x.ex'), undefined);
     const windows = { container: '/workspace', workspace: 'C:\\Users\\ada\\shop' };
     assert.equal(toWorkspacePath(windows, '/workspace/test/a_test.exs'), 'C:\\Users\\ada\\shop\\test\\a_test.exs');
-    assert.equal(toContainerPath(windows, 'C:\\Users\\ada\\shop\\lib\\a.ex'), '/workspace/lib/a.ex');
   });
 
   it('finds the project root in the container from its bind mount, else the working directory', () => {
@@ -245,6 +242,9 @@ describe('paths between the container and the workspace', () => {
   it('rewrites the container paths in a line of output as workspace paths', () => {
     assert.equal(workspacePathsInLine(paths, '** (CompileError) /app/lib/shop.ex:3: undefined function x/0'), '** (CompileError) /home/ada/shop/lib/shop.ex:3: undefined function x/0');
     assert.equal(workspacePathsInLine(paths, '  (stdlib) /usr/lib/erlang/x.erl:1 and /applications/y'), '  (stdlib) /usr/lib/erlang/x.erl:1 and /applications/y');
+    // Only a path that starts at the root: not one that merely has the root's text inside it.
+    assert.equal(workspacePathsInLine(paths, 'copied /srv/app/test/a.exs and x/app/b.ex'), 'copied /srv/app/test/a.exs and x/app/b.ex');
+    assert.equal(workspacePathsInLine(paths, '/app/a.ex "/app/b.ex" (/app/c.ex) file=/app/d.ex [/app/e.ex,/app/f.ex]'), '/home/ada/shop/a.ex "/home/ada/shop/b.ex" (/home/ada/shop/c.ex) file=/home/ada/shop/d.ex [/home/ada/shop/e.ex,/home/ada/shop/f.ex]');
   });
 });
 

@@ -12,8 +12,6 @@ export interface ComposeService {
     readonly args?: Readonly<Record<string, string>>;
   } | undefined;
   readonly labels: Readonly<Record<string, string>>;
-  /** Its `working_dir`, when it sets one. */
-  readonly workingDir: string | undefined;
   /** Its bind mounts of this machine's folders, and its named and anonymous volumes (not its tmpfs mounts). */
   readonly mounts: readonly ServiceMount[];
 }
@@ -44,13 +42,11 @@ export function parseComposeConfig(text: string): ComposeService[] {
 
 function readService(name: string, service: Record<string, unknown>): ComposeService {
   const { image, volumes } = service;
-  const workingDir = service['working_dir'];
   return {
     name,
     image: typeof image === 'string' && image !== '' ? image : undefined,
     build: readBuild(service['build']),
     labels: readStringMap(service['labels']),
-    workingDir: typeof workingDir === 'string' && workingDir !== '' ? workingDir : undefined,
     mounts: Array.isArray(volumes) ? volumes.flatMap((volume) => readMount(volume)) : [],
   };
 }

@@ -77,6 +77,8 @@ const DIAGNOSTIC_START = /^( *)(warning|error): ?(.*)$/;
 const EXCEPTION = /^\*\* \(([A-Za-z][\w.]*)\) (.*)$/;
 const APP_HEADER = /^==> (\S+)$/;
 const COMPILATION_ERROR = /^== Compilation error in file (\S+) ==$/;
+/** Mix's line before it compiles a project's (or a dependency's) files: `Compiling 3 files (.ex)`. */
+const COMPILING = /^Compiling \d+ files? \(/;
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 interface Location {
@@ -131,6 +133,8 @@ export class CompilerOutputReader {
   /** The file of the last `== Compilation error in file … ==`. */
   private failedFile: string | undefined;
   private count = 0;
+  /** Whether mix said it compiled files of the project itself (not only of its dependencies). */
+  compiledProject = false;
 
   constructor(private readonly context: CompilerOutputContext) {
     this.appsFolder = context.umbrella === undefined ? undefined : folderInsideProject(context.umbrella.appsPath);
@@ -158,6 +162,10 @@ export class CompilerOutputReader {
     const header = APP_HEADER.exec(line);
     if (header !== null) {
       this.enterApp(header[1] ?? '');
+      return;
+    }
+    if (COMPILING.test(line)) {
+      if (this.appFolder !== undefined) this.compiledProject = true;
       return;
     }
     const failed = COMPILATION_ERROR.exec(line);

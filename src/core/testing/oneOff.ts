@@ -14,10 +14,14 @@ export interface OneOffService {
   readonly root: string;
 }
 
-/** Why no one-off container can run: no app service, or none that bind-mounts the workspace folder. */
+/** Why no one-off container can run: no app service, one whose name compose would misread, or none that bind-mounts the workspace folder. */
 export type OneOffProblem =
   | { readonly problem: 'no-app-service'; readonly services: readonly string[] }
+  | { readonly problem: 'invalid-service-name'; readonly service: string }
   | { readonly problem: 'project-not-mounted'; readonly service: string };
+
+/** A compose service name: it goes on `compose run`'s command line, where a name like `--privileged` would read as a flag. */
+const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 
 /**
  * The app service (the one labelled with the environment's role, else the only one) and where
@@ -27,6 +31,7 @@ export type OneOffProblem =
 export function oneOffService(services: readonly ComposeService[], appRole: string, workspace: string, projectDirectory: string): OneOffService | OneOffProblem {
   const app = services.find((service) => service.labels[LABELS.role] === appRole) ?? (services.length === 1 ? services[0] : undefined);
   if (app === undefined) return { problem: 'no-app-service', services: services.map((service) => service.name) };
+  if (!SERVICE_NAME.test(app.name)) return { problem: 'invalid-service-name', service: app.name };
   const mounts = app.mounts.map((mount) => ({
     type: mount.type,
     source: mount.type === 'bind' && mount.source.startsWith('.') ? resolve(projectDirectory, mount.source) : mount.source,

@@ -50,13 +50,6 @@ export function toWorkspacePath(paths: ProjectPaths, containerPath: string): str
   return `${paths.workspace.replace(/[\\/]+$/, '')}${separator}${relative.split('/').join(separator)}`;
 }
 
-/** The container path of a workspace file under the project root; undefined for one outside it. */
-export function toContainerPath(paths: ProjectPaths, workspacePath: string): string | undefined {
-  const relative = relativeTo(normalizeHost(paths.workspace), normalizeHost(workspacePath));
-  if (relative === undefined) return undefined;
-  return relative === '' ? paths.container : `${paths.container}/${relative}`;
-}
-
 /** `path` relative to `root` (POSIX separators), '' for the root itself; undefined when outside, or when it climbs with `..`. */
 export function relativeTo(root: string, path: string): string | undefined {
   const base = trimSlash(root);
@@ -68,12 +61,13 @@ export function relativeTo(root: string, path: string): string | undefined {
 
 /**
  * Replaces each container path under the project root in a line of output by the workspace
- * path, so that the editor's links and problem matchers find the file.
+ * path, so that the editor's links and problem matchers find the file. A path starts the line or
+ * follows a delimiter: the root's text inside another path (`/srv/app/…` for `/app`) is left alone.
  */
 export function workspacePathsInLine(paths: ProjectPaths, line: string): string {
   const root = trimSlash(paths.container);
   if (root === '' || !line.includes(root)) return line;
-  const pattern = new RegExp(`${escapeRegExp(root)}(/[^\\s:"'()\\[\\]{}<>,]*)?(?=$|[\\s:"'()\\[\\]{}<>,])`, 'g');
+  const pattern = new RegExp(`(?<=^|[\\s:"'()\\[\\]{}<>,=])${escapeRegExp(root)}(/[^\\s:"'()\\[\\]{}<>,]*)?(?=$|[\\s:"'()\\[\\]{}<>,])`, 'g');
   return line.replace(pattern, (whole, rest: string | undefined) => toWorkspacePath(paths, root + (rest ?? '')) ?? whole);
 }
 

@@ -172,7 +172,7 @@ defmodule PhoenixDevContainers.TestEvents do
   defp failure(other), do: %{"message" => inspect(other), "stack" => []}
 
   defp put_value(map, key, value) do
-    if value == ExUnit.AssertionError.no_value(), do: map, else: Map.put(map, key, inspect(value, pretty: true, limit: :infinity, printable_limit: 4096))
+    if value == ExUnit.AssertionError.no_value(), do: map, else: Map.put(map, key, inspect(value, pretty: true, limit: 500, printable_limit: 6000))
   end
 
   defp code(expr) do
@@ -198,26 +198,49 @@ defmodule PhoenixDevContainers.TestEvents do
   defp text(value) when is_binary(value), do: value
   defp text(value), do: inspect(value)
 
-  defp emit(prefix, event), do: IO.write(prefix <> encode(event) <> "\n")
+  # The extension reads lines up to 64 KiB: an event stays under half of it. Its strings are cut to
+  # the first of these lengths (in characters) that makes the line fit; if none does, the
+  # failures are replaced by one that says so, and the test still gets its result.
+  @max_line_bytes 32_000
+  @string_caps [6000, 1500, 160]
 
-  # JSON without a dependency: the project may not have Jason.
-  defp encode(map) when is_map(map) do
-    "{" <> Enum.map_join(map, ",", fn {key, value} -> encode(to_string(key)) <> ":" <> encode(value) end) <> "}"
+  defp emit(prefix, event) do
+    line =
+      Enum.find_value(@string_caps, fn cap ->
+        json = encode(event, cap)
+        if byte_size(json) <= @max_line_bytes, do: json
+      end) || encode(Map.put(event, "failures", [%{"message" => "The failure is too large to report here: see the test output.", "stack" => []}]), 160)
+
+    IO.write(prefix <> line <> "\n")
   end
 
-  defp encode(list) when is_list(list), do: "[" <> Enum.map_join(list, ",", &encode/1) <> "]"
-  defp encode(nil), do: "null"
-  defp encode(value) when is_boolean(value), do: Atom.to_string(value)
-  defp encode(value) when is_integer(value), do: Integer.to_string(value)
-  defp encode(value) when is_float(value), do: Float.to_string(value)
-  defp encode(value) when is_atom(value), do: encode(Atom.to_string(value))
-
-  defp encode(value) when is_binary(value) do
-    value = if String.valid?(value), do: value, else: inspect(value)
-    "\"" <> escape(value, "") <> "\""
+  # JSON without a dependency: the project may not have Jason. Strings longer than cap are cut.
+  defp encode(map, cap) when is_map(map) do
+    "{" <> Enum.map_join(map, ",", fn {key, value} -> encode(to_string(key), cap) <> ":" <> encode(value, cap) end) <> "}"
   end
 
-  defp encode(value), do: encode(inspect(value))
+  defp encode(list, cap) when is_list(list), do: "[" <> Enum.map_join(list, ",", &encode(&1, cap)) <> "]"
+  defp encode(nil, _cap), do: "null"
+  defp encode(value, _cap) when is_boolean(value), do: Atom.to_string(value)
+  defp encode(value, _cap) when is_integer(value), do: Integer.to_string(value)
+  defp encode(value, _cap) when is_float(value), do: Float.to_string(value)
+  defp encode(value, cap) when is_atom(value), do: encode(Atom.to_string(value), cap)
+
+  defp encode(value, cap) when is_binary(value) do
+    value = if String.valid?(value), do: value, else: inspect(value, printable_limit: cap)
+    "\"" <> escape(cut(value, cap), "") <> "\""
+  end
+
+  defp encode(value, cap), do: encode(inspect(value, limit: 50, printable_limit: cap), cap)
+
+  defp cut(text, cap) when byte_size(text) <= cap, do: text
+
+  defp cut(text, cap) do
+    case String.split_at(text, cap) do
+      {kept, ""} -> kept
+      {kept, rest} -> kept <> "\n… (" <> Integer.to_string(String.length(rest)) <> " more characters cut)"
+    end
+  end
 
   defp escape(<<>>, acc), do: acc
   defp escape(<<?", rest::binary>>, acc), do: escape(rest, acc <> "\\\"")
