@@ -130,6 +130,13 @@ describe('test discovery from source text', () => {
     const nested = `defmodule N do\n  test "${'#{"'.repeat(50_000)}" do\n  end\nend`;
     const deep = await runBounded<DiscoveredEntry[]>({ modulePath: compiled('src/core/testing/discovery'), name: 'discoverTests', args: [nested] }, { deadlineMs: 20_000 });
     assert.ok(deep.ms < 2000, `${deep.ms} ms`);
+    // One line of many `@tag`s: each is read to the next one, not to the end of the line.
+    for (const tag of ['@tag ', '@tag']) {
+      const tags = `defmodule T do\n${tag.repeat(Math.floor((MAX_TEST_FILE_LENGTH - 20) / tag.length))}\nend`;
+      const line = await runBounded<DiscoveredEntry[]>({ modulePath: compiled('src/core/testing/discovery'), name: 'discoverTests', args: [tags] }, { deadlineMs: 20_000 });
+      assert.equal(line.value[0]?.name, 'T');
+      assert.ok(line.ms < 1000, `${JSON.stringify(tag)}: ${line.ms} ms`);
+    }
   });
 });
 
