@@ -155,8 +155,8 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     const { sink, reported } = recorder();
     await tests.runTests(new vscode.TestRunRequest([test]), NONE, sink);
     assert.equal(reported.states.get(labelPath(test)), 'passed', reported.output);
-    const others = [...reported.states].filter(([label, state]) => label !== labelPath(test) && state !== 'enqueued' && state !== 'started');
-    assert.deepEqual(others, []);
+    // ExUnit reports the file's other tests too (started, then excluded): they get no state at all and keep their last result.
+    assert.deepEqual([...reported.states.keys()], [labelPath(test)]);
     assert.match(reported.output, /mix test test\/hello_phoenix\/greeter_test\.exs:8/);
     assert.match(reported.output, /0 failures, 3 excluded/);
   });
@@ -218,6 +218,63 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
       await rm(slow, { force: true });
       await tests.refresh();
     }
+  });
+
+  it('stops its runs in the container when it is disposed (a window reload)', async () => {
+    const slow = join(folder.uri.fsPath, 'test', 'outliving_test.exs');
+    await writeFile(slow, 'defmodule OutlivingTest do\n  use ExUnit.Case\n\n  @tag timeout: :infinity\n  test "takes its time" do\n    Process.sleep(600_000)\n  end\nend\n');
+    const disposed = new ContainerTests(mix, log, 'phoenix.exunit.integrationTest.disposed');
+    try {
+      await disposed.refresh();
+      const fileItem = child(child(disposed.items, folder.name), 'test/outliving_test.exs');
+      const { sink, reported } = recorder();
+      const running = disposed.runTests(new vscode.TestRunRequest([fileItem]), NONE, sink);
+      await waitFor(() => [...reported.states.values()].includes('started'), 'the slow test to start', 60_000);
+      assert.ok((await processesWith('outliving_test.exs', true)).length > 0, 'the test VM runs in the container');
+      disposed.dispose();
+      await running;
+      assert.ok(reported.ended);
+      await waitFor(async () => (await processesWith('outliving_test.exs', true)).length === 0, 'the test VM in the container to end', 15_000);
+    } finally {
+      disposed.dispose();
+      await rm(slow, { force: true });
+    }
+  });
+
+  it('errors the tests that never reported when the test VM stops with an exit code; ids stay when lines move', async () => {
+    const halting = join(folder.uri.fsPath, 'test', 'halting_test.exs');
+    const source = (above: string) => `defmodule HaltingTest do\n  use ExUnit.Case\n${above}\n  test "halts the VM" do\n    System.halt(3)\n  end\nend\n`;
+    await writeFile(halting, source(''));
+    try {
+      await tests.refresh();
+      const fileItem = child(child(tests.items, folder.name), 'test/halting_test.exs');
+      const test = child(child(fileItem, 'HaltingTest'), 'halts the VM');
+      const { sink, reported } = recorder();
+      await tests.runTests(new vscode.TestRunRequest([fileItem]), NONE, sink);
+      assert.equal(reported.states.get(labelPath(test)), 'errored', reported.output);
+      const [message] = reported.messages.get(labelPath(test)) ?? [];
+      assert.ok(message);
+      assert.match(typeof message.message === 'string' ? message.message : message.message.value, /exit code 3/);
+      await writeFile(halting, source('\n  # moved down\n\n'));
+      await tests.refresh();
+      const moved = child(child(child(child(tests.items, folder.name), 'test/halting_test.exs'), 'HaltingTest'), 'halts the VM');
+      assert.equal(moved.range?.start.line, test.range ? test.range.start.line + 3 : undefined);
+      assert.equal(moved.id, test.id);
+    } finally {
+      await rm(halting, { force: true });
+      await tests.refresh();
+    }
+  });
+
+  it('gives no result to the tests the request excludes', async () => {
+    const fileItem = child(child(tests.items, folder.name), 'test/hello_phoenix/greeter_test.exs');
+    const module = child(fileItem, 'HelloPhoenix.GreeterTest');
+    const excluded = child(child(module, 'hello/1'), 'says "hi" to #{"Grace"}');
+    const { sink, reported } = recorder();
+    await tests.runTests(new vscode.TestRunRequest([fileItem], [excluded]), NONE, sink);
+    assert.equal(reported.states.get(labelPath(child(child(module, 'hello/1'), 'greets by name'))), 'passed', reported.output);
+    assert.equal(reported.states.get(labelPath(child(module, 'waves goodbye'))), 'skipped');
+    assert.equal(reported.states.has(labelPath(excluded)), false);
   });
 
   /** Runs the `mix` provider's compile task of the folder, as Tasks: Run Task does, until it ends. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../../src/core/testing/discovery';
 import type { CompilerOutputContext } from '../../src/core/testing/compilerDiagnostics';
+import { reportedTestId, withIds } from '../../src/core/testing/itemIds';
 import { parseOutputLine, runCompileErrors, type RunCompileError } from '../../src/core/testing/events';
 import { containerProjectRoot, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
 import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
@@ -130,6 +131,37 @@ describe('test discovery from source text', () => {
     const nested = `defmodule N do\n  test "${'#{"'.repeat(50_000)}" do\n  end\nend`;
     const deep = await runBounded<DiscoveredEntry[]>({ modulePath: compiled('src/core/testing/discovery'), name: 'discoverTests', args: [nested] }, { deadlineMs: 20_000 });
     assert.ok(deep.ms < 2000, `${deep.ms} ms`);
+    // One line of many `@tag`s: each is read to the next one, not to the end of the line.
+    for (const tag of ['@tag ', '@tag']) {
+      const tags = `defmodule T do\n${tag.repeat(Math.floor((MAX_TEST_FILE_LENGTH - 20) / tag.length))}\nend`;
+      const line = await runBounded<DiscoveredEntry[]>({ modulePath: compiled('src/core/testing/discovery'), name: 'discoverTests', args: [tags] }, { deadlineMs: 20_000 });
+      assert.equal(line.value[0]?.name, 'T');
+      assert.ok(line.ms < 1000, `${JSON.stringify(tag)}: ${line.ms} ms`);
+    }
+  });
+});
+
+describe('test item ids', () => {
+  /** Every entry's id, depth first. */
+  function ids(parentId: string, entries: readonly DiscoveredEntry[]): string[] {
+    return withIds(parentId, entries).flatMap(({ entry, id }) => [id, ...ids(id, entry.children)]);
+  }
+
+  it('builds ids from the module, describe, kind and name, not the line: a count only for a name written again', () => {
+    const source = (blank: string) => `defmodule GreeterTest do\n${blank}  doctest Greeter\n  describe "hello/1" do\n    test "greets" do\n    end\n    test "greets" do\n    end\n  end\n  test "a/b \\"c\\"" do\n  end\n  test "greets" do\n  end\nend\n`;
+    const before = ids('file:f', discoverTests(source('')));
+    assert.deepEqual(before, [
+      'file:f/module:GreeterTest',
+      'file:f/module:GreeterTest/doctest:Greeter',
+      'file:f/module:GreeterTest/describe:hello%2F1',
+      'file:f/module:GreeterTest/describe:hello%2F1/test:greets',
+      'file:f/module:GreeterTest/describe:hello%2F1/test:greets~2',
+      'file:f/module:GreeterTest/test:a%2Fb%20%22c%22',
+      'file:f/module:GreeterTest/test:greets',
+    ]);
+    // Lines added above the tests move them, not their ids.
+    assert.deepEqual(ids('file:f', discoverTests(source('\n\n  @moduletag :slow\n'))), before);
+    assert.equal(reportedTestId('file:f/module:M/doctest:Greeter', 'doctest Greeter.hello/1 (1)'), 'file:f/module:M/doctest:Greeter/ran:doctest%20Greeter.hello%2F1%20(1)');
   });
 });
 

@@ -23,6 +23,8 @@ export const MAX_TEST_FILE_LENGTH = 2 * 1024 * 1024;
 const MAX_OPEN_ENTRIES = 64;
 /** Strings inside interpolations nested deeper than this are not read (their braces still are): the recursion stays bounded. */
 const MAX_NESTED_INTERPOLATIONS = 16;
+/** The most of an `@tag` attribute read for its tags' names. */
+const MAX_ATTRIBUTE_LENGTH = 512;
 
 interface OpenEntry {
   readonly entry: MutableEntry;
@@ -185,13 +187,25 @@ class Scanner {
     if (match === null) return;
     this.index += match[0].length;
     if (match[1] !== 'tag') return;
-    const rest = this.text.slice(this.index, this.text.indexOf('\n', this.index) === -1 ? this.text.length : this.text.indexOf('\n', this.index)).slice(0, 512);
+    const rest = this.text.slice(this.index, this.attributeEnd());
     const atom = /^:(\w+[?!]?)/.exec(rest);
     if (atom?.[1] !== undefined) {
       this.pendingTags.push(atom[1]);
       return;
     }
     for (const key of rest.matchAll(/(?:^|[,\s])(\w+[?!]?):\s/g)) if (key[1] !== undefined) this.pendingTags.push(key[1]);
+  }
+
+  /**
+   * Where the attribute at the index ends for reading its tags: at the end of its line, the next
+   * attribute's `@` or MAX_ATTRIBUTE_LENGTH on. Attributes never share what is read of them, so a
+   * line of many `@tag`s is read once.
+   */
+  private attributeEnd(): number {
+    const limit = Math.min(this.text.length, this.index + MAX_ATTRIBUTE_LENGTH);
+    let end = this.index;
+    while (end < limit && this.text[end] !== '\n' && this.text[end] !== '@') end += 1;
+    return end;
   }
 
   private skipBlanks(): void {
