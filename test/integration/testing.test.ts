@@ -161,6 +161,17 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     assert.match(reported.output, /0 failures, 3 excluded/);
   });
 
+  it('runs two tests of one file (as Rerun Failed Tests may), which mix refuses as two file:line', async () => {
+    const project = child(tests.items, folder.name);
+    const block = child(child(child(project, 'test/hello_phoenix/greeter_test.exs'), 'HelloPhoenix.GreeterTest'), 'hello/1');
+    const asked = [child(block, 'greets by name'), child(block, 'says "hi" to #{"Grace"}')];
+    const { sink, reported } = recorder();
+    await tests.runTests(new vscode.TestRunRequest(asked), NONE, sink);
+    assert.deepEqual(asked.map((test) => reported.states.get(labelPath(test))), ['passed', 'failed'], reported.output);
+    assert.deepEqual([...reported.states.keys()].sort(), asked.map(labelPath).sort());
+    assert.match(reported.output, / 1 failure, 2 excluded/);
+  });
+
   it('shows a test file that does not compile as an error on its line', async () => {
     const broken = join(folder.uri.fsPath, 'test', 'broken_test.exs');
     await writeFile(broken, 'defmodule BrokenTest do\n  use ExUnit.Case\n\n  test "never runs" do\n    assert 1 ==\n  end\nend\n');

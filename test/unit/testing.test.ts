@@ -10,7 +10,7 @@ import { parseOutputLine, runCompileErrors, type RunCompileError } from '../../s
 import { containerProjectRoot, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
 import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
 import { runProcess } from '../../src/docker/process';
-import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, MAX_CONFIG_FILE_LENGTH, mixCommand, testCommand, testsNeedContainerConfig } from '../../src/core/testing/run';
+import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, MAX_CONFIG_FILE_LENGTH, mixCommand, testCommand, testSelection, testsNeedContainerConfig } from '../../src/core/testing/run';
 import { CONTAINER_CONFIG_VARIABLE } from '../../src/core/scaffold/containerConfig';
 import { compiled, runBounded } from './support/bounded';
 import { readCompilerOutput } from './support/compilerOutput';
@@ -288,9 +288,19 @@ describe('mix commands in the container', () => {
     assert.deepEqual(command.env, {});
   });
 
+  it('selects several tests by line as their files with ExUnit\'s line filter, which mix accepts where it refuses several file:line', () => {
+    assert.deepEqual(testSelection([]), []);
+    assert.deepEqual(testSelection(['test/a_test.exs:3']), ['test/a_test.exs:3']);
+    assert.deepEqual(testSelection(['test/a_test.exs', 'test/b_test.exs']), ['test/a_test.exs', 'test/b_test.exs']);
+    assert.deepEqual(testSelection(['test/a_test.exs:3', 'test/a_test.exs:9', 'test/b_test.exs:3']), ['--exclude', 'test', '--include', 'line:3', '--include', 'line:9', 'test/a_test.exs', 'test/b_test.exs']);
+    // A whole file beside a line: the files whole (a line filter would leave the whole file's tests out).
+    assert.deepEqual(testSelection(['test/a_test.exs:3', 'test/b_test.exs']), ['test/a_test.exs', 'test/b_test.exs']);
+  });
+
   it('runs tests with the formatter and the dev container\'s configuration passed in the environment, the locations as arguments', () => {
-    const command = testCommand(['test/a b_test.exs:12', '$(reboot)'], 'PREFIX:', true);
-    assert.deepEqual(command.argv.slice(3), ['sh', 'configured-test', 'test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', 'test/a b_test.exs:12', '$(reboot)']);
+    const command = testCommand(['test/a b_test.exs:12'], 'PREFIX:', true);
+    assert.deepEqual(command.argv.slice(3), ['sh', 'configured-test', 'test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', 'test/a b_test.exs:12']);
+    assert.deepEqual(testCommand(['test/a_test.exs', '$(reboot)'], 'PREFIX:', true).argv.slice(-2), ['test/a_test.exs', '$(reboot)']);
     assert.equal(command.env['MIX_ENV'], 'test');
     assert.equal(command.env[TEST_EVENTS_VARIABLE], 'PREFIX:');
     assert.equal(command.env[TEST_FORMATTER_VARIABLE], TEST_FORMATTER_SOURCE);

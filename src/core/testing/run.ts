@@ -69,11 +69,30 @@ export function mixCommand(mode: MixMode, args: readonly string[], env: Readonly
  * `configured` (see testsNeedContainerConfig).
  */
 export function testCommand(locations: readonly string[], eventPrefix: string, configured: boolean): ContainerCommand {
-  return mixCommand(configured ? 'configured-test' : 'test', ['test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', ...locations], {
+  return mixCommand(configured ? 'configured-test' : 'test', ['test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', ...testSelection(locations)], {
     MIX_ENV: 'test',
     [TEST_FORMATTER_VARIABLE]: TEST_FORMATTER_SOURCE,
     [TEST_EVENTS_VARIABLE]: eventPrefix,
   });
+}
+
+/**
+ * mix test's arguments for `locations`. mix takes a line (`file:line`) only when it is the one
+ * location ("Line numbers can only be used when running a single test file"), so several become
+ * their files with ExUnit's line filter (`--exclude test --include line:N`, which `file:line`
+ * means too) when every one has a line, else the files whole. A test of another selected file
+ * that happens to sit at one of those lines runs too: its result is not asked for, and not shown.
+ */
+export function testSelection(locations: readonly string[]): string[] {
+  const parsed = locations.map((location) => {
+    const match = /^(.+):(\d+)$/.exec(location);
+    return match === null ? { file: location, line: undefined } : { file: match[1] ?? location, line: match[2] };
+  });
+  if (parsed.length <= 1 || parsed.every((location) => location.line === undefined)) return [...locations];
+  const files = [...new Set(parsed.map((location) => location.file))];
+  const lines = parsed.map((location) => location.line);
+  if (lines.some((line) => line === undefined)) return files;
+  return ['--exclude', 'test', ...[...new Set(lines)].flatMap((line) => ['--include', `line:${line ?? ''}`]), ...files];
 }
 
 /** A config file longer than this is not read: the run keeps the dev container's configuration. */
