@@ -293,14 +293,19 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     const compileTask = (await vscode.tasks.fetchTasks({ type: 'mix' })).find((task) => task.definition['task'] === 'compile' && typeof task.scope === 'object' && task.scope.uri.toString() === folder?.uri.toString());
     assert.ok(compileTask, 'the mix task provider offers compile');
     assert.deepEqual(compileTask.problemMatchers, [], 'the task reads its output itself, without problem matchers');
+    await runTaskToEnd(compileTask);
+  }
+
+  /** Runs `task` as Tasks: Run Task does, until it ends. */
+  async function runTaskToEnd(task: vscode.Task): Promise<void> {
     const ended = new Promise<void>((resolve) => {
       const listener = vscode.tasks.onDidEndTask((event) => {
-        if (event.execution.task.definition['task'] !== 'compile') return;
+        if (event.execution.task.definition['task'] !== task.definition['task']) return;
         listener.dispose();
         resolve();
       });
     });
-    await vscode.tasks.executeTask(compileTask);
+    await vscode.tasks.executeTask(task);
     await ended;
   }
 
@@ -462,16 +467,7 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
       const { mix: oneOffMix, asked } = answering('one-off');
       const provider = new MixTaskProvider(oneOffMix);
       try {
-        const compileTask = provider.task(folder, { type: MIX_TASK_TYPE, task: 'compile' });
-        const ended = new Promise<void>((resolve) => {
-          const listener = vscode.tasks.onDidEndTask((event) => {
-            if (event.execution.task.definition['task'] !== 'compile') return;
-            listener.dispose();
-            resolve();
-          });
-        });
-        await vscode.tasks.executeTask(compileTask);
-        await ended;
+        await runTaskToEnd(provider.task(folder, { type: MIX_TASK_TYPE, task: 'compile' }));
         assert.deepEqual(asked, [folder.name]);
         const diagnostics = await waitFor(() => {
           const found = mixProblems(broken);
