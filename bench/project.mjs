@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { tagDockerfileImages } from '../test/stack/baseImage.mjs';
+import { POSTGRES_IMAGE, ensurePostgresImage } from '../test/stack/postgresImage.mjs';
 import { run } from '../test/stack/provision.mjs';
 
 export { run };
@@ -55,8 +56,8 @@ export async function ok(cmd, args, options = {}) {
  * so pick one nobody else uses. Before `body` runs, the copy is scaffolded with the compiled core
  * (config/dev.exs left bound to loopback, as generated), Phoenix listens on a free port (never the suites' 4000), the
  * app's image is renamed to `<generated name><imageSuffix>` (the generated name is shared with
- * the test suites), the Dockerfile's FROM images are tagged from the local base images (no
- * internet), and the image is built once, under the compose project `buildProject`.
+ * the test suites), the Dockerfile's FROM images are tagged from the local base images and a db
+ * service's PostgreSQL image is provisioned offline (no internet), and the image is built once, under the compose project `buildProject`.
  *
  * @template T
  * @param {{ folder: string, imageSuffix: string, buildProject: string, fixture?: string, log?: (line: string) => void }} options
@@ -94,11 +95,14 @@ export async function withProject({ folder, imageSuffix, buildProject, fixture =
     if (!generated || !cookie) throw new Error(`the scaffolded ${file} names no image, or .env has no cookie`);
     const image = `${generated}${imageSuffix}`;
     writeFileSync(file, composeText.replace(imageLine, `$1${image}`));
-    const node = parseYaml(composeText).services.app.labels['dev.phoenix.node.name'];
+    const { services } = parseYaml(composeText);
+    const node = services.app.labels['dev.phoenix.node.name'];
     const url = `http://127.0.0.1:${port}/`;
     log(`project ${project}, node ${node}, ${url}`);
 
     await tagDockerfileImages(readFileSync(join(project, '.devcontainer', 'Dockerfile'), 'utf8'), { log });
+    // An Ecto project's db service runs the offline PostgreSQL image (~0 s once it exists).
+    if (services.db?.image === POSTGRES_IMAGE) await ensurePostgresImage({ log });
     const buildStart = performance.now();
     await ok('docker', composeArgs(buildProject, file, 'build'));
     const build = seconds(buildStart);
@@ -118,7 +122,7 @@ export function readIfExists(path) {
 }
 
 /** Replaces the only occurrence of `find` in a project file; fails when there is none or several. */
-function editOnce(path, find, replace) {
+export function editOnce(path, find, replace) {
   const text = readFileSync(path, 'utf8');
   const at = text.indexOf(find);
   if (at < 0 || text.indexOf(find, at + 1) >= 0) throw new Error(`expected exactly one "${find}" in ${path}`);

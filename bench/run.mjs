@@ -11,6 +11,7 @@ import { benchObserver } from './observer.mjs';
 import { benchScaffold } from './scaffold.mjs';
 import { benchTreeLatency } from './treeLatency.mjs';
 import { benchStart, median } from './start.mjs';
+import { FIXTURES, benchTestAtCursor } from './testAtCursor.mjs';
 import { benchVsix } from './vsix.mjs';
 import { benchZeroToIex } from './zeroToIex.mjs';
 
@@ -118,6 +119,23 @@ if (reload.error) {
     notes.push(`live reload: not measured natively (${nativeSkipped})`);
   }
   report('live reload: edit to reloaded page, polling every 500 ms', ms(polling), '', true);
+}
+
+const tests = await benchTestAtCursor({ log: (line) => console.error(`[test at cursor bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));
+if (tests.error) {
+  for (const { label } of Object.values(FIXTURES)) report(`test at the cursor, ${label}, ours / by hand`, 'failed', '<= 1.10x', false);
+  report('test discovery, 500 files', 'failed', '<= 200 ms', false);
+  notes.push(`test at cursor bench failed: ${tests.error.message}`);
+} else {
+  const { runs, discovery, discovered } = tests.result;
+  const ms = (values) => `${Math.round(median(values))} ms`;
+  for (const [key, { label }] of Object.entries(FIXTURES)) {
+    const { ours, raw, ratio } = tests.result[key];
+    report(`test at the cursor, ${label}, ours: command to result (median of ${runs})`, ms(ours), '', true);
+    report(`test at the cursor, ${label}, by hand: compose exec mix test file:line`, ms(raw), '', true);
+    report(`test at the cursor, ${label}, ours / by hand`, `${ratio.toFixed(2)}x`, '<= 1.10x', ratio <= 1.1);
+  }
+  report(`test discovery, 500 files (${discovered} tests)`, ms(discovery), '<= 200 ms', median(discovery) <= 200);
 }
 
 const sizes = await benchImageSizes({ log: (line) => console.error(`[image sizes bench] ${line}`) }).then((result) => ({ result }), (error) => ({ error }));

@@ -4,6 +4,10 @@ import { ComposeEventsWatcher } from './docker/composeEventsWatcher';
 import { DockerEngine } from './docker/engine';
 import { LocalEpmd } from './docker/localEpmd';
 import { ComposeSession } from './ui/composeSession';
+import { ContainerFormatter } from './ui/containerFormatter';
+import { ContainerMix } from './ui/containerMix';
+import { ContainerTests } from './ui/containerTests';
+import { MIX_TASK_TYPE, MixTaskProvider } from './ui/mixTasks';
 import { DevContainerTree } from './ui/devContainerTree';
 import { ObserverPanels } from './ui/observerPanel';
 import { PhoenixProjects } from './ui/phoenixProjects';
@@ -12,6 +16,10 @@ import { Settings } from './ui/settings';
 import { DevContainerStatusBar } from './ui/statusBar';
 import { ContainerTerminals } from './ui/terminals';
 import { followWalkthrough } from './ui/walkthrough';
+
+/** How long deactivation waits for the mix tasks still running to clean up in their containers. */
+const STOP_TASKS_WAIT_MS = 4000;
+let runningMixTasks: MixTaskProvider | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers', { log: true });
@@ -43,6 +51,16 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const compose = new ComposeSession(settings);
   context.subscriptions.push(compose);
+  // Tests, mix tasks and the formatter run in the dev container; the Testing view finds the tests in the source.
+  const mix = new ContainerMix(projects, docker, compose);
+  const mixTasks = new MixTaskProvider(mix);
+  runningMixTasks = mixTasks;
+  context.subscriptions.push(
+    new ContainerTests(mix, log),
+    mixTasks,
+    vscode.tasks.registerTaskProvider(MIX_TASK_TYPE, mixTasks),
+    new ContainerFormatter(mix, settings),
+  );
   registerCommands(context, {
     log,
     projects,
@@ -59,9 +77,17 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     terminals,
     localEpmd: new LocalEpmd(),
+    mix,
+    mixTasks,
     observers,
   });
   // Discovery reads files; activation does not wait for it.
   void projects.refresh();
 }
 
+
+/** Stops the mix tasks still running and gives them a moment to end their programs in the container and remove their one-off containers. */
+export async function deactivate(): Promise<void> {
+  await runningMixTasks?.stopRunning(STOP_TASKS_WAIT_MS);
+  runningMixTasks = undefined;
+}

@@ -14,6 +14,7 @@ import { rebuildDevContainerCommand } from './rebuildDevContainer';
 import { refreshViewCommand } from './refreshView';
 import { resetDatabaseCommand } from './resetDatabase';
 import { restartDevContainerCommand } from './restartDevContainer';
+import { runMixTaskCommand } from './runMixTask';
 import { runReleaseLocallyCommand } from './runReleaseLocally';
 import { scaffoldDevContainerCommand } from './scaffoldDevContainer';
 import { scaffoldReleaseImageCommand } from './scaffoldReleaseImage';
@@ -83,6 +84,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     scaffoldReleaseImageCommand,
     () => vscode.l10n.t('Trust this workspace first: scaffolding a release image writes a Dockerfile, scripts and a compose file into it, made from its own files, that Docker then runs.'),
   ),
+  'phoenix.runMixTask': command(['environment'], runMixTaskCommand, () => vscode.l10n.t('Trust this workspace first: mix tasks run its code in its dev container.')),
   'phoenix.runReleaseLocally': untargeted(
     runReleaseLocallyCommand,
     () => vscode.l10n.t('Trust this workspace first: running its release runs the compose file and Dockerfile it contains.'),

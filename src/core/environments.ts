@@ -32,6 +32,8 @@ export interface Environment {
   readonly resetsDatabase: boolean;
   /** Whether it bind-mounts the project and reloads on edits, so that "Check File Watching" applies. */
   readonly reloadsOnEdit: boolean;
+  /** Whether its app service has mix and the project's source: tests, mix tasks and the formatter run in it. */
+  readonly runsMix: boolean;
   /** Whether using it completes the steps of the "zero to IEx" walkthrough. */
   readonly inWalkthrough: boolean;
 }
@@ -48,6 +50,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentKind, Environment>> = {
     configuredBy: 'scaffold',
     resetsDatabase: true,
     reloadsOnEdit: true,
+    runsMix: true,
     inWalkthrough: true,
   },
   release: {
@@ -61,6 +64,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentKind, Environment>> = {
     configuredBy: 'project',
     resetsDatabase: false,
     reloadsOnEdit: false,
+    runsMix: false,
     inWalkthrough: false,
   },
 };

@@ -77,17 +77,26 @@ function pieceEnd(text: string, length: number): number {
 /** The last `max` characters of a text that grows, such as a program's output, at a bounded cost in memory. */
 export class TextTail {
   private text = '';
+  private cut = false;
 
   constructor(private readonly max: number) {}
 
   push(chunk: string): void {
     this.text += chunk;
     // Cut only once it is twice the size, so each character is copied a bounded number of times.
-    if (this.text.length > 2 * this.max) this.text = this.text.slice(-this.max);
+    if (this.text.length > 2 * this.max) {
+      this.text = this.text.slice(-this.max);
+      this.cut = true;
+    }
   }
 
   get value(): string {
     return this.text.length > this.max ? this.text.slice(-this.max) : this.text;
+  }
+
+  /** Whether more was pushed than `value` holds: its start is lost. */
+  get truncated(): boolean {
+    return this.cut || this.text.length > this.max;
   }
 }
 

@@ -146,6 +146,17 @@ export class DockerEngine {
     };
   }
 
+  /** Removes a container, running or not, with its anonymous volumes (as `docker rm -f -v`); none of that name is no error. */
+  async removeContainer(idOrName: string): Promise<void> {
+    const client = await this.connect();
+    try {
+      await client.getContainer(idOrName).remove({ force: true, v: true });
+    } catch (error) {
+      // 404: there is none; 409: its removal is already under way.
+      if (statusCode(error) !== 404 && statusCode(error) !== 409) throw error;
+    }
+  }
+
   /** An image's id and build time, or undefined when the engine does not have it. */
   async imageInfo(name: string): Promise<{ readonly id: string; readonly created: Date } | undefined> {
     const client = await this.connect();

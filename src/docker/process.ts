@@ -14,6 +14,8 @@ export interface ProcessResult {
   readonly code: number | undefined;
   /** The last MAX_KEPT_OUTPUT characters of stdout. */
   readonly stdout: string;
+  /** Whether stdout was longer than MAX_KEPT_OUTPUT, so `stdout` lacks its start. */
+  readonly stdoutTruncated: boolean;
   /** stdout and stderr interleaved as they came, for messages and logs: the last MAX_KEPT_OUTPUT characters. */
   readonly output: string;
   /** Why the program could not be started, e.g. ENOENT when it is not installed. */
@@ -28,6 +30,8 @@ export interface ProcessOptions {
   readonly timeoutMs?: number;
   /** Each line of output as it arrives. */
   readonly onLine?: (line: string) => void;
+  /** Text written to the program's standard input, which is then closed; without it stdin is empty. */
+  readonly input?: string;
 }
 
 const KILL_GRACE_MS = 5000;
@@ -44,11 +48,14 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
     const child = spawn(argv.command, [...argv.args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       // A group of its own, so that stopping it also stops what it started: `docker compose`
       // runs the compose plugin as a child that the docker CLI does not pass signals on to.
       detached: process.platform !== 'win32',
     });
+    // A program that exits without reading its input must not fail the write.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
     const stdout = new TextTail(MAX_KEPT_OUTPUT);
     const output = new TextTail(MAX_KEPT_OUTPUT);
     const stdoutLines = new LineSplitter((line) => options.onLine?.(line));
@@ -79,7 +86,7 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
       if (child.pid === undefined) {
         clearTimeout(timeout);
         options.signal?.removeEventListener('abort', stop);
-        resolve({ code: undefined, stdout: stdout.value, output: output.value, startError });
+        resolve({ code: undefined, stdout: stdout.value, stdoutTruncated: stdout.truncated, output: output.value, startError });
       }
     });
     child.on('close', (code) => {
@@ -89,7 +96,7 @@ export async function runProcess(argv: Argv, options: ProcessOptions = {}): Prom
       stdoutLines.flush();
       stderrLines.flush();
       if (options.signal?.aborted) reject(abortReason(options.signal));
-      else resolve({ code: code ?? undefined, stdout: stdout.value, output: output.value, startError });
+      else resolve({ code: code ?? undefined, stdout: stdout.value, stdoutTruncated: stdout.truncated, output: output.value, startError });
     });
   });
 }

@@ -15,6 +15,7 @@ interface SettingTypes {
   readonly composeCommand: ComposeSetting;
   readonly readyTimeout: number;
   readonly attachMode: string;
+  readonly formatInContainer: boolean;
 }
 
 export type SettingKey = keyof SettingTypes;
@@ -33,6 +34,7 @@ export const SETTINGS: { readonly [K in SettingKey]: { readonly default: Setting
   composeCommand: { default: 'auto', perFolder: false },
   readyTimeout: { default: DEFAULT_READY_TIMEOUT_MS / 1000, perFolder: true },
   attachMode: { default: 'container', perFolder: false },
+  formatInContainer: { default: false, perFolder: true },
 };
 
 const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
@@ -76,6 +78,11 @@ export class Settings {
   /** How long a start or an attach waits for the node and Phoenix to answer. */
   readyTimeoutMs(folder: vscode.WorkspaceFolder): number {
     return this.get('readyTimeout', folder) * 1000;
+  }
+
+  /** Whether the folder's Elixir files are formatted in the dev container even when another formatter is installed. */
+  formatInContainer(folder: vscode.WorkspaceFolder): boolean {
+    return this.get('formatInContainer', folder);
   }
 
   /** `phoenix.attachMode` by where it is set: only the user's own value may choose host mode (see attachPlace). */

@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import type { ComposeCli, ComposeTarget } from '../../src/core/compose';
 import { composeProjectName, devContainerTarget } from '../../src/core/composeProject';
 import type { DevContainerFailure } from '../../src/core/devContainerFailure';
+import { parseOutputLine } from '../../src/core/testing/events';
+import { ELIXIR_VERSION_ARGV, ELIXIR_VERSION_VARIABLE, testCommand, testsNeedContainerConfig } from '../../src/core/testing/run';
 import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli } from '../../src/docker/composeCli';
+import { oneOffMixContainer, runInContainer, runInOneOffContainer, runningMixContainer } from '../../src/docker/containerMix';
 import { startComposeProject, stopComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
 import { writeDevContainerFiles } from '../../src/ui/devContainerScaffold';
 import { describeFailure } from '../../src/ui/failureMessages';
@@ -64,6 +67,54 @@ describe('Ecto and Postgres in the dev container (real Docker engine and Postgre
     const page = await waitFor(() => fetch('http://127.0.0.1:4000/').then((response) => response.text(), () => undefined), 'the page on 127.0.0.1:4000');
     assert.match(page, /hello_ecto/);
     assert.equal(await readFile(file('config/dev.exs'), 'utf8'), devExs, 'config/dev.exs is left as written');
+  });
+
+  it('runs the tests in the container against the test database in the db service, as the Testing view does', async () => {
+    const app = await runningMixContainer(engine, projectName, root);
+    assert.ok(app, 'the app container is running');
+    const configFiles = await Promise.all(['config.exs', 'dev.exs', 'prod.exs', 'runtime.exs', 'test.exs'].map((name) => readFile(file(`config/${name}`), 'utf8')));
+    assert.equal(testsNeedContainerConfig(configFiles), true, 'config/test.exs names the Repo on localhost');
+    const runTests = async (configured: boolean): Promise<{ states: string[]; output: string }> => {
+      const prefix = 'PHOENIX-TEST-EVENT:';
+      const states: string[] = [];
+      const command = testCommand(['test/hello_ecto/repo_test.exs'], prefix, configured);
+      const result = await runInContainer(engine, app.id, configured ? { ...command, env: { ...command.env, [ELIXIR_VERSION_VARIABLE]: (await docker('exec', app.id, ...ELIXIR_VERSION_ARGV)).trim() } } : command, {
+        cli: 'docker',
+        cliEnv: process.env,
+        workdir: app.root,
+        timeoutMs: 240_000,
+        onLine: (line) => {
+          const { event } = parseOutputLine(line, prefix);
+          if (event?.event === 'test_finished') states.push(`${event.name}: ${event.state}`);
+        },
+      });
+      return { states, output: result.output };
+    };
+    const configured = await runTests(true);
+    assert.deepEqual(configured.states, ['test the test database is migrated: passed'], configured.output);
+    // Without the container's configuration the Repo looks for a database on the app container's own localhost.
+    const direct = await runTests(false);
+    assert.notDeepEqual(direct.states, configured.states, direct.output);
+  });
+
+  it('runs the tests in a one-off container of the app service while the project is stopped: compose starts the db service first, as the app\'s depends_on says', async () => {
+    await stopComposeProject(engine, cli, target);
+    const oneOff = await oneOffMixContainer(cli, target, 'app', root, process.env);
+    assert.deepEqual({ service: oneOff.service, root: oneOff.root }, { service: 'app', root: '/app' });
+    const prefix = 'PHOENIX-TEST-EVENT:';
+    const states: string[] = [];
+    const result = await runInOneOffContainer(engine, oneOff, testCommand(['test/hello_ecto/repo_test.exs'], prefix, true), {
+      cliEnv: process.env,
+      workdir: oneOff.root,
+      timeoutMs: 240_000,
+      onLine: (line) => {
+        const { event } = parseOutputLine(line, prefix);
+        if (event?.event === 'test_finished') states.push(`${event.name}: ${event.state}`);
+      },
+    });
+    assert.deepEqual(states, ['test the test database is migrated: passed'], result.output);
+    const containers = await docker('ps', '-a', '--filter', `label=com.docker.compose.project=${projectName}`, '--format', '{{.Label "com.docker.compose.service"}} {{.State}}');
+    assert.deepEqual(containers.split('\n').sort(), ['app exited', 'db running']);
   });
 
   it('keeps the data across Stop and Start, and Reset Database empties it again', async () => {

@@ -25,6 +25,8 @@ describe('parseComposeConfig', () => {
       image: undefined,
       // FROM_ENV has no value: v2 leaves it out.
       build: { context: '/tmp/pdc-cap/my app/web', dockerfile: 'Dockerfile', args: { MIX_ENV: 'dev', USER_UID: '1000' } },
+      labels: { 'phoenix.http-port': '4000', 'phoenix.role': 'app' },
+      mounts: [],
     });
   });
 
@@ -34,13 +36,13 @@ describe('parseComposeConfig', () => {
   });
 
   it('reads an image service', () => {
-    const expected: ComposeService = { name: 'db', image: 'phoenix-dev-containers-bench/elixir:bookworm', build: undefined };
+    const expected: ComposeService = { name: 'db', image: 'phoenix-dev-containers-bench/elixir:bookworm', build: undefined, labels: { 'com.example.kind': 'database' }, mounts: [] };
     assert.deepEqual(service(v2, 'db'), expected);
     assert.deepEqual(service(v1, 'db'), expected);
   });
 
   it('keeps both the image name and the build of a service that has both', () => {
-    const expected = { image: 'my-tools:dev', build: { context: '/tmp/pdc-cap/my app', dockerfile: 'web/Dockerfile' } };
+    const expected = { image: 'my-tools:dev', build: { context: '/tmp/pdc-cap/my app', dockerfile: 'web/Dockerfile' }, labels: {}, mounts: [] };
     assert.deepEqual(service(v2, 'tools'), { name: 'tools', ...expected });
     assert.deepEqual(service(v1, 'tools'), { name: 'tools', ...expected });
   });
@@ -68,12 +70,14 @@ describe('parseComposeConfig', () => {
       name: 'web',
       image: undefined,
       build: { context: '.', dockerfile: 'Dockerfile' },
+      labels: { 'phoenix.role': 'app', url: 'http://x/?a=b', flag: '' },
+      mounts: [],
     });
     assert.deepEqual(tool?.build, { context: '.', dockerfile: 'Dockerfile', args: { MIX_ENV: 'dev', UID: '' } });
   });
 
   it('reads a service with nothing in it', () => {
-    assert.deepEqual(parseComposeConfig('services:\n  app:\n'), [{ name: 'app', image: undefined, build: undefined }]);
+    assert.deepEqual(parseComposeConfig('services:\n  app:\n'), [{ name: 'app', image: undefined, build: undefined, labels: {}, mounts: [] }]);
     assert.deepEqual(parseComposeConfig('services: {}\n'), []);
   });
 

@@ -92,6 +92,19 @@ describe('TextTail', () => {
     tail.push('1234567890123');
     assert.equal(tail.value, '90123');
   });
+
+  it('says when it lost the start of what was pushed', () => {
+    const tail = new TextTail(5);
+    tail.push('abcde');
+    assert.equal(tail.truncated, false);
+    tail.push('f');
+    assert.equal(tail.truncated, true);
+    // Still cut once the text kept has been trimmed down to its last characters.
+    const long = new TextTail(5);
+    long.push('x'.repeat(11));
+    assert.equal(long.value, 'xxxxx');
+    assert.equal(long.truncated, true);
+  });
 });
 
 describe('lastLines', () => {

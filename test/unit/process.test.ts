@@ -11,6 +11,11 @@ describe('runProcess', { skip: process.platform === 'win32' }, () => {
     assert.match(result.output, /oops/);
   });
 
+  it('gives the program its input, and an empty one without it', async () => {
+    assert.equal((await runProcess({ command: 'sh', args: ['-c', 'cat'] }, { input: 'é\nline' })).stdout, 'é\nline');
+    assert.equal((await runProcess({ command: 'sh', args: ['-c', 'cat'] })).stdout, '');
+  });
+
   it('streams whole lines', async () => {
     const lines: string[] = [];
     await runProcess({ command: 'sh', args: ['-c', 'printf "one\\ntw"; sleep 0.1; printf "o\\nthree"'] }, { onLine: (line) => lines.push(line) });
@@ -30,6 +35,17 @@ describe('runProcess', { skip: process.platform === 'win32' }, () => {
     assert.equal(result.stdout, `${'x'.repeat(MAX_KEPT_OUTPUT - 1)}\n`);
     // A `compose config` output cut like this one is refused as too large, never misread.
     assert.throws(() => parseComposeConfig(result.stdout), /too large to read/);
+  });
+
+  it('says when stdout was cut, so that no caller takes its end for the whole', async () => {
+    const long = 'é'.repeat(MAX_KEPT_OUTPUT + 1);
+    const cut = await runProcess({ command: 'cat', args: [] }, { input: long });
+    assert.equal(cut.code, 0);
+    assert.equal(cut.stdoutTruncated, true);
+    assert.equal(cut.stdout.length, MAX_KEPT_OUTPUT);
+    const whole = await runProcess({ command: 'cat', args: [] }, { input: long.slice(1) });
+    assert.equal(whole.stdoutTruncated, false);
+    assert.equal(whole.stdout, long.slice(1));
   });
 
   it('says a program is missing instead of failing', async () => {

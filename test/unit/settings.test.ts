@@ -86,6 +86,7 @@ describe('settings: reading', () => {
     assert.equal(settings.devContainerFolder(app), '.devcontainer');
     assert.equal(settings.readyTimeoutMs(app), 300_000);
     assert.deepEqual(settings.scaffold(app), { folder: '.devcontainer', baseImage: '', debian: '', namedVolumes: false, fixedSubnet: '' });
+    assert.equal(settings.formatInContainer(app), false);
   });
 
   it('reads resource-scoped settings for the folder, the others for the window', () => {
@@ -133,7 +134,7 @@ describe('settings: the log line', () => {
       workspaceFolders: [folder('app'), folder('same')],
     }).workspace);
     assert.deepEqual(settings.describe(), [
-      'Settings: devContainerFolder=".devcontainer", dockerHost="", baseImage="", debianRelease="", namedVolumes=false, fixedSubnet="", composeCommand="auto", readyTimeout=120, attachMode=container',
+      'Settings: devContainerFolder=".devcontainer", dockerHost="", baseImage="", debianRelease="", namedVolumes=false, fixedSubnet="", composeCommand="auto", readyTimeout=120, attachMode=container, formatInContainer=false',
       'Settings of app: readyTimeout=30',
     ]);
   });
@@ -145,8 +146,8 @@ describe('settings: the log line', () => {
     }).workspace).describe();
     assert.ok(lines[0]?.includes('dockerHost="tcp://…@docker.example:2376"'), lines[0]);
     assert.ok(!lines.join('\n').includes('s3cret') && !lines.join('\n').includes('deploy'), lines.join('\n'));
-    assert.ok(lines[0]?.endsWith('attachMode=container'), lines[0]);
+    assert.ok(lines[0]?.includes('attachMode=container,'), lines[0]);
     const host = new Settings(fakeWorkspace({ attachMode: { globalValue: 'host' } }).workspace).describe();
-    assert.ok(host[0]?.endsWith('attachMode=host'), host[0]);
+    assert.ok(host[0]?.includes('attachMode=host,'), host[0]);
   });
 });

@@ -36,7 +36,23 @@ export type ComposeAction =
   | { readonly kind: 'start'; readonly services?: readonly string[] }
   | { readonly kind: 'restart'; readonly services?: readonly string[] }
   | { readonly kind: 'down'; readonly removeVolumes: boolean }
-  | { readonly kind: 'logs'; readonly follow: boolean; readonly tail?: number; readonly services?: readonly string[] };
+  | { readonly kind: 'logs'; readonly follow: boolean; readonly tail?: number; readonly services?: readonly string[] }
+  | OneOffRun;
+
+/**
+ * `compose run` of a service: a one-off container named `name`, removed when the program ends,
+ * without a TTY, its ports left unpublished (compose publishes them only with --service-ports),
+ * the services it depends on started as `up` would. The environment variables are passed by name
+ * (`-e NAME`): compose takes their values from its own environment, off the command line.
+ */
+export interface OneOffRun {
+  readonly kind: 'run';
+  readonly service: string;
+  readonly name: string;
+  readonly workdir: string;
+  readonly envNames: readonly string[];
+  readonly argv: readonly string[];
+}
 
 const PROGRAMS: Readonly<Record<ComposeFlavour, { readonly command: string; readonly baseArgs: readonly string[] }>> = {
   'docker compose': { command: 'docker', baseArgs: ['compose'] },
@@ -142,6 +158,8 @@ function subcommand(action: ComposeAction): string[] {
       return [action.kind, ...(action.services ?? [])];
     case 'down':
       return ['down', ...(action.removeVolumes ? ['--volumes'] : [])];
+    case 'run':
+      return ['run', '--rm', '-T', '--name', action.name, '-w', action.workdir, ...action.envNames.flatMap((name) => ['-e', name]), action.service, ...action.argv];
     case 'logs':
       return [
         'logs',

@@ -11,6 +11,16 @@ export interface ComposeService {
     /** Build arguments, when it sets any (v2 leaves out those without a value, v1 keeps them empty). */
     readonly args?: Readonly<Record<string, string>>;
   } | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Its bind mounts of this machine's folders, and its named and anonymous volumes (not its tmpfs mounts). */
+  readonly mounts: readonly ServiceMount[];
+}
+
+/** A volume of a service: `source` is a path on this machine for a bind mount (relative as podman-compose prints it), a volume's name, or '' for an anonymous volume. */
+export interface ServiceMount {
+  readonly type: 'bind' | 'volume';
+  readonly source: string;
+  readonly target: string;
 }
 
 /**
@@ -31,12 +41,33 @@ export function parseComposeConfig(text: string): ComposeService[] {
 }
 
 function readService(name: string, service: Record<string, unknown>): ComposeService {
-  const image = service['image'];
+  const { image, volumes } = service;
   return {
     name,
     image: typeof image === 'string' && image !== '' ? image : undefined,
     build: readBuild(service['build']),
+    labels: readStringMap(service['labels']),
+    mounts: Array.isArray(volumes) ? volumes.flatMap((volume) => readMount(volume)) : [],
   };
+}
+
+/**
+ * A volume in its long form (v2 prints every one so, v1 those written so) or its short one,
+ * `source:target[:mode]` or a bare `target`; a Windows source keeps its drive letter.
+ */
+function readMount(volume: unknown): ServiceMount[] {
+  if (isRecord(volume)) {
+    const { type = 'volume', source, target } = volume;
+    if ((type !== 'bind' && type !== 'volume') || typeof target !== 'string' || target === '') return [];
+    return [{ type, source: typeof source === 'string' ? source : '', target }];
+  }
+  if (typeof volume !== 'string') return [];
+  const drive = /^[A-Za-z]:[\\/]/.test(volume) ? volume.slice(0, 2) : '';
+  const [first = '', second] = volume.slice(drive.length).split(':');
+  if (second === undefined) return first === '' ? [] : [{ type: 'volume', source: '', target: first }];
+  const source = `${drive}${first}`;
+  // Compose reads a source as a path when it starts like one, and as a volume's name otherwise.
+  return [{ type: drive !== '' || /^[./~]/.test(first) ? 'bind' : 'volume', source, target: second }];
 }
 
 function readBuild(build: unknown): ComposeService['build'] {

@@ -12,7 +12,8 @@ export {
   type ComposeFlavour,
   type ComposeSetting,
   type ComposeTarget,
+  type OneOffRun,
 } from './cli';
-export { builtImageName, parseComposeConfig, type ComposeService } from './config';
+export { builtImageName, parseComposeConfig, type ComposeService, type ServiceMount } from './config';
 export { classifyComposeFailure, type ComposeFailure } from './failure';
 export { containerPublishing, listeningSocketInodes, listensOnLoopbackOnly, socketInodeOfFdLink, type PortContainer } from './portHolder';

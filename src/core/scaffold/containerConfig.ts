@@ -16,7 +16,7 @@ export const CONTAINER_CONFIG_VARIABLE = 'PHOENIX_CONTAINER_CONFIG';
  * Only the project's own applications are touched, `persistent` so that loading them keeps it.
  * It holds no single quote: the entrypoint keeps it in a single-quoted shell string.
  */
-const CONTAINER_CONFIG_ELIXIR = `
+export const CONTAINER_CONFIG_ELIXIR = `
 loopback? = fn
   {127, _, _, _} -> true
   {0, 0, 0, 0, 0, 0, 0, 1} -> true

@@ -18,6 +18,7 @@ import { readReleaseProject } from '../../../src/core/release';
 import { mergeEnvFile, mergeGitignore, mergeLines, parseEnvFile, readProject, readRootCompose } from '../../../src/core/scaffold';
 import { configStatements, keywordValue, makeEdit } from '../../../src/core/scaffold/elixirConfig';
 import { chooseBaseImage, parseMiseToml, parseReleaseDockerfile, parseToolVersions, satisfies } from '../../../src/core/scaffold/versions';
+import { CompilerOutputReader, MAX_COMPILER_DIAGNOSTICS } from '../../../src/core/testing/compilerDiagnostics';
 import { chooseProbeParent, namedVolumeEdits, parseContainerFacts, readWatchConfig, serviceSettings, stdinOpenEdit, watcherFlagEdit } from '../../../src/core/fileWatching';
 
 /** A problem the run found: an exception no reader documents, a broken invariant, or a slow input. */
@@ -84,6 +85,7 @@ const compose = fixtureFiles('compose');
 const projects = fixtureFiles('projects');
 const release = fixtureFiles('release');
 const env = fixtureFiles('env');
+const COMPILER_OUTPUTS = [...fixtureFiles('compiler').values()];
 
 /** Each fixture project's files, as readProject takes them. */
 const PROJECTS = [...new Set([...projects.keys()].map((file) => file.split('/')[0] ?? ''))].map((name) => ({
@@ -111,6 +113,7 @@ const TOKENS = {
   yaml: ['services:\n', '  ', ': ', '- ', '<<: *', '&a ', '*a', '{', '}', '[', ']', ', ', '|\n', '>-\n', '---\n', '? ', '!!str ', '!!binary ', "'", '"', '#', '\t', '\n', 'image: ', 'build: .', 'volumes:\n  - .:/app\n', 'name: ', '%YAML 1.2\n'],
   output: ['Missing mandatory value for "', '" option interpolating ', ' in service "', '": ', 'failed to solve: ', ' > [', 'internal] load metadata for ', 'ERROR [', '1/2] ', ' 1.2s', 'process "/bin/sh -c ', '" did not complete successfully', 'executor failed running [/bin/sh -c ', ']: exit code', 'Bind for ', 'listen tcp4 ', ':4000', 'failed to bind host port ', ': address already in use', 'yaml: line 1: ', 'validating ', 'required variable ', ' is missing a value', "Service '", "' depends on service '", 'Step 1/3 : FROM ', ' ---> ', 'Pulling ', ' Error ', '\u001b[31m', '\r\n', '\n', ' ', '1', '.'],
   shell: ['sh', '-c', '-lc', 'exec', 'elixir', 'iex', 'erl', 'mix', 'phx.server', '--sname', '--name', '-sname', '-name', '--cookie', '-setcookie', 'RELEASE_NODE=', 'RELEASE_COOKIE=', 'RELEASE_DISTRIBUTION=', 'bin/app', 'start', 'daemon', '/app/bin/server', '$X', '${X}', '${X:-y}', '$(hostname)', '`x`', '"', "'", '\\', '&&', ';', '|', '#', '-extra', '-root', '-boot', '..', '/', '$', '${', '$('],
+  compiler: ['warning: ', 'error: ', 'hint: ', '    ', '  ', '│', ' │ ', '└─ ', '** (CompileError) ', '** (SyntaxError) ', ' found on ', ' (errors have been logged)', '==> ', 'shop', 'alpha', '== Compilation error in file ', ' ==', 'lib/foo.ex', '/app/', '../', ':', '3', ':0', '\n', ' ', '(elixir 1.16.0) ', '\u001b[33m', '\u001b[0m'],
   lines: ['\n', '\r\n', '\r', ' ', '\t', '=', '#', '"', "'", 'export ', '[', ']', '[tools]\n', 'elixir = ', 'erlang ', '*', '**/', '!', '\\', '/', '?', 'ARG ', 'RUN mix release', 'COPY rel rel', '0A', ':0FA0 '],
 } as const;
 type Dialect = keyof typeof TOKENS;
@@ -483,6 +486,27 @@ const TARGETS: readonly Target[] = [
           adoptedComposeProjectName(text, 'shop', 'my app');
           mergeGitignore(text, ['/.devcontainer/.env', '/.devcontainer/release/.env']);
           mergeLines(text, '/.devcontainer/.env\n');
+        },
+      };
+    },
+  },
+  {
+    name: 'compiler output',
+    weight: 10,
+    make: (random) => {
+      const text = mutated(random, COMPILER_OUTPUTS, random.pick(['compiler', 'output'] as const));
+      const umbrella = random.chance(0.5) ? { appsPath: random.pick(['apps', './apps/', '../x', '']), apps: ['alpha', 'beta'] } : undefined;
+      return {
+        input: text,
+        read: () => {
+          const reader = new CompilerOutputReader({ containerRoot: '/app', app: random.chance(0.5) ? 'shop' : undefined, umbrella });
+          const found = [...text.split('\n').flatMap((line) => reader.push(line)), ...reader.end()];
+          check(found.length <= MAX_COMPILER_DIAGNOSTICS, 'at most MAX_COMPILER_DIAGNOSTICS');
+          for (const diagnostic of found) {
+            check(diagnostic.file !== '' && !diagnostic.file.startsWith('/') && !diagnostic.file.split('/').includes('..'), `a file inside the project: ${diagnostic.file}`);
+            check(Number.isInteger(diagnostic.line) && diagnostic.line >= 1 && (diagnostic.column === undefined || diagnostic.column >= 1), 'lines and columns from 1');
+            check(diagnostic.message.length <= 4001, 'a bounded message');
+          }
         },
       };
     },

@@ -1,0 +1,173 @@
+import * as vscode from 'vscode';
+import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../core/testing/discovery';
+import { reportedTestId, withIds } from '../core/testing/itemIds';
+import { relativeTo } from '../core/testing/paths';
+import type { ContainerMix, MixProject } from './containerMix';
+import { readTextUpTo } from './workspaceFiles';
+
+type ItemKind = 'project' | 'file' | 'module' | 'describe' | 'test' | 'doctest' | 'dynamic';
+
+export interface ItemData {
+  readonly kind: ItemKind;
+  readonly mixProject: MixProject;
+  /** The test file (none for a project). */
+  readonly file: vscode.Uri | undefined;
+  /** The line `mix test file:line` selects it by (1-based), for entries in a file. */
+  readonly line: number | undefined;
+}
+
+/** The most test files one mix project shows. */
+const MAX_TEST_FILES = 5000;
+const TEST_FILES = 'test/**/*_test.exs';
+
+/**
+ * The Testing view's tree of ExUnit tests: each mix project's test files, read (never run) for
+ * their modules, describe blocks, tests and doctests, and the tests only a run reports.
+ */
+export class TestItemTree {
+  private readonly data = new WeakMap<vscode.TestItem, ItemData>();
+  private refreshing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly controller: vscode.TestController, private readonly mix: ContainerMix, private readonly log: vscode.LogOutputChannel) {}
+
+  get items(): vscode.TestItemCollection {
+    return this.controller.items;
+  }
+
+  dataOf(item: vscode.TestItem): ItemData | undefined {
+    return this.data.get(item);
+  }
+
+  /** Finds every mix project's test files again; resolves once the tree shows them. */
+  refresh(): Promise<void> {
+    this.refreshing = this.refreshing.then(() => this.discover(), () => this.discover());
+    return this.refreshing;
+  }
+
+  private async discover(): Promise<void> {
+    const roots: vscode.TestItem[] = [];
+    for (const mixProject of await this.mix.mixProjects()) {
+      const root = this.controller.createTestItem(projectId(mixProject), mixProject.name, mixProject.dir);
+      this.data.set(root, { kind: 'project', mixProject, file: undefined, line: undefined });
+      const files = await vscode.workspace.findFiles(new vscode.RelativePattern(mixProject.dir, TEST_FILES), new vscode.RelativePattern(mixProject.dir, '{deps,_build,node_modules}/**'), MAX_TEST_FILES);
+      files.sort((a, b) => a.path.localeCompare(b.path));
+      for (const uri of files) {
+        const item = await this.fileItem(mixProject, uri);
+        if (item !== undefined) root.children.add(item);
+      }
+      roots.push(root);
+    }
+    this.controller.items.replace(roots);
+  }
+
+  private async fileItem(mixProject: MixProject, uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
+    const relative = relativeTo(mixProject.dir.path, uri.path);
+    if (relative === undefined) return undefined;
+    const item = this.controller.createTestItem(fileId(uri), relative, uri);
+    this.data.set(item, { kind: 'file', mixProject, file: uri, line: undefined });
+    const source = await readTextUpTo(uri, MAX_TEST_FILE_LENGTH, (bytes) => {
+      this.log.warn(`${uri.fsPath} was not read for tests: it is ${Math.ceil(bytes / 1024)} KB.`);
+    });
+    if (source !== undefined) item.children.replace(this.entryItems(mixProject, uri, item.id, discoverTests(source)));
+    return item;
+  }
+
+  private entryItems(mixProject: MixProject, file: vscode.Uri, parentId: string, entries: readonly DiscoveredEntry[]): vscode.TestItem[] {
+    return withIds(parentId, entries).map(({ entry, id }) => {
+      const item = this.controller.createTestItem(id, entry.kind === 'doctest' ? `doctest ${entry.name}` : entry.name, file);
+      item.range = new vscode.Range(entry.line - 1, 0, entry.line - 1, 0);
+      if (entry.tags.length > 0) item.description = entry.tags.map((tag) => `@${tag}`).join(' ');
+      this.data.set(item, { kind: entry.kind, mixProject, file, line: entry.kind === 'module' ? undefined : entry.line });
+      item.children.replace(this.entryItems(mixProject, file, id, entry.children));
+      return item;
+    });
+  }
+
+  /** Reads a created or changed test file again. */
+  async updateFile(uri: vscode.Uri): Promise<void> {
+    if (/[\\/](deps|_build|node_modules)[\\/]/.test(uri.fsPath)) return;
+    await this.refreshing;
+    for (const [, root] of this.controller.items) {
+      const mixProject = this.data.get(root)?.mixProject;
+      if (mixProject === undefined || relativeTo(mixProject.dir.path, uri.path)?.startsWith('test/') !== true) continue;
+      const item = await this.fileItem(mixProject, uri);
+      if (item !== undefined) root.children.add(item);
+      return;
+    }
+  }
+
+  removeFile(uri: vscode.Uri): void {
+    for (const [, root] of this.controller.items) root.children.delete(fileId(uri));
+  }
+
+  projectItem(mixProject: MixProject): vscode.TestItem | undefined {
+    return this.controller.items.get(projectId(mixProject));
+  }
+
+  findFileItem(file: vscode.Uri): vscode.TestItem | undefined {
+    for (const [, root] of this.controller.items) {
+      const item = root.children.get(fileId(file));
+      if (item !== undefined) return item;
+    }
+    return undefined;
+  }
+
+  /** What `mix test` takes to select an item: its file, with the line for an entry in it. */
+  location(item: vscode.TestItem): string | undefined {
+    const data = this.data.get(item);
+    if (data?.file === undefined) return undefined;
+    const relative = relativeTo(data.mixProject.dir.path, data.file.path);
+    if (relative === undefined) return undefined;
+    return data.line === undefined ? relative : `${relative}:${String(data.line)}`;
+  }
+
+  /**
+   * The item of a test that ran: the test at its line in its file (the first name a run reports
+   * there claims it: a test defined in a loop reports others), else a new item under that entry
+   * (each doctest of a `doctest` line) or under the file.
+   */
+  itemFor(mixProject: MixProject, file: vscode.Uri, line: number, name: string, claims: Map<vscode.TestItem, string>): vscode.TestItem | undefined {
+    const fileItem = this.findFileItem(file);
+    if (fileItem === undefined) return undefined;
+    const atLine = findAtLine(fileItem, line, (item) => {
+      const kind = this.data.get(item)?.kind;
+      return kind === 'test' || kind === 'doctest';
+    });
+    const parent = atLine ?? fileItem;
+    if (atLine !== undefined && this.data.get(atLine)?.kind === 'test' && (claims.get(atLine) ?? name) === name) {
+      claims.set(atLine, name);
+      return atLine;
+    }
+    const id = reportedTestId(parent.id, name);
+    const existing = parent.children.get(id);
+    if (existing !== undefined) return existing;
+    const item = this.controller.createTestItem(id, name.replace(/^(test|doctest) /, ''), file);
+    item.range = new vscode.Range(line - 1, 0, line - 1, 0);
+    this.data.set(item, { kind: 'dynamic', mixProject, file, line });
+    parent.children.add(item);
+    return item;
+  }
+}
+
+/** The tests under an item (or the item itself when it has none). */
+export function leavesOf(item: vscode.TestItem): vscode.TestItem[] {
+  if (item.children.size === 0) return [item];
+  return [...item.children].flatMap(([, child]) => leavesOf(child));
+}
+
+function projectId(mixProject: MixProject): string {
+  return `project:${mixProject.dir.toString()}`;
+}
+
+function fileId(file: vscode.Uri): string {
+  return `file:${file.toString()}`;
+}
+
+function findAtLine(item: vscode.TestItem, line: number, accept: (item: vscode.TestItem) => boolean): vscode.TestItem | undefined {
+  for (const [, child] of item.children) {
+    if (child.range?.start.line === line - 1 && accept(child)) return child;
+    const found = findAtLine(child, line, accept);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
