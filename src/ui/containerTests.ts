@@ -1,15 +1,30 @@
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CompilerOutputReader, type CompilerDiagnostic } from '../core/testing/compilerDiagnostics';
 import { parseOutputLine, runCompileErrors } from '../core/testing/events';
 import { workspacePathsInLine, type ProjectPaths } from '../core/testing/paths';
-import { NO_MIX_MARKER, testCommand } from '../core/testing/run';
-import type { MixContainer } from '../docker/containerMix';
+import { NO_MIX_MARKER, testBatches, testCommand } from '../core/testing/run';
+import { stopRuns, type MixContainer } from '../docker/containerMix';
 import { placeOf, trustedToRun, type ContainerMix, type MixProject } from './containerMix';
 import type { PhoenixProject } from './phoenixProjects';
 import { TestItemTree } from './testItemTree';
 import { TestRunResults, type TestRunSink } from './testRunResults';
 
 export type { TestRunSink } from './testRunResults';
+
+/** One project's part of a test run: where it runs, how paths map, and where its results go. */
+interface ProjectRun {
+  readonly run: TestRunSink;
+  readonly results: TestRunResults;
+  readonly mixProject: MixProject;
+  readonly container: MixContainer;
+  /** The mix project's paths (an umbrella app's), and the project root's, which the compiler names files from. */
+  readonly paths: ProjectPaths;
+  readonly projectPaths: ProjectPaths;
+  /** Whether the runs go through the dev container's configuration (see testsNeedContainerConfig). */
+  readonly configured: boolean;
+  readonly signal: AbortSignal;
+}
 
 /**
  * The Testing view's ExUnit tests: found in each mix project's test files (read, never run),
@@ -20,7 +35,8 @@ export class ContainerTests implements vscode.Disposable {
   private readonly tree: TestItemTree;
   private readonly disposables: { dispose(): unknown }[] = [];
   /** One per run going on: disposing stops them (their processes would outlive the window). */
-  private readonly runs = new Set<AbortController>();
+  /** The runs going on: each one's stop, and its work, settled once it has cleaned up in its container. */
+  private readonly runs = new Map<AbortController, Promise<void>>();
 
   /** `id` is the controller's, unique in the window. */
   constructor(private readonly mix: ContainerMix, log: vscode.LogOutputChannel, id = 'phoenix.exunit') {
@@ -68,7 +84,6 @@ export class ContainerTests implements vscode.Disposable {
       byProject.set(data.mixProject, [...(byProject.get(data.mixProject) ?? []), item]);
     }
     const stop = new AbortController();
-    this.runs.add(stop);
     const cancelled = token.onCancellationRequested(() => { stop.abort(); });
     // Found (or asked about) once per dev container project, however many umbrella apps run.
     const containers = new Map<PhoenixProject, Promise<MixContainer | undefined>>();
@@ -77,12 +92,16 @@ export class ContainerTests implements vscode.Disposable {
       containers.set(project, found);
       return found;
     };
-    try {
+    const work = (async () => {
       for (const [mixProject, items] of byProject) {
         if (stop.signal.aborted) break;
         const results = new TestRunResults(run, this.tree, mixProject, { asked: items, excluded });
         await this.runInProject(run, results, mixProject, stop.signal, containerOf);
       }
+    })();
+    this.runs.set(stop, work);
+    try {
+      await work;
     } finally {
       this.runs.delete(stop);
       cancelled.dispose();
@@ -108,10 +127,19 @@ export class ContainerTests implements vscode.Disposable {
     };
     // The compiler names files relative to the project's root, an umbrella's too.
     const projectPaths: ProjectPaths = { container: container.root, workspace: mixProject.project.folder.uri.fsPath };
+    const configured = await this.mix.testsNeedContainerConfig(mixProject);
+    const projectRun: ProjectRun = { run, results, mixProject, container, paths, projectPaths, configured, signal };
+    for (const batch of testBatches(this.locations(results.asked))) {
+      if ((await this.runBatch(projectRun, batch)) === 'stop') return;
+    }
+    results.endDoctestLines();
+  }
+
+  /** One `mix test` of a run, for `locations`; 'stop' when the run must end (cancelled, or the container has no mix). */
+  private async runBatch({ run, results, mixProject, container, paths, projectPaths, configured, signal }: ProjectRun, locations: readonly string[]): Promise<'next' | 'stop'> {
     const compiler = new CompilerOutputReader(await this.mix.compilerOutputContext(mixProject, container.root));
     const diagnostics: CompilerDiagnostic[] = [];
     const suite = { finished: false };
-    const { randomBytes } = await import('node:crypto');
     const prefix = `\u0001phoenix-test-${randomBytes(8).toString('hex')}:`;
     const onLine = (line: string): void => {
       const parsed = parseOutputLine(line, prefix);
@@ -121,25 +149,25 @@ export class ContainerTests implements vscode.Disposable {
       run.appendOutput(`${workspacePathsInLine(paths, parsed.output)}\r\n`);
       diagnostics.push(...compiler.push(parsed.output));
     };
-    const locations = this.locations(results.asked);
     run.appendOutput(`${vscode.l10n.t('mix test {0} in {1}', locations.join(' '), placeOf(container))}\r\n`);
     let result;
     try {
-      result = await this.mix.run(container, mixProject, testCommand(locations, prefix, await this.mix.testsNeedContainerConfig(mixProject)), { signal, onLine });
+      result = await this.mix.run(container, mixProject, testCommand(locations, prefix, configured), { signal, onLine });
     } catch (error) {
-      if (signal.aborted) return;
+      if (signal.aborted) return 'stop';
       throw error;
     }
-    results.endDoctestLines();
     if (result.output.includes(NO_MIX_MARKER)) {
       results.errorUnreported(new vscode.TestMessage(vscode.l10n.t('The dev container of {0} has no mix: its image needs Elixir to run the tests.', mixProject.project.folder.name)));
-      return;
+      return 'stop';
     }
     diagnostics.push(...compiler.end());
     // A compile error stops the run before its suite finishes; after a finished suite, error blocks are the tests' own output.
     const compileErrors = suite.finished ? [] : runCompileErrors(diagnostics, projectPaths);
     results.reportCompileErrors(compileErrors);
-    if (compileErrors.length === 0 && result.code !== 0) results.reportExitCode(result.code);
+    // A finished suite exits non-zero for any failed test: only a VM that stopped before the end leaves tests unreported.
+    if (compileErrors.length === 0 && !suite.finished && result.code !== 0) results.reportExitCode(result.code);
+    return 'next';
   }
 
   /** What `mix test` takes to select the items: nothing for a whole project, else their files, with the line for an entry in one. */
@@ -148,8 +176,13 @@ export class ContainerTests implements vscode.Disposable {
     return items.flatMap((item) => this.tree.location(item) ?? []);
   }
 
+  /** Stops the runs going on and waits at most `waitMs` for them to end their programs in the container and remove their one-off containers. */
+  stopRunning(waitMs: number): Promise<void> {
+    return stopRuns(this.runs, waitMs);
+  }
+
   dispose(): void {
-    for (const run of this.runs) run.abort();
+    void this.stopRunning(0);
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -161,15 +161,19 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     assert.match(reported.output, /0 failures, 3 excluded/);
   });
 
-  it('runs two tests of one file (as Rerun Failed Tests may), which mix refuses as two file:line', async () => {
+  it('runs two tests of one file and one of another (as Rerun Failed Tests may), which mix refuses as several file:line', async () => {
     const project = child(tests.items, folder.name);
     const block = child(child(child(project, 'test/hello_phoenix/greeter_test.exs'), 'HelloPhoenix.GreeterTest'), 'hello/1');
-    const asked = [child(block, 'greets by name'), child(block, 'says "hi" to #{"Grace"}')];
+    const web = child(child(child(project, 'test/hello_phoenix_web_test.exs'), 'HelloPhoenixWebTest'), 'the test endpoint listens on its own port and does not serve');
+    const asked = [child(block, 'greets by name'), child(block, 'says "hi" to #{"Grace"}'), web];
     const { sink, reported } = recorder();
     await tests.runTests(new vscode.TestRunRequest(asked), NONE, sink);
-    assert.deepEqual(asked.map((test) => reported.states.get(labelPath(test))), ['passed', 'failed'], reported.output);
+    assert.deepEqual(asked.map((test) => reported.states.get(labelPath(test))), ['passed', 'failed', 'passed'], reported.output);
     assert.deepEqual([...reported.states.keys()].sort(), asked.map(labelPath).sort());
+    // One run a file: the line filter of one file's run never picks tests of the other.
+    assert.match(reported.output, /mix test --exclude test --include line:8 --include line:12 test\/hello_phoenix\/greeter_test\.exs/);
     assert.match(reported.output, / 1 failure, 2 excluded/);
+    assert.match(reported.output, /mix test test\/hello_phoenix_web_test\.exs:4/);
   });
 
   it('shows a test file that does not compile as an error on its line', async () => {

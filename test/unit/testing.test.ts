@@ -10,7 +10,7 @@ import { parseOutputLine, runCompileErrors, type RunCompileError } from '../../s
 import { containerProjectRoot, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
 import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
 import { runProcess } from '../../src/docker/process';
-import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, MAX_CONFIG_FILE_LENGTH, mixCommand, testCommand, testSelection, testsNeedContainerConfig } from '../../src/core/testing/run';
+import { ELIXIR_VERSION_VARIABLE, NO_MIX_MARKER, FORMATTER_MODULE, TEST_EVENTS_VARIABLE, TEST_FORMATTER_SOURCE, TEST_FORMATTER_VARIABLE, MAX_CONFIG_FILE_LENGTH, mixCommand, testBatches, testCommand, testsNeedContainerConfig } from '../../src/core/testing/run';
 import { CONTAINER_CONFIG_VARIABLE } from '../../src/core/scaffold/containerConfig';
 import { compiled, runBounded } from './support/bounded';
 import { readCompilerOutput } from './support/compilerOutput';
@@ -288,13 +288,17 @@ describe('mix commands in the container', () => {
     assert.deepEqual(command.env, {});
   });
 
-  it('selects several tests by line as their files with ExUnit\'s line filter, which mix accepts where it refuses several file:line', () => {
-    assert.deepEqual(testSelection([]), []);
-    assert.deepEqual(testSelection(['test/a_test.exs:3']), ['test/a_test.exs:3']);
-    assert.deepEqual(testSelection(['test/a_test.exs', 'test/b_test.exs']), ['test/a_test.exs', 'test/b_test.exs']);
-    assert.deepEqual(testSelection(['test/a_test.exs:3', 'test/a_test.exs:9', 'test/b_test.exs:3']), ['--exclude', 'test', '--include', 'line:3', '--include', 'line:9', 'test/a_test.exs', 'test/b_test.exs']);
-    // A whole file beside a line: the files whole (a line filter would leave the whole file's tests out).
-    assert.deepEqual(testSelection(['test/a_test.exs:3', 'test/b_test.exs']), ['test/a_test.exs', 'test/b_test.exs']);
+  it('splits several tests by line into runs mix accepts, each selecting exactly what was asked', () => {
+    assert.deepEqual(testBatches([]), [[]]);
+    assert.deepEqual(testBatches(['test/a_test.exs:3']), [['test/a_test.exs:3']]);
+    assert.deepEqual(testBatches(['test/a_test.exs', 'test/b_test.exs']), [['test/a_test.exs', 'test/b_test.exs']]);
+    // Two lines of one file: one run through the line filter; a line of another file: a run of its own.
+    assert.deepEqual(testBatches(['test/a_test.exs:3', 'test/a_test.exs:9', 'test/b_test.exs:3']), [
+      ['--exclude', 'test', '--include', 'line:3', '--include', 'line:9', 'test/a_test.exs'],
+      ['test/b_test.exs:3'],
+    ]);
+    // Whole files together; a file asked for whole and by line runs whole.
+    assert.deepEqual(testBatches(['test/a_test.exs:3', 'test/b_test.exs', 'test/c_test.exs', 'test/b_test.exs:7']), [['test/b_test.exs', 'test/c_test.exs'], ['test/a_test.exs:3']]);
   });
 
   it('runs tests with the formatter and the dev container\'s configuration passed in the environment, the locations as arguments', () => {

@@ -69,7 +69,7 @@ export function mixCommand(mode: MixMode, args: readonly string[], env: Readonly
  * `configured` (see testsNeedContainerConfig).
  */
 export function testCommand(locations: readonly string[], eventPrefix: string, configured: boolean): ContainerCommand {
-  return mixCommand(configured ? 'configured-test' : 'test', ['test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', ...testSelection(locations)], {
+  return mixCommand(configured ? 'configured-test' : 'test', ['test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', ...locations], {
     MIX_ENV: 'test',
     [TEST_FORMATTER_VARIABLE]: TEST_FORMATTER_SOURCE,
     [TEST_EVENTS_VARIABLE]: eventPrefix,
@@ -77,22 +77,36 @@ export function testCommand(locations: readonly string[], eventPrefix: string, c
 }
 
 /**
- * mix test's arguments for `locations`. mix takes a line (`file:line`) only when it is the one
- * location ("Line numbers can only be used when running a single test file"), so several become
- * their files with ExUnit's line filter (`--exclude test --include line:N`, which `file:line`
- * means too) when every one has a line, else the files whole. A test of another selected file
- * that happens to sit at one of those lines runs too: its result is not asked for, and not shown.
+ * The `mix test` runs that select `locations` exactly, each run's location arguments. mix takes
+ * a line (`file:line`) only when it names the one file of the run ("Line numbers can only be used
+ * when running a single test file"), and ExUnit's line filter (`--include line:N`, what
+ * `file:line` means) picks the test at or before N in every file of the run. So: whole files
+ * together in one run; each file with lines in a run of its own, several lines through the filter.
  */
-export function testSelection(locations: readonly string[]): string[] {
-  const parsed = locations.map((location) => {
+export function testBatches(locations: readonly string[]): string[][] {
+  if (locations.length === 0) return [[]];
+  const wholeFiles: string[] = [];
+  const linesByFile = new Map<string, string[]>();
+  for (const location of locations) {
     const match = /^(.+):(\d+)$/.exec(location);
-    return match === null ? { file: location, line: undefined } : { file: match[1] ?? location, line: match[2] };
-  });
-  if (parsed.length <= 1 || parsed.every((location) => location.line === undefined)) return [...locations];
-  const files = [...new Set(parsed.map((location) => location.file))];
-  const lines = parsed.map((location) => location.line);
-  if (lines.some((line) => line === undefined)) return files;
-  return ['--exclude', 'test', ...[...new Set(lines)].flatMap((line) => ['--include', `line:${line ?? ''}`]), ...files];
+    const file = match?.[1];
+    const line = match?.[2];
+    if (file === undefined || line === undefined) {
+      if (!wholeFiles.includes(location)) wholeFiles.push(location);
+      continue;
+    }
+    const lines = linesByFile.get(file) ?? [];
+    if (!lines.includes(line)) lines.push(line);
+    linesByFile.set(file, lines);
+  }
+  const batches = wholeFiles.length === 0 ? [] : [wholeFiles];
+  for (const [file, lines] of linesByFile) {
+    // A file also asked for whole runs whole, with the other whole files.
+    if (wholeFiles.includes(file)) continue;
+    const [only] = lines;
+    batches.push(lines.length === 1 && only !== undefined ? [`${file}:${only}`] : ['--exclude', 'test', ...lines.flatMap((line) => ['--include', `line:${line}`]), file]);
+  }
+  return batches;
 }
 
 /** A config file longer than this is not read: the run keeps the dev container's configuration. */
