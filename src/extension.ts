@@ -17,9 +17,9 @@ import { DevContainerStatusBar } from './ui/statusBar';
 import { ContainerTerminals } from './ui/terminals';
 import { followWalkthrough } from './ui/walkthrough';
 
-/** How long deactivation waits for the mix tasks still running to clean up in their containers. */
-const STOP_TASKS_WAIT_MS = 4000;
-let runningMixTasks: MixTaskProvider | undefined;
+/** How long deactivation waits for the test runs and mix tasks still running to clean up in their containers. */
+const STOP_RUNS_WAIT_MS = 4000;
+let running: { readonly tests: ContainerTests; readonly mixTasks: MixTaskProvider } | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Phoenix Dev Containers', { log: true });
@@ -54,9 +54,10 @@ export function activate(context: vscode.ExtensionContext): void {
   // Tests, mix tasks and the formatter run in the dev container; the Testing view finds the tests in the source.
   const mix = new ContainerMix(projects, docker, compose);
   const mixTasks = new MixTaskProvider(mix);
-  runningMixTasks = mixTasks;
+  const tests = new ContainerTests(mix, log);
+  running = { tests, mixTasks };
   context.subscriptions.push(
-    new ContainerTests(mix, log),
+    tests,
     mixTasks,
     vscode.tasks.registerTaskProvider(MIX_TASK_TYPE, mixTasks),
     new ContainerFormatter(mix, settings),
@@ -86,8 +87,8 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 
-/** Stops the mix tasks still running and gives them a moment to end their programs in the container and remove their one-off containers. */
+/** Stops the test runs and mix tasks still running and gives them a moment to end their programs in the container and remove their one-off containers. */
 export async function deactivate(): Promise<void> {
-  await runningMixTasks?.stopRunning(STOP_TASKS_WAIT_MS);
-  runningMixTasks = undefined;
+  await Promise.all([running?.tests.stopRunning(STOP_RUNS_WAIT_MS), running?.mixTasks.stopRunning(STOP_RUNS_WAIT_MS)]);
+  running = undefined;
 }

@@ -99,15 +99,20 @@ export async function runInContainer(engine: DockerEngine, container: string, co
     container,
     ...command.argv,
   ];
-  return withStop(options, (signal) => {
-    // A cancel or a timeout stops the CLI here and, by its session mark, the program in the container.
-    signal.addEventListener('abort', () => { void engine.exec(container, endRemoteShellArgv(session)).catch(() => undefined); }, { once: true });
-    return runProcess({ command: options.cli, args }, {
-      env: { ...options.cliEnv, ...env },
-      signal,
-      ...(options.onLine && { onLine: options.onLine }),
-      ...(options.input !== undefined && { input: options.input }),
-    });
+  return withStop(options, async (signal) => {
+    // A cancel or a timeout stops the CLI here and, by its session mark, the program in the container: the run ends once that is done.
+    let ending: Promise<unknown> | undefined;
+    signal.addEventListener('abort', () => { ending = engine.exec(container, endRemoteShellArgv(session)).catch(() => undefined); }, { once: true });
+    try {
+      return await runProcess({ command: options.cli, args }, {
+        env: { ...options.cliEnv, ...env },
+        signal,
+        ...(options.onLine && { onLine: options.onLine }),
+        ...(options.input !== undefined && { input: options.input }),
+      });
+    } finally {
+      await ending;
+    }
   });
 }
 
@@ -158,4 +163,19 @@ class ContainerRunTimeoutError extends Error {
     super(`The command in the container did not finish within ${Math.round(timeoutMs / 1000)} s.`);
     this.name = 'ContainerRunTimeoutError';
   }
+}
+
+/**
+ * Stops every run of `running` (each one's stop, and its run settled once it has cleaned up in its
+ * container) and waits at most `waitMs` for them: runs are process groups of their own, which
+ * would otherwise outlive the extension.
+ */
+export async function stopRuns(running: ReadonlyMap<AbortController, Promise<unknown>>, waitMs: number): Promise<void> {
+  const runs = [...running].map(([stop, run]) => {
+    stop.abort();
+    return run;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(runs), new Promise((resolve) => { timer = setTimeout(resolve, waitMs); })]);
+  clearTimeout(timer);
 }

@@ -5,7 +5,7 @@ import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core
 import { relativeTo, workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import { placeOf, trustedToRun, type ContainerMix } from './containerMix';
-import type { MixContainer } from '../docker/containerMix';
+import { stopRuns, type MixContainer } from '../docker/containerMix';
 import { readText } from './workspaceFiles';
 
 export const MIX_TASK_TYPE = 'mix';
@@ -38,14 +38,8 @@ export class MixTaskProvider implements vscode.TaskProvider, vscode.Disposable {
    * in process groups of their own), and waits at most `waitMs` for them to end what they
    * started in the container and remove their one-off containers.
    */
-  async stopRunning(waitMs: number): Promise<void> {
-    const runs = [...this.running].map(([stop, run]) => {
-      stop.abort();
-      return run;
-    });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled(runs), new Promise((resolve) => { timer = setTimeout(resolve, waitMs); })]);
-    clearTimeout(timer);
+  stopRunning(waitMs: number): Promise<void> {
+    return stopRuns(this.running, waitMs);
   }
 
   dispose(): void {
