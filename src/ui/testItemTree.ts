@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../core/testing/discovery';
-import { reportedTestId, withIds } from '../core/testing/itemIds';
+import type { TestIdentity } from '../core/testing/events';
+import { blockOf, placesOf, reportedTestId, withIds, type FilePlaces } from '../core/testing/itemIds';
 import { relativeTo } from '../core/testing/paths';
 import type { ContainerMix, MixProject } from './containerMix';
 import { readTextUpTo } from './workspaceFiles';
@@ -16,6 +17,12 @@ export interface ItemData {
   readonly line: number | undefined;
 }
 
+/** A file's places for a run's reports, and the items of its entries by id. */
+interface FileEntries {
+  readonly places: FilePlaces;
+  readonly items: ReadonlyMap<string, vscode.TestItem>;
+}
+
 /** The most test files one mix project shows. */
 const MAX_TEST_FILES = 5000;
 const TEST_FILES = 'test/**/*_test.exs';
@@ -26,13 +33,11 @@ const TEST_FILES = 'test/**/*_test.exs';
  */
 export class TestItemTree {
   private readonly data = new WeakMap<vscode.TestItem, ItemData>();
+  /** By file item: a file read again gets a new item. */
+  private readonly files = new WeakMap<vscode.TestItem, FileEntries>();
   private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly controller: vscode.TestController, private readonly mix: ContainerMix, private readonly log: vscode.LogOutputChannel) {}
-
-  get items(): vscode.TestItemCollection {
-    return this.controller.items;
-  }
 
   dataOf(item: vscode.TestItem): ItemData | undefined {
     return this.data.get(item);
@@ -68,17 +73,22 @@ export class TestItemTree {
     const source = await readTextUpTo(uri, MAX_TEST_FILE_LENGTH, (bytes) => {
       this.log.warn(`${uri.fsPath} was not read for tests: it is ${Math.ceil(bytes / 1024)} KB.`);
     });
-    if (source !== undefined) item.children.replace(this.entryItems(mixProject, uri, item.id, discoverTests(source)));
+    if (source === undefined) return item;
+    const entries = discoverTests(source);
+    const items = new Map<string, vscode.TestItem>();
+    item.children.replace(this.entryItems(mixProject, uri, item.id, entries, items));
+    this.files.set(item, { places: placesOf(item.id, entries), items });
     return item;
   }
 
-  private entryItems(mixProject: MixProject, file: vscode.Uri, parentId: string, entries: readonly DiscoveredEntry[]): vscode.TestItem[] {
+  private entryItems(mixProject: MixProject, file: vscode.Uri, parentId: string, entries: readonly DiscoveredEntry[], items: Map<string, vscode.TestItem>): vscode.TestItem[] {
     return withIds(parentId, entries).map(({ entry, id }) => {
       const item = this.controller.createTestItem(id, entry.kind === 'doctest' ? `doctest ${entry.name}` : entry.name, file);
       item.range = new vscode.Range(entry.line - 1, 0, entry.line - 1, 0);
       if (entry.tags.length > 0) item.description = entry.tags.map((tag) => `@${tag}`).join(' ');
       this.data.set(item, { kind: entry.kind, mixProject, file, line: entry.kind === 'module' ? undefined : entry.line });
-      item.children.replace(this.entryItems(mixProject, file, id, entry.children));
+      items.set(id, item);
+      item.children.replace(this.entryItems(mixProject, file, id, entry.children, items));
       return item;
     });
   }
@@ -123,27 +133,30 @@ export class TestItemTree {
 
   /**
    * The item of a test that ran: the test at its line in its file (the first name a run reports
-   * there claims it: a test defined in a loop reports others), else a new item under that entry
-   * (each doctest of a `doctest` line) or under the file.
+   * there claims it: a test defined in a loop reports others), else an item under that entry (each
+   * doctest of a `doctest` line), under its describe block or module (a test the source does not
+   * show), or under the file. A new item is made only when `mayCreate` accepts its parent.
    */
-  itemFor(mixProject: MixProject, file: vscode.Uri, line: number, name: string, claims: Map<vscode.TestItem, string>): vscode.TestItem | undefined {
+  itemFor(mixProject: MixProject, file: vscode.Uri, test: Pick<TestIdentity, 'module' | 'describe' | 'name' | 'line'>, claims: Map<vscode.TestItem, string>, mayCreate: (parent: vscode.TestItem) => boolean): vscode.TestItem | undefined {
     const fileItem = this.findFileItem(file);
     if (fileItem === undefined) return undefined;
-    const atLine = findAtLine(fileItem, line, (item) => {
-      const kind = this.data.get(item)?.kind;
-      return kind === 'test' || kind === 'doctest';
-    });
-    const parent = atLine ?? fileItem;
-    if (atLine !== undefined && this.data.get(atLine)?.kind === 'test' && (claims.get(atLine) ?? name) === name) {
-      claims.set(atLine, name);
+    const entries = this.files.get(fileItem);
+    const itemOf = (id: string | undefined) => (id === undefined ? undefined : entries?.items.get(id));
+    const atLine = itemOf(entries?.places.atLine.get(test.line));
+    if (atLine !== undefined && this.data.get(atLine)?.kind === 'test' && (claims.get(atLine) ?? test.name) === test.name) {
+      claims.set(atLine, test.name);
       return atLine;
     }
-    const id = reportedTestId(parent.id, name);
+    const parent = atLine ?? itemOf(entries === undefined ? undefined : blockOf(entries.places, test.module, test.describe)) ?? fileItem;
+    const id = reportedTestId(parent.id, test.name);
     const existing = parent.children.get(id);
-    if (existing !== undefined) return existing;
-    const item = this.controller.createTestItem(id, name.replace(/^(test|doctest) /, ''), file);
-    item.range = new vscode.Range(line - 1, 0, line - 1, 0);
-    this.data.set(item, { kind: 'dynamic', mixProject, file, line });
+    if (existing !== undefined || !mayCreate(parent)) return existing;
+    let label = test.name.replace(/^(test|doctest|property) /, '');
+    // ExUnit's name holds the describe block's: its item shows the test's own.
+    if (test.describe !== undefined && this.data.get(parent)?.kind === 'describe' && label.startsWith(`${test.describe} `)) label = label.slice(test.describe.length + 1);
+    const item = this.controller.createTestItem(id, label, file);
+    item.range = new vscode.Range(test.line - 1, 0, test.line - 1, 0);
+    this.data.set(item, { kind: 'dynamic', mixProject, file, line: test.line });
     parent.children.add(item);
     return item;
   }
@@ -161,13 +174,4 @@ function projectId(mixProject: MixProject): string {
 
 function fileId(file: vscode.Uri): string {
   return `file:${file.toString()}`;
-}
-
-function findAtLine(item: vscode.TestItem, line: number, accept: (item: vscode.TestItem) => boolean): vscode.TestItem | undefined {
-  for (const [, child] of item.children) {
-    if (child.range?.start.line === line - 1 && accept(child)) return child;
-    const found = findAtLine(child, line, accept);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }

@@ -64,8 +64,10 @@ export class TestRunResults {
       return;
     }
     const file = toWorkspacePath(paths, event.file);
-    const item = file === undefined ? undefined : this.tree.itemFor(this.mixProject, vscode.Uri.file(file), event.line, event.name, this.claims);
-    // ExUnit reports the tests a line filter leaves out too (started, then excluded).
+    // ExUnit reports every test of the files it loads, those a filter leaves out too (started, then
+    // excluded): a test not shown yet gets an item only when the run asked for it.
+    const excluded = event.event === 'test_finished' && event.state === 'excluded';
+    const item = file === undefined ? undefined : this.tree.itemFor(this.mixProject, vscode.Uri.file(file), event, this.claims, (parent) => !excluded && this.inRequest(parent));
     if (item === undefined || !this.inRequest(item)) return;
     if (event.event === 'test_started') {
       this.run.started(item);

@@ -281,6 +281,34 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
     }
   });
 
+  it('shows the results of tests the source does not show (defined in a loop) under the describe block run, and no item for the others', async () => {
+    const generated = join(folder.uri.fsPath, 'test', 'generated_test.exs');
+    const loop = (block: string, names: string) => `  describe "${block}" do\n    for name <- ${names} do\n      test name do\n        assert true\n      end\n    end\n  end\n`;
+    await writeFile(generated, `defmodule GeneratedTest do\n  use ExUnit.Case\n\n${loop('made', '["loop 1", "loop 2"]')}\n${loop('other', '["elsewhere"]')}end\n`);
+    try {
+      await tests.refresh();
+      const fileItem = () => child(child(tests.items, folder.name), 'test/generated_test.exs');
+      const module = () => child(fileItem(), 'GeneratedTest');
+      assert.equal(child(module(), 'made').children.size, 0, 'the source shows no test in the loop');
+      const { sink, reported } = recorder();
+      await tests.runTests(new vscode.TestRunRequest([child(module(), 'made')]), NONE, sink);
+      const block = child(module(), 'made');
+      const states = `${[...reported.states].join('\n')}\n${reported.output}`;
+      // Items are added in the order the tests ran, which ExUnit randomizes.
+      const ran = [...block.children].map(([, item]) => item).sort((a, b) => a.label.localeCompare(b.label));
+      assert.deepEqual(ran.map((item) => item.label), ['loop 1', 'loop 2'], states);
+      assert.deepEqual(ran.map((item) => reported.states.get(labelPath(item))), ['passed', 'passed'], states);
+      // The other block's test did not run (ExUnit reports it excluded): it gets no item, here or under the file.
+      assert.match(reported.output, / 0 failures, 1 excluded/);
+      assert.equal(child(module(), 'other').children.size, 0);
+      assert.deepEqual([...fileItem().children].map(([, item]) => item.label), ['GeneratedTest']);
+      assert.deepEqual([...module().children].map(([, item]) => item.label), ['made', 'other']);
+    } finally {
+      await rm(generated, { force: true });
+      await tests.refresh();
+    }
+  });
+
   it('gives no result to the tests the request excludes', async () => {
     const fileItem = child(child(tests.items, folder.name), 'test/hello_phoenix/greeter_test.exs');
     const module = child(fileItem, 'HelloPhoenix.GreeterTest');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discoverTests, MAX_TEST_FILE_LENGTH, type DiscoveredEntry } from '../../src/core/testing/discovery';
 import type { CompilerOutputContext } from '../../src/core/testing/compilerDiagnostics';
-import { reportedTestId, withIds } from '../../src/core/testing/itemIds';
+import { blockOf, placesOf, reportedTestId, withIds } from '../../src/core/testing/itemIds';
 import { parseOutputLine, runCompileErrors, type RunCompileError } from '../../src/core/testing/events';
 import { containerProjectRoot, toWorkspacePath, workspacePathsInLine } from '../../src/core/testing/paths';
 import { formatCommand, mixTaskCommand, parseMixHelp } from '../../src/core/testing/mixTasks';
@@ -115,6 +115,18 @@ describe('test discovery from source text', () => {
     ]);
   });
 
+  it('reads every key of an `@tag`, up to the next attribute on its line, not to an `@` in a value', () => {
+    const source = [
+      'defmodule TagsTest do',
+      '  @tag email: "a@b", slow: true',
+      '  test "one", do: :ok',
+      '  @tag :first @tag second: true',
+      '  test "two", do: :ok',
+      'end',
+    ].join('\n');
+    assert.deepEqual(outline(discoverTests(source)), ['module TagsTest @1', '  test one @3 [email,slow]', '  test two @5 [first,second]']);
+  });
+
   it('gives nothing for a file without tests, a broken file or an oversized one, without failing', () => {
     assert.deepEqual(discoverTests(''), []);
     assert.deepEqual(discoverTests('ExUnit.start()\n'), []);
@@ -155,13 +167,46 @@ describe('test item ids', () => {
       'file:f/module:GreeterTest/doctest:Greeter',
       'file:f/module:GreeterTest/describe:hello%2F1',
       'file:f/module:GreeterTest/describe:hello%2F1/test:greets',
-      'file:f/module:GreeterTest/describe:hello%2F1/test:greets~2',
+      'file:f/module:GreeterTest/describe:hello%2F1/test:greets#2',
       'file:f/module:GreeterTest/test:a%2Fb%20%22c%22',
       'file:f/module:GreeterTest/test:greets',
     ]);
     // Lines added above the tests move them, not their ids.
     assert.deepEqual(ids('file:f', discoverTests(source('\n\n  @moduletag :slow\n'))), before);
     assert.equal(reportedTestId('file:f/module:M/doctest:Greeter', 'doctest Greeter.hello/1 (1)'), 'file:f/module:M/doctest:Greeter/ran:doctest%20Greeter.hello%2F1%20(1)');
+  });
+
+  it('never gives a name written again the id of a sibling named like its count', () => {
+    const entries = ['foo', 'foo', 'foo~2', 'foo#2', 'foo%232'].map((name) => ({ kind: 'test', name }));
+    const all = withIds('m', entries).map(({ id }) => id);
+    assert.equal(new Set(all).size, entries.length, all.join(' '));
+  });
+
+  it('places a test the source does not show under its describe block, else its module; a test at its line', () => {
+    const source = [
+      'defmodule Outer do', // 1
+      '  defmodule PropsTest do',
+      '    use ExUnitProperties',
+      '    describe "sum/2" do',
+      '      property "commutes" do', // 5
+      '      end',
+      '      test "zero" do',
+      '      end',
+      '    end',
+      '    describe "other" do', // 10
+      '    end',
+      '  end',
+      'end',
+    ].join('\n');
+    const places = placesOf('file:f', discoverTests(source));
+    assert.equal(blockOf(places, 'Outer.PropsTest', 'sum/2'), 'file:f/module:Outer/module:PropsTest/describe:sum%2F2');
+    assert.equal(blockOf(places, 'Outer.PropsTest', 'other'), 'file:f/module:Outer/module:PropsTest/describe:other');
+    // A describe block the source does not show: its module.
+    assert.equal(blockOf(places, 'Outer.PropsTest', 'made by a macro'), 'file:f/module:Outer/module:PropsTest');
+    assert.equal(blockOf(places, 'Outer.PropsTest', undefined), 'file:f/module:Outer/module:PropsTest');
+    assert.equal(blockOf(places, 'Outer', undefined), 'file:f/module:Outer');
+    assert.equal(blockOf(places, 'PropsTest', 'sum/2'), undefined);
+    assert.deepEqual([...places.atLine], [[7, 'file:f/module:Outer/module:PropsTest/describe:sum%2F2/test:zero']]);
   });
 });
 

@@ -57,6 +57,8 @@ class Scanner {
   /** An entry seen whose `do` has not come yet, and the tags waiting for the next test. */
   private pending: MutableEntry | undefined;
   private pendingTags: string[] = [];
+  /** Where the last `@tag` read for its tags' names ends: an `@` before it is part of that attribute. */
+  private tagReadTo = 0;
   /** How many interpolations the index is inside: strings in them are read by recursion. */
   private interpolations = 0;
 
@@ -182,12 +184,15 @@ class Scanner {
 
   /** `@tag :skip`, `@tag slow: true, timeout: 10`: the names, for the next test. */
   private readAttribute(): void {
+    const inRead = this.index < this.tagReadTo;
     this.index += 1;
+    if (inRead) return;
     const match = /^(tag|moduletag|describetag)\b[ \t(]*/.exec(this.text.slice(this.index, this.index + 32));
     if (match === null) return;
     this.index += match[0].length;
     if (match[1] !== 'tag') return;
-    const rest = this.text.slice(this.index, this.attributeEnd());
+    this.tagReadTo = this.attributeEnd();
+    const rest = this.text.slice(this.index, this.tagReadTo);
     const atom = /^:(\w+[?!]?)/.exec(rest);
     if (atom?.[1] !== undefined) {
       this.pendingTags.push(atom[1]);
@@ -197,15 +202,20 @@ class Scanner {
   }
 
   /**
-   * Where the attribute at the index ends for reading its tags: at the end of its line, the next
-   * attribute's `@` or MAX_ATTRIBUTE_LENGTH on. Attributes never share what is read of them, so a
-   * line of many `@tag`s is read once.
+   * Where the attribute at the index ends for reading its tags: at the end of its line, an `@`
+   * that begins another attribute (after a blank, before a letter; not `"a@b"`) or
+   * MAX_ATTRIBUTE_LENGTH on. Attributes never share what is read of them (an `@` inside what was
+   * read is not read again), so a line of many `@tag`s is read once.
    */
   private attributeEnd(): number {
     const limit = Math.min(this.text.length, this.index + MAX_ATTRIBUTE_LENGTH);
     let end = this.index;
-    while (end < limit && this.text[end] !== '\n' && this.text[end] !== '@') end += 1;
+    while (end < limit && this.text[end] !== '\n' && !this.beginsAttribute(end)) end += 1;
     return end;
+  }
+
+  private beginsAttribute(at: number): boolean {
+    return this.text[at] === '@' && /[ \t]/.test(this.text[at - 1] ?? '') && /[a-z]/.test(this.text[at + 1] ?? '');
   }
 
   private skipBlanks(): void {
