@@ -5,11 +5,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { prepareWorkspace } from '../stack/workspace.mjs';
-import { tagImagesForProject } from '../stack/projectImages.mjs';
-import { eventually, openWorkbench } from './workbench.mjs';
+import { helloPhoenixJourney } from './helloPhoenixJourney.mjs';
+import { eventually } from './workbench.mjs';
 
 const run = promisify(execFile);
 const docker = async (...args) => (await run('docker', args, { encoding: 'utf8' })).stdout.trim();
@@ -31,38 +30,25 @@ async function rpc(folder, code) {
 }
 
 describe('observing the running node', { timeout: 600_000 }, () => {
-  let workspace;
-  let workbench;
+  const journey = helloPhoenixJourney('observer');
   /** The panel's page: webviews live in an iframe inside an iframe. */
   let panel;
 
-  before(async () => {
-    workspace = await prepareWorkspace('hello_phoenix');
-    await tagImagesForProject(workspace.folder);
-    workbench = await openWorkbench(workspace.folder, { journey: 'observer' });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await run('docker', ['compose', '-p', 'hello_phoenix_devcontainer', '-f', join(workspace.folder, '.devcontainer', 'docker-compose.yml'), 'down', '-v']).catch(() => {});
-    await workspace?.dispose();
-  });
-
   it('starts the dev container', async () => {
-    await workbench.runFromPalette('Phoenix: Start Dev Container');
-    assert.match(await workbench.answerDialogWithEnter(), /hello_phoenix has no dev container yet/);
-    await workbench.toastMatching(/The dev container of hello_phoenix is ready/);
+    await journey.workbench.runFromPalette('Phoenix: Start Dev Container');
+    assert.match(await journey.workbench.answerDialogWithEnter(), /hello_phoenix has no dev container yet/);
+    await journey.workbench.toastMatching(/The dev container of hello_phoenix is ready/);
   });
 
   it('opens Observe Node from the node\'s row in the Phoenix view', async () => {
-    await workbench.openPhoenixView();
+    await journey.workbench.openPhoenixView();
     await eventually(async () => {
-      const rows = await workbench.treeRows();
+      const rows = await journey.workbench.treeRows();
       assert.ok(rows.some((row) => row.includes(NODE)), `tree rows: ${rows.join(' | ')}`);
     }, { timeout: 60_000 });
-    await workbench.clickInlineAction(NODE, 'Observe Node');
-    await eventually(async () => assert.ok((await workbench.editorTabs()).some((tab) => tab.includes(`Observe ${NODE}`))), { timeout: 30_000 });
-    panel = workbench.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await journey.workbench.clickInlineAction(NODE, 'Observe Node');
+    await eventually(async () => assert.ok((await journey.workbench.editorTabs()).some((tab) => tab.includes(`Observe ${NODE}`))), { timeout: 30_000 });
+    panel = journey.workbench.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await panel.locator('#node').waitFor({ timeout: 30_000 });
   });
 
@@ -79,21 +65,21 @@ describe('observing the running node', { timeout: 600_000 }, () => {
     const facts = await panel.locator('#facts').innerText();
     assert.match(facts, /OTP\s+\d+/);
     assert.match(facts, /Elixir\s+1\.\d+/);
-    await workbench.screenshot('overview');
+    await journey.workbench.screenshot('overview');
   });
 
   it('shows the application\'s supervisor and, expanded from the keyboard, its children', async () => {
     // The tab list answers the arrow keys.
     await panel.locator('#tab-overview').focus();
-    await workbench.page.keyboard.press('ArrowRight');
+    await journey.workbench.page.keyboard.press('ArrowRight');
     assert.equal(await panel.locator('#tab-applications').getAttribute('aria-selected'), 'true');
     const app = panel.locator('#applications > li', { hasText: 'hello_phoenix' });
     await eventually(async () => assert.match(await app.innerText(), /HelloPhoenix\.Supervisor/), { timeout: 30_000 });
     await app.locator('button.toggle').first().focus();
-    await workbench.page.keyboard.press('Enter');
+    await journey.workbench.page.keyboard.press('Enter');
     await eventually(async () => assert.match(await app.innerText(), /HelloPhoenixWeb\.Endpoint/), { timeout: 30_000 });
     assert.equal(await app.locator('button.toggle').first().getAttribute('aria-expanded'), 'true');
-    await workbench.screenshot('applications');
+    await journey.workbench.screenshot('applications');
   });
 
   it('lists the top processes by memory', async () => {
@@ -102,11 +88,11 @@ describe('observing the running node', { timeout: 600_000 }, () => {
       assert.match(await panel.locator('#process-summary').innerText(), /^Top 50 of \d+ processes by memory/);
       assert.ok((await panel.locator('#processes tbody tr').count()) === 50);
     }, { timeout: 30_000 });
-    await workbench.screenshot('processes');
+    await journey.workbench.screenshot('processes');
   });
 
   it('finds a process by name and kills it from its row, once the user confirms', async () => {
-    await rpc(workspace.folder, 'spawn(fn -> Process.register(self(), :observer_e2e_victim); receive do :never -> :ok end end)');
+    await rpc(journey.workspace.folder, 'spawn(fn -> Process.register(self(), :observer_e2e_victim); receive do :never -> :ok end end)');
     await panel.locator('#filter').fill('observer_e2e');
     const rows = panel.locator('#processes tbody tr');
     await eventually(async () => {
@@ -114,21 +100,21 @@ describe('observing the running node', { timeout: 600_000 }, () => {
       assert.match(await rows.first().innerText(), /observer_e2e_victim/);
     }, { timeout: 30_000 });
     await rows.first().locator('button.danger').click();
-    assert.match(await workbench.dialogText(), /Kill process observer_e2e_victim \(<0\.\d+\.0>\) on hello_phoenix@hello-phoenix\?/);
-    await workbench.clickDialogButton('Kill');
-    await eventually(async () => assert.equal(await rpc(workspace.folder, 'IO.inspect(Process.whereis(:observer_e2e_victim))'), 'nil'), { timeout: 20_000 });
+    assert.match(await journey.workbench.dialogText(), /Kill process observer_e2e_victim \(<0\.\d+\.0>\) on hello_phoenix@hello-phoenix\?/);
+    await journey.workbench.clickDialogButton('Kill');
+    await eventually(async () => assert.equal(await rpc(journey.workspace.folder, 'IO.inspect(Process.whereis(:observer_e2e_victim))'), 'nil'), { timeout: 20_000 });
     await eventually(async () => assert.equal(await rows.count(), 0));
-    await workbench.screenshot('killed');
+    await journey.workbench.screenshot('killed');
   });
 
   it('ends the helper in the container when the panel closes', async () => {
     const container = await appContainer();
     assert.notEqual(await helpersIn(container), '', 'the panel\'s helper runs in the container');
     // The tab's own close button, as a user closes it.
-    const tab = workbench.page.locator('.tabs-container .tab', { hasText: `Observe ${NODE}` });
+    const tab = journey.workbench.page.locator('.tabs-container .tab', { hasText: `Observe ${NODE}` });
     await tab.hover();
     await tab.locator('.tab-actions .action-label').first().click();
-    await eventually(async () => assert.ok(!(await workbench.editorTabs()).some((tab) => tab.includes('Observe'))));
+    await eventually(async () => assert.ok(!(await journey.workbench.editorTabs()).some((tab) => tab.includes('Observe'))));
     await eventually(async () => assert.equal(await helpersIn(container), ''), { timeout: 20_000 });
   });
 });

@@ -2,47 +2,30 @@
 // from the palette: the Testing view shows each test's state, and the failure's message (its peek,
 // expected and actual) opens on the failing line of the workspace's own file, not the container's /app path.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { prepareWorkspace } from '../stack/workspace.mjs';
-import { eventually, openWorkbench } from './workbench.mjs';
-import { tagImagesForProject } from '../stack/projectImages.mjs';
+import { describe, it } from 'node:test';
+import { helloPhoenixJourney } from './helloPhoenixJourney.mjs';
+import { eventually } from './workbench.mjs';
 
-const run = promisify(execFile);
 const TEST_FILE = join('test', 'hello_phoenix', 'greeter_test.exs');
 const FAILING_ASSERTION = 'assert HelloPhoenix.Greeter.hello("Grace") == "Hi, Grace!"';
 
 describe('running the tests in the dev container from the Testing view', { timeout: 600_000 }, () => {
-  let workspace;
-  let workbench;
-
-  before(async () => {
-    workspace = await prepareWorkspace('hello_phoenix');
-    await tagImagesForProject(workspace.folder);
-    workbench = await openWorkbench(workspace.folder, { journey: 'testing' });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await run('docker', ['compose', '-p', 'hello_phoenix_devcontainer', '-f', join(workspace.folder, '.devcontainer', 'docker-compose.yml'), 'down', '-v']).catch(() => {});
-    await workspace?.dispose();
-  });
+  const journey = helloPhoenixJourney('testing');
 
   it('starts the dev container', async () => {
-    await workbench.runFromPalette('Phoenix: Start Dev Container');
-    assert.match(await workbench.answerDialogWithEnter(), /hello_phoenix has no dev container yet/);
-    await workbench.toastMatching(/The dev container of hello_phoenix is ready/);
+    await journey.workbench.runFromPalette('Phoenix: Start Dev Container');
+    assert.match(await journey.workbench.answerDialogWithEnter(), /hello_phoenix has no dev container yet/);
+    await journey.workbench.toastMatching(/The dev container of hello_phoenix is ready/);
   });
 
   it('runs all tests: each test\'s state in the Testing view, the failure on its line of the workspace file', async () => {
-    const { page } = workbench;
-    await workbench.runFromPalette('Test: Run All Tests');
+    const { page } = journey.workbench;
+    await journey.workbench.runFromPalette('Test: Run All Tests');
 
     // Every row of the Testing view, expanded: Right expands a row, Down moves to the next one.
-    await workbench.runFromPalette('View: Show Testing');
+    await journey.workbench.runFromPalette('View: Show Testing');
     const rows = page.locator('.test-explorer .monaco-list-row');
     const states = await eventually(async () => {
       await rows.first().click();
@@ -68,17 +51,17 @@ describe('running the tests in the dev container from the Testing view', { timeo
       return labels;
     }, { timeout: 240_000, interval: 2000 });
     console.log(`# Testing view: ${states.join(' | ')}`);
-    await workbench.screenshot('testing-view');
+    await journey.workbench.screenshot('testing-view');
 
     // The workspace's own test file, opened as a user does (Quick Open).
     await page.keyboard.press('Control+P');
     await page.keyboard.type('greeter_test.exs');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'greeter_test.exs' }).first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
-    const expectedLine = readFileSync(join(workspace.folder, TEST_FILE), 'utf8').split('\n').findIndex((line) => line.includes(FAILING_ASSERTION));
+    const expectedLine = readFileSync(join(journey.workspace.folder, TEST_FILE), 'utf8').split('\n').findIndex((line) => line.includes(FAILING_ASSERTION));
     assert.ok(expectedLine >= 0);
     // The failure's peek (Test: Peek Output, as from the gutter): opened at the failing line, with ExUnit's expected and actual.
-    await workbench.runFromPalette('Test: Peek Output');
+    await journey.workbench.runFromPalette('Test: Peek Output');
     const failure = await eventually(async () => {
       const peek = page.locator('.editor-instance .peekview-widget').first();
       const line = page.locator('.editor-instance .view-line').filter({ hasText: /HelloPhoenix\.Greeter\.hello\("Grace"\)/ }).first();
@@ -102,6 +85,6 @@ describe('running the tests in the dev container from the Testing view', { timeo
     assert.match(failure.text, /"Hello, Grace!"/);
     // The workspace's own file, not a copy at the container's path.
     assert.match(failure.breadcrumbs.replace(/\s+/g, ' '), /test.*hello_phoenix.*greeter_test\.exs/);
-    await workbench.screenshot('failure-on-its-line');
+    await journey.workbench.screenshot('failure-on-its-line');
   });
 });
