@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
-import { attachingNodeName, chooseAttachCommand, endRemoteShellArgv, terminalName, type AttachChoice } from '../core/node';
+import { attachingNodeName, chooseAttachCommand, endSessionArgv, terminalName, type AttachChoice } from '../core/node';
 import { runsPhoenix } from '../core/serviceView';
 import { discoverContainerNode, waitForNode, type FoundNode } from '../docker/containerNode';
 import type { InspectedContainer } from '../docker/engine';
@@ -52,7 +52,7 @@ export async function attachRemoteIexCommand(services: Services, target: TargetO
   }, () => {
     // A local shell's VM ends with its terminal's hang-up; one started by docker exec does not.
     if (place === 'container') {
-      void services.docker.exec(candidate.container.id, endRemoteShellArgv(uniqueName)).catch(() => undefined);
+      void services.docker.exec(candidate.container.id, endSessionArgv(uniqueName)).catch(() => undefined);
     } else {
       void services.localEpmd.stopWhenIdle(HOST_VM_END_MS);
     }

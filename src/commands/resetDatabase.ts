@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { DevContainerError } from '../core/devContainerFailure';
 import { RESET_DATABASE_ARGUMENT, STEP_MARKER, classifyStepFailure, resetDatabaseArgv } from '../core/entrypointSteps';
 import { lastLines } from '../core/lines';
-import { endRemoteShellArgv, sessionMark } from '../core/node';
+import { endSessionArgv, sessionMark } from '../core/node';
 import { phoenixContainer } from '../core/serviceView';
 import { wordsFor } from '../ui/environmentWords';
 import { withLifecycleProgress } from '../ui/lifecycleProgress';
@@ -59,7 +59,7 @@ export async function resetDatabaseCommand(services: Services, target: TargetOf<
   const session = `reset_${randomBytes(4).toString('hex')}`;
   const done = await withLifecycleProgress(services, project, vscode.l10n.t('Resetting the database of {0}', project.folder.name), async (options) => {
     // docker exec leaves what it started running when it is cancelled: the session mark ends it.
-    const endReset = (): void => { void services.docker.exec(app.id, endRemoteShellArgv(session)).catch(() => undefined); };
+    const endReset = (): void => { void services.docker.exec(app.id, endSessionArgv(session)).catch(() => undefined); };
     options.signal?.addEventListener('abort', endReset, { once: true });
     try {
       const result = await services.docker.exec(app.id, argv, { env: [sessionMark(session)], timeoutMs: RESET_TIMEOUT_MS, ...(options.signal && { signal: options.signal }) });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { composeArgv, type ComposeCli, type ComposeTarget } from '../core/compose';
-import { endRemoteShellArgv, sessionMark } from '../core/node';
+import { endSessionArgv, sessionMark } from '../core/node';
 import { phoenixContainer } from '../core/serviceView';
 import { oneOffContainerName, oneOffService, type OneOffProblem } from '../core/testing/oneOff';
 import { containerProjectRoot } from '../core/testing/paths';
@@ -102,7 +102,7 @@ export async function runInContainer(engine: DockerEngine, container: string, co
   return withStop(options, async (signal) => {
     // A cancel or a timeout stops the CLI here and, by its session mark, the program in the container: the run ends once that is done.
     let ending: Promise<unknown> | undefined;
-    signal.addEventListener('abort', () => { ending = engine.exec(container, endRemoteShellArgv(session)).catch(() => undefined); }, { once: true });
+    signal.addEventListener('abort', () => { ending = engine.exec(container, endSessionArgv(session)).catch(() => undefined); }, { once: true });
     try {
       return await runProcess({ command: options.cli, args }, {
         env: { ...options.cliEnv, ...env },

@@ -39,6 +39,11 @@ export interface MixRunOptions {
 /** What to do when a project's dev container is not running: start it, run in a one-off container of its app service, or nothing. */
 export type WhenDown = 'start' | 'one-off' | undefined;
 
+/** Where the mix project is in the container: the project root, or an umbrella app's folder under it. */
+export function mixProjectDir(container: MixContainer, mixProject: MixProject): string {
+  return mixProject.relative === '' ? container.root : `${container.root}/${mixProject.relative}`;
+}
+
 /**
  * Runs mix in the dev containers of the workspace's Phoenix projects: finds the mix projects (each
  * umbrella app its own), the running app container (or, while it is down, a one-off container of
@@ -158,7 +163,7 @@ export class ContainerMix {
   async run(container: RunningMixContainer, mixProject: MixProject, command: ContainerCommand, options?: MixRunOptions & { input?: string }): Promise<ProcessResult>;
   async run(container: MixContainer, mixProject: MixProject, command: ContainerCommand, options?: MixRunOptions): Promise<ProcessResult>;
   async run(container: MixContainer, mixProject: MixProject, command: ContainerCommand, options: MixRunOptions & { input?: string } = {}): Promise<ProcessResult> {
-    const workdir = mixProject.relative === '' ? container.root : `${container.root}/${mixProject.relative}`;
+    const workdir = mixProjectDir(container, mixProject);
     if (container.kind === 'one-off') return runInOneOffContainer(this.docker, container, command, { cliEnv: this.compose.env(), workdir, ...options });
     // Only a run after app.config picks `mix do`'s separator by the version.
     const version = CONTAINER_CONFIG_VARIABLE in command.env ? await this.elixirVersion(container.id) : undefined;

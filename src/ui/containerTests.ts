@@ -5,7 +5,7 @@ import { parseOutputLine, runCompileErrors } from '../core/testing/events';
 import { workspacePathsInLine, type ProjectPaths } from '../core/testing/paths';
 import { NO_MIX_MARKER, testBatches, testCommand } from '../core/testing/run';
 import { stopRuns, type MixContainer } from '../docker/containerMix';
-import { placeOf, trustedToRun, type ContainerMix, type MixProject } from './containerMix';
+import { mixProjectDir, placeOf, trustedToRun, type ContainerMix, type MixProject } from './containerMix';
 import type { PhoenixProject } from './phoenixProjects';
 import { TestItemTree } from './testItemTree';
 import { TestRunResults, type TestRunSink } from './testRunResults';
@@ -122,7 +122,7 @@ export class ContainerTests implements vscode.Disposable {
       return;
     }
     const paths: ProjectPaths = {
-      container: mixProject.relative === '' ? container.root : `${container.root}/${mixProject.relative}`,
+      container: mixProjectDir(container, mixProject),
       workspace: mixProject.dir.fsPath,
     };
     // The compiler names files relative to the project's root, an umbrella's too.

@@ -5,6 +5,7 @@ import { COMMON_TASKS, ECTO_TASKS, isMixTaskName, mixTaskCommand } from '../core
 import { relativeTo, workspacePathsInLine } from '../core/testing/paths';
 import { NO_MIX_MARKER } from '../core/testing/run';
 import { placeOf, trustedToRun, type ContainerMix } from './containerMix';
+import type { PhoenixProject } from './phoenixProjects';
 import { stopRuns, type MixContainer } from '../docker/containerMix';
 import { readText } from './workspaceFiles';
 
@@ -135,7 +136,7 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       this.line(vscode.l10n.t('{0} is not a Phoenix project with a dev container.', this.folder.name));
       return 1;
     }
-    const container = this.chosenContainer ?? await this.mix.container(project, true);
+    const container = (await this.chosenWhileItServes(project)) ?? await this.mix.container(project, true);
     if (container === undefined) {
       this.line(vscode.l10n.t('The dev container of {0} is not running: start it, then run the task again.', project.folder.name));
       return 1;
@@ -162,6 +163,13 @@ class MixTaskTerminal implements vscode.Pseudoterminal {
       problems.add(compiler.end(), compiler.compiledProject);
       problems.show();
     }
+  }
+
+  /** The container Run Mix Task chose, while it is still the project's running one (Rerun Last Task may come after a restart); a one-off always serves. */
+  private async chosenWhileItServes(project: PhoenixProject): Promise<MixContainer | undefined> {
+    const chosen = this.chosenContainer;
+    if (chosen === undefined || chosen.kind === 'one-off') return chosen;
+    return (await this.mix.container(project, false))?.id === chosen.id ? chosen : undefined;
   }
 
   private line(text: string): void {

@@ -96,7 +96,7 @@ describe('Release image through the commands (real Docker engine)', function () 
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(terminal.exitStatus, undefined, 'the remote shell is still running');
     // The remote shell's processes carry the session's mark in their environment.
-    const remoteShells = (): Promise<string> => docker('exec', listed.id, 'sh', '-c', 'grep -l PHOENIX_IEX_SESSION= /proc/[0-9]*/environ 2>/dev/null || true');
+    const remoteShells = (): Promise<string> => docker('exec', listed.id, 'sh', '-c', 'grep -l PHOENIX_SESSION= /proc/[0-9]*/environ 2>/dev/null || true');
     assert.notEqual(await remoteShells(), '', 'the remote shell runs in the release container');
     terminal.dispose();
     await waitFor(async () => (await remoteShells()) === '', 'the remote shell to end with its terminal', 15_000);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { attachingNodeName, chooseAttachCommand, containerAttachArgv, discoverNode, endRemoteShellArgv, hostAttachArgv, terminalName, type AttachModeSetting, type NodeDiscovery } from '../../src/core/node';
+import { attachingNodeName, chooseAttachCommand, containerAttachArgv, discoverNode, endSessionArgv, hostAttachArgv, terminalName, type AttachModeSetting, type NodeDiscovery } from '../../src/core/node';
 import { LABELS } from '../../src/core/scaffold';
 
 type Found = NodeDiscovery & { kind: 'found' };
@@ -105,12 +105,12 @@ describe('containerAttachArgv', () => {
     const release = node({ node: 'hello_phoenix@c0ffee123456', release: { name: 'hello_phoenix', root: '/app' }, cookie: { kind: 'value', value: NASTY_COOKIE } });
     assert.deepEqual(attach(release), {
       command: 'docker',
-      args: ['exec', '-it', '-e', 'PHOENIX_IEX_SESSION=iex_1f2e', '-e', 'RELEASE_COOKIE', 'proj-app-1', '/app/bin/hello_phoenix', 'remote'],
+      args: ['exec', '-it', '-e', 'PHOENIX_SESSION=iex_1f2e', '-e', 'RELEASE_COOKIE', 'proj-app-1', '/app/bin/hello_phoenix', 'remote'],
       env: { RELEASE_COOKIE: NASTY_COOKIE },
     });
     assert.deepEqual(attach({ ...release, release: { name: 'hello_phoenix', root: '/' } }).args.slice(-2), ['/bin/hello_phoenix', 'remote']);
     // Without a known cookie the release's script finds its own.
-    assert.deepEqual(attach({ ...release, cookie: { kind: 'unknown' } }).args, ['exec', '-it', '-e', 'PHOENIX_IEX_SESSION=iex_1f2e', 'proj-app-1', '/app/bin/hello_phoenix', 'remote']);
+    assert.deepEqual(attach({ ...release, cookie: { kind: 'unknown' } }).args, ['exec', '-it', '-e', 'PHOENIX_SESSION=iex_1f2e', 'proj-app-1', '/app/bin/hello_phoenix', 'remote']);
   });
 
   it('attaches to the extension\'s own dev container as discovered', () => {
@@ -219,7 +219,7 @@ describe('chooseAttachCommand', () => {
   });
 });
 
-describe('endRemoteShellArgv', () => {
+describe('endSessionArgv', () => {
   it('ends the processes named after the session or marked with it, and only those, as sh really runs it', { skip: process.platform !== 'linux' }, async () => {
     const session = attachingNodeName(randomBytes(4).toString('hex'));
     const start = (args: string[], env: Record<string, string> = {}) => spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', '--', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
@@ -229,15 +229,15 @@ describe('endRemoteShellArgv', () => {
       setTimeout(() => { resolve(false); }, 2000);
     });
     const named = start(['--hidden', '--sname', session]);
-    const marked = start([], { PHOENIX_IEX_SESSION: session });
+    const marked = start([], { PHOENIX_SESSION: session });
     // Inherits the private home, as an epmd started by the shell's VM would: not the shell.
     const child = start([], { HOME: `/tmp/${session}` });
-    const other = start(['--sname', 'iex_0ther'], { PHOENIX_IEX_SESSION: 'iex_0ther' });
+    const other = start(['--sname', 'iex_0ther'], { PHOENIX_SESSION: 'iex_0ther' });
     mkdirSync(`/tmp/${session}`);
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.deepEqual([named, marked, child, other].map((started) => started.exitCode), [null, null, null, null], 'all four run before the cleanup');
-      const [command = '', ...args] = endRemoteShellArgv(session);
+      const [command = '', ...args] = endSessionArgv(session);
       execFileSync(command, args);
       assert.deepEqual(await Promise.all([named, marked, child, other].map(ended)), [true, true, false, false]);
       assert.equal(existsSync(`/tmp/${session}`), false, 'the private cookie folder is removed');

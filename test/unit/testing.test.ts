@@ -350,7 +350,8 @@ describe('mix commands in the container', () => {
     const command = testCommand(['test/a b_test.exs:12'], 'PREFIX:', true);
     assert.deepEqual(command.argv.slice(3), ['sh', 'configured-test', 'test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', 'test/a b_test.exs:12']);
     assert.deepEqual(testCommand(['test/a_test.exs', '$(reboot)'], 'PREFIX:', true).argv.slice(-2), ['test/a_test.exs', '$(reboot)']);
-    assert.equal(command.env['MIX_ENV'], 'test');
+    // MIX_ENV=test comes from the run script (see below), not the environment a one-off's compose run would interpolate with.
+    assert.equal('MIX_ENV' in command.env, false);
     assert.equal(command.env[TEST_EVENTS_VARIABLE], 'PREFIX:');
     assert.equal(command.env[TEST_FORMATTER_VARIABLE], TEST_FORMATTER_SOURCE);
     assert.match(command.env[CONTAINER_CONFIG_VARIABLE] ?? '', /DB_HOST/);
@@ -375,11 +376,12 @@ describe('mix commands in the container', () => {
 
 describe('the run script', { skip: process.platform === 'win32' }, () => {
   /** Runs a command's script with stand-ins for elixir (which prints its arguments, or `version` when asked for it) and mix. */
-  async function runScript(command: { argv: readonly string[]; env: Readonly<Record<string, string>> }, options: { version: string; withMix: boolean; env?: Record<string, string> }): Promise<{ code: number | undefined; output: string }> {
+  async function runScript(command: { argv: readonly string[]; env: Readonly<Record<string, string>> }, options: { version: string; withMix: boolean; env?: Record<string, string>; showMixEnv?: boolean }): Promise<{ code: number | undefined; output: string }> {
     const bin = await mkdtemp(join(tmpdir(), 'run-script-'));
     try {
-      await writeFile(join(bin, 'elixir'), `#!/bin/sh\nif [ "$2" = 'IO.write(System.version())' ]; then printf '${options.version}'; exit 0; fi\necho "elixir $*"\n`);
-      if (options.withMix) await writeFile(join(bin, 'mix'), '#!/bin/sh\necho "mix $*"\n');
+      const env = options.showMixEnv === true ? '[MIX_ENV=$MIX_ENV] ' : '';
+      await writeFile(join(bin, 'elixir'), `#!/bin/sh\nif [ "$2" = 'IO.write(System.version())' ]; then printf '${options.version}'; exit 0; fi\necho "${env}elixir $*"\n`);
+      if (options.withMix) await writeFile(join(bin, 'mix'), `#!/bin/sh\necho "${env}mix $*"\n`);
       for (const program of ['elixir', ...(options.withMix ? ['mix'] : [])]) await chmod(join(bin, program), 0o755);
       // Nothing else on PATH: this machine may have its own mix.
       await symlink('/bin/sh', join(bin, 'sh'));
@@ -390,6 +392,22 @@ describe('the run script', { skip: process.platform === 'win32' }, () => {
       await rm(bin, { recursive: true, force: true });
     }
   }
+
+  it('runs mix test with MIX_ENV=test over the container\'s dev, and any other task in the container\'s environment', async () => {
+    const dev = { MIX_ENV: 'dev' };
+    const runs = {
+      tests: await runScript(testCommand(['test/a_test.exs'], 'P:', true), { version: '1.14.0', withMix: true, env: dev, showMixEnv: true }),
+      direct: await runScript(testCommand([], 'P:', false), { version: '1.14.0', withMix: true, env: dev, showMixEnv: true }),
+      task: await runScript(mixTaskCommand('test', []), { version: '1.14.0', withMix: true, env: dev, showMixEnv: true }),
+      compile: await runScript(mixTaskCommand('compile', []), { version: '1.14.0', withMix: true, env: dev, showMixEnv: true }),
+      migrate: await runScript(mixTaskCommand('ecto.migrate', []), { version: '1.14.0', withMix: true, env: dev, showMixEnv: true }),
+    };
+    assert.match(runs.tests.output, /^\[MIX_ENV=test\] elixir .* test --formatter/m);
+    assert.match(runs.direct.output, /^\[MIX_ENV=test\] elixir .* -S mix test --formatter/m);
+    assert.match(runs.task.output, /^\[MIX_ENV=test\] elixir .* test$/m);
+    assert.equal(runs.compile.output.trim(), '[MIX_ENV=dev] mix compile');
+    assert.match(runs.migrate.output, /^\[MIX_ENV=dev\] elixir .* ecto\.migrate$/m);
+  });
 
   it('separates the tasks of mix do by the Elixir version: + from 1.14, a trailing comma before', async () => {
     const modern = await runScript(testCommand(['test/a_test.exs:3'], 'P:', true), { version: '1.14.0', withMix: true });
@@ -421,7 +439,7 @@ describe('mix tasks in the container', () => {
     assert.deepEqual(mixTaskCommand('compile', ['--warnings-as-errors']).argv.slice(4), ['plain', 'compile', '--warnings-as-errors']);
     const test = mixTaskCommand('test', ['--failed']);
     assert.deepEqual(test.argv.slice(4), ['configured', 'test', '--failed']);
-    assert.equal(test.env['MIX_ENV'], 'test');
+    assert.equal('MIX_ENV' in test.env, false);
     const migrate = mixTaskCommand('ecto.migrate', []);
     assert.deepEqual(migrate.argv.slice(4), ['configured', 'ecto.migrate']);
     assert.match(migrate.env[CONTAINER_CONFIG_VARIABLE] ?? '', /DB_HOST/);

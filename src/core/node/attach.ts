@@ -1,5 +1,6 @@
 import type { Argv } from '../compose';
 import type { NodeDiscovery, ReleaseInfo } from './discovery';
+import { SESSION_VARIABLE } from './session';
 import { LOOPBACK_DISTRIBUTION, PRIVATE_COOKIE_VARIABLE, cookieValue, cookieVariablesEmptied, privateCookieShellArgs } from './ownVm';
 
 type FoundNode = NodeDiscovery & { kind: 'found' };
@@ -11,8 +12,6 @@ export interface AttachCommand extends Argv {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** Marks the processes of one attached shell (a release's `remote` names its own node), so that they can be ended. */
-const ATTACH_SESSION_VARIABLE = 'PHOENIX_IEX_SESSION';
 
 /** Where Attach Remote IEx runs the shell: `docker exec` into the container, or iex on this machine. */
 export type AttachPlace = 'container' | 'host';
@@ -87,7 +86,7 @@ export function containerAttachArgv(input: { readonly docker: string; readonly c
     // The cookie found in the container, which a vm.args of the release's own may have set instead of its environment.
     return {
       command: input.docker,
-      args: ['exec', '-it', '-e', `${ATTACH_SESSION_VARIABLE}=${uniqueName}`, ...(cookie === undefined ? [] : ['-e', 'RELEASE_COOKIE']), input.container, releaseScript(node.release), 'remote'],
+      args: ['exec', '-it', '-e', `${SESSION_VARIABLE}=${uniqueName}`, ...(cookie === undefined ? [] : ['-e', 'RELEASE_COOKIE']), input.container, releaseScript(node.release), 'remote'],
       env: cookie === undefined ? {} : { RELEASE_COOKIE: cookie },
     };
   }
@@ -119,33 +118,6 @@ export function hostAttachArgv(input: { readonly iex: string; readonly node: Fou
     args: privateCookieShellArgs(uniqueName, [input.iex, ...remoteShellArgs('name', `${uniqueName}@${input.hostAddress}`, node.node)]),
     env: { [PRIVATE_COOKIE_VARIABLE]: cookie, ERL_EPMD_ADDRESS: '127.0.0.1' },
   };
-}
-
-/*
- * Ends the VM of a closed terminal's remote shell, found by its unique name ($1) in its command
- * line (iex's node name) or as the session mark in its environment (a release's `remote`), and
- * removes its private cookie folder. A fixed script: nothing is interpolated into it.
- */
-const END_REMOTE_SHELL = [
-  'for d in /proc/[0-9]*; do',
-  '  p="${d#/proc/}"',
-  '  [ "$p" = "$$" ] && continue',
-  `  if { grep -q -- "$1" "$d/cmdline" || grep -q -- "${ATTACH_SESSION_VARIABLE}=$1" "$d/environ"; } 2>/dev/null; then kill "$p"; fi`,
-  'done',
-  'rm -rf "${TMPDIR:-/tmp}/$1"',
-].join('\n');
-
-/**
- * The environment entry that marks the processes of a session (an exec run in the container), so
- * that endRemoteShellArgv ends them all, however they were started.
- */
-export function sessionMark(uniqueName: string): string {
-  return `${ATTACH_SESSION_VARIABLE}=${uniqueName}`;
-}
-
-/** What runs in the container when an attached terminal closes: docker exec does not hang up what it started, so the shell's VM would stay connected to the node. */
-export function endRemoteShellArgv(uniqueName: string): string[] {
-  return ['sh', '-c', END_REMOTE_SHELL, 'sh', uniqueName];
 }
 
 /** A unique, valid node name part for the attaching shell, e.g. `iex_1f2e3d4c` from random hex digits. */

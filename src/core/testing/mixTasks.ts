@@ -25,13 +25,12 @@ export function isMixTaskName(task: string): boolean {
 
 /**
  * The command for `mix <task> <args>` in the container. Tasks that fetch or format, and `help`,
- * run as they are; `test` runs with MIX_ENV=test; the others after `app.config` and the dev
+ * run as they are; the others (`test` with MIX_ENV=test) after `app.config` and the dev
  * container's configuration (a Repo on localhost reaches the database service), as the
  * entrypoint runs them.
  */
 export function mixTaskCommand(task: string, args: readonly string[]): ContainerCommand {
   if (!isMixTaskName(task)) throw new RangeError(`"${task}" is not a mix task name.`);
-  if (task === 'test') return mixCommand('configured', [task, ...args], { MIX_ENV: 'test' });
   const plain = task === 'compile' || task === 'format' || task === 'help' || task.startsWith('deps.') || task.startsWith('local.') || task.startsWith('archive.');
   return mixCommand(plain ? 'plain' : 'configured', [task, ...args]);
 }

@@ -27,9 +27,16 @@ export type MixMode = 'plain' | 'configured' | 'test' | 'configured-test';
 /*
  * A fixed script: the mode and mix's arguments come as its own arguments ($1, $@), never
  * interpolated. `mix do` separates tasks with `+` since Elixir 1.14 and with a trailing `,` before.
+ * `mix test` runs with MIX_ENV=test, as mix itself picks when MIX_ENV is unset (the dev container
+ * sets dev). The script sets it rather than the command's environment: a one-off container's
+ * `compose run` would hand that to the compose file's interpolation too (`${MIX_ENV:-dev}`).
  */
 const RUN_MIX_SCRIPT = `mode="$1"
 shift
+if [ "$1" = test ]; then
+  MIX_ENV=test
+  export MIX_ENV
+fi
 if ! command -v mix >/dev/null 2>&1; then
   echo "${NO_MIX_MARKER}" >&2
   exit 127
@@ -70,7 +77,6 @@ export function mixCommand(mode: MixMode, args: readonly string[], env: Readonly
  */
 export function testCommand(locations: readonly string[], eventPrefix: string, configured: boolean): ContainerCommand {
   return mixCommand(configured ? 'configured-test' : 'test', ['test', '--formatter', FORMATTER_MODULE, '--formatter', 'ExUnit.CLIFormatter', ...locations], {
-    MIX_ENV: 'test',
     [TEST_FORMATTER_VARIABLE]: TEST_FORMATTER_SOURCE,
     [TEST_EVENTS_VARIABLE]: eventPrefix,
   });
