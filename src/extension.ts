@@ -86,7 +86,6 @@ export function activate(context: vscode.ExtensionContext): void {
   void projects.refresh();
 }
 
-
 /** Stops the test runs and mix tasks still running and gives them a moment to end their programs in the container and remove their one-off containers. */
 export async function deactivate(): Promise<void> {
   await Promise.all([running?.tests.stopRunning(STOP_RUNS_WAIT_MS), running?.mixTasks.stopRunning(STOP_RUNS_WAIT_MS)]);

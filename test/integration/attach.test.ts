@@ -3,13 +3,11 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { discoverContainerNode, waitForNode } from '../../src/docker/containerNode';
-import { DockerEngine, ExecTimeoutError, type InspectedContainer } from '../../src/docker/engine';
+import { ExecTimeoutError, type InspectedContainer } from '../../src/docker/engine';
 import { detectComposeCli } from '../../src/docker/composeCli';
-import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
+import { tearDownComposeProject } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
-import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { Settings } from '../../src/ui/settings';
-import { BENCH_IMAGE, docker, environmentsWith, failureOf, processesWith, requireDocker, scaffoldFixture, waitFor, type ProcessEnvironment } from './support';
+import { BENCH_IMAGE, docker, environmentsWith, failureOf, processesWith, fixtureSuite, requireDocker, waitFor, type ProcessEnvironment } from './support';
 
 const NODE = 'hello_phoenix@hello-phoenix';
 
@@ -49,16 +47,7 @@ async function lastingEnvironmentsWith(text: string): Promise<ProcessEnvironment
 
 describe('Attach Remote IEx (real Docker engine)', function () {
   this.timeout(300_000);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine({ dockerHost: '' });
-  const log = vscode.window.createOutputChannel('attach test', { log: true });
-  const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
-  const target = () => {
-    const project = projects.all[0];
-    assert.ok(project?.scaffolded);
-    return project.compose;
-  };
+  const { engine, log, projects, target, scaffold, start } = fixtureSuite('attach test');
   const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
   let cookie = '';
   let restoreFixture = (): Promise<void> => Promise.resolve();
@@ -66,14 +55,9 @@ describe('Attach Remote IEx (real Docker engine)', function () {
 
   before(async function () {
     await requireDocker(this);
-    const scaffolded = await scaffoldFixture(folder, engine);
-    cookie = scaffolded.cookie;
-    restoreFixture = scaffolded.restore;
-    await projects.refresh();
-    // The extension reads the same files: its own project list must know the dev container too.
-    await vscode.commands.executeCommand('phoenix.refreshView');
-    const ready = await startComposeProject(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
-    app = await engine.inspectContainer(ready.containerId);
+    // The extension's own project list (its view) knows the dev container too.
+    ({ cookie, restore: restoreFixture } = await scaffold());
+    app = await start();
   });
 
   after(async () => {

@@ -5,12 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { listeningSocketInodes, listensOnLoopbackOnly } from '../../src/core/compose';
-import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli } from '../../src/docker/composeCli';
 import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
-import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { Settings } from '../../src/ui/settings';
-import { docker, processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
+import { docker, processesWith, fixtureSuite, requireDocker, scaffoldFixture, waitFor } from './support';
 
 /** A subnet of its own, so that the node's long name is fixed: hello_phoenix@172.40.0.2 (the host is .1). */
 const SUBNET = '172.40.0.0/24';
@@ -29,17 +26,8 @@ async function epmdNames(): Promise<string | undefined> {
 
 describe('Attach Remote IEx from this machine (host mode, real Docker engine and iex)', function () {
   this.timeout(300_000);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine({ dockerHost: '' });
-  const log = vscode.window.createOutputChannel('attach host test', { log: true });
-  const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
+  const { folder, engine, log, projects, target } = fixtureSuite('attach host test');
   const settings = vscode.workspace.getConfiguration('phoenix');
-  const target = () => {
-    const project = projects.all[0];
-    assert.ok(project?.scaffolded);
-    return project.compose;
-  };
   let cookie = '';
   let app = '';
   let restoreFixture = (): Promise<void> => Promise.resolve();

@@ -3,7 +3,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
 import type { ComposeCli } from '../../src/core/compose';
 import type { DevContainerFailure } from '../../src/core/devContainerFailure';
 import { DockerEngine } from '../../src/docker/engine';
@@ -11,9 +10,7 @@ import type { BuildRecord } from '../../src/core/buildFreshness';
 import { detectComposeCli } from '../../src/docker/composeCli';
 import { rebuildComposeProject, restartComposeProject, startComposeProject, stopComposeProject, tearDownComposeProject, type LifecycleOptions } from '../../src/docker/lifecycle';
 import { describeFailure } from '../../src/ui/failureMessages';
-import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { Settings } from '../../src/ui/settings';
-import { BENCH_IMAGE, docker, failureOf, requireDocker, scaffoldFixture, startDockerAgain, waitFor } from './support';
+import { BENCH_IMAGE, docker, failureOf, fixtureSuite, requireDocker, startDockerAgain, waitFor } from './support';
 
 const execFileAsync = promisify(execFile);
 const NODE = 'hello_phoenix@hello-phoenix';
@@ -25,19 +22,10 @@ const FLAVOURS = [
 
 describe('Run the dev container (real Docker engine)', function () {
   this.timeout(600_000);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open');
+  const { folder, engine, log, projects, target, scaffold } = fixtureSuite('lifecycle test');
   const root = folder.uri.fsPath;
   const file = (path: string): string => join(root, path);
-  const engine = new DockerEngine({ dockerHost: '' });
-  const log = vscode.window.createOutputChannel('lifecycle test', { log: true });
-  const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
   const message = (failure: DevContainerFailure): string => describeFailure(failure, projects.all[0], () => undefined).text;
-  const target = () => {
-    const project = projects.all[0];
-    assert.ok(project?.scaffolded, 'the fixture has a dev container');
-    return project.compose;
-  };
   let cookie = '';
   let restoreFixture = (): Promise<void> => Promise.resolve();
 
@@ -54,10 +42,7 @@ describe('Run the dev container (real Docker engine)', function () {
 
   before(async function () {
     await requireDocker(this);
-    const scaffolded = await scaffoldFixture(folder, engine);
-    cookie = scaffolded.cookie;
-    restoreFixture = scaffolded.restore;
-    await projects.refresh();
+    ({ cookie, restore: restoreFixture } = await scaffold());
   });
 
   after(async () => {

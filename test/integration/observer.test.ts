@@ -7,13 +7,11 @@ import { parseApplications, parseChildren, parseOverview } from '../../src/core/
 import { parseEtsTables, parseProcessList } from '../../src/core/observer/processReplies';
 import type { ObserverRequest } from '../../src/core/observer/protocol';
 import { discoverContainerNode } from '../../src/docker/containerNode';
-import { DockerEngine, type InspectedContainer } from '../../src/docker/engine';
+import type { InspectedContainer } from '../../src/docker/engine';
 import { detectComposeCli } from '../../src/docker/composeCli';
-import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
+import { tearDownComposeProject } from '../../src/docker/lifecycle';
 import { HelperFaultError, ObserverHelper, ObserverSession, type HelperProgram, type ObserverStatus } from '../../src/docker/observerHelper';
-import { PhoenixProjects } from '../../src/ui/phoenixProjects';
-import { Settings } from '../../src/ui/settings';
-import { docker, processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
+import { docker, processesWith, fixtureSuite, requireDocker, waitFor } from './support';
 
 const NODE = 'hello_phoenix@hello-phoenix';
 const PANEL_TITLE = `Observe ${NODE}`;
@@ -22,16 +20,7 @@ type FoundNode = NodeDiscovery & { kind: 'found' };
 
 describe('Observe Node (real Docker engine)', function () {
   this.timeout(300_000);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine({ dockerHost: '' });
-  const log = vscode.window.createOutputChannel('observer test', { log: true });
-  const projects = new PhoenixProjects(log, new Settings(vscode.workspace));
-  const target = () => {
-    const project = projects.all[0];
-    assert.ok(project?.scaffolded);
-    return project.compose;
-  };
+  const { engine, log, projects, target, scaffold, start } = fixtureSuite('observer test');
   let cookie = '';
   let restoreFixture = (): Promise<void> => Promise.resolve();
   let app: InspectedContainer;
@@ -60,13 +49,8 @@ describe('Observe Node (real Docker engine)', function () {
 
   before(async function () {
     await requireDocker(this);
-    const scaffolded = await scaffoldFixture(folder, engine);
-    cookie = scaffolded.cookie;
-    restoreFixture = scaffolded.restore;
-    await projects.refresh();
-    await vscode.commands.executeCommand('phoenix.refreshView');
-    const ready = await startComposeProject(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
-    app = await engine.inspectContainer(ready.containerId);
+    ({ cookie, restore: restoreFixture } = await scaffold());
+    app = await start();
     const discovery = await discoverContainerNode(engine, app);
     assert.ok(discovery.kind === 'found');
     node = discovery;

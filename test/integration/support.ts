@@ -5,11 +5,16 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type * as vscode from 'vscode';
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import { DevContainerError, type DevContainerFailure } from '../../src/core/devContainerFailure';
 import { parseEnvFile } from '../../src/core/scaffold';
-import type { DockerEngine } from '../../src/docker/engine';
+import { detectComposeCli } from '../../src/docker/composeCli';
+import { DockerEngine, type InspectedContainer } from '../../src/docker/engine';
+import { startComposeProject } from '../../src/docker/lifecycle';
 import { writeDevContainerFiles } from '../../src/ui/devContainerScaffold';
+import { PhoenixProjects } from '../../src/ui/phoenixProjects';
+import { Settings } from '../../src/ui/settings';
 
 const run = promisify(execFile);
 
@@ -204,4 +209,34 @@ export async function restoreReleaseFixture(root: string, before: Map<string, Bu
   for (const [path, content] of before) if (!now.get(path)?.equals(content)) await writeFile(path, content);
   await rm(join(root, 'rel'), { recursive: true, force: true });
   await rm(join(root, '.devcontainer', 'release'), { recursive: true, force: true });
+}
+
+/**
+ * What the suites on the fixture share: its workspace folder, the engine, a log channel named
+ * `logName`, the project scan, and the dev container's compose target once the scan found it.
+ */
+export function fixtureSuite(logName: string, settings = new Settings(vscode.workspace)) {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  const engine = new DockerEngine({ dockerHost: '' });
+  const log = vscode.window.createOutputChannel(logName, { log: true });
+  const projects = new PhoenixProjects(log, settings);
+  const target = () => {
+    const project = projects.all[0];
+    assert.ok(project?.scaffolded, 'the fixture has a dev container');
+    return project.compose;
+  };
+  /** Scaffolds the fixture's dev container (see scaffoldFixture) and scans it, in this list and in the extension's view. */
+  const scaffold = async (): Promise<{ cookie: string; restore: () => Promise<void> }> => {
+    const scaffolded = await scaffoldFixture(folder, engine);
+    await projects.refresh();
+    await vscode.commands.executeCommand('phoenix.refreshView');
+    return scaffolded;
+  };
+  /** Starts the scaffolded dev container until its node and Phoenix answer; its app container. */
+  const start = async (): Promise<InspectedContainer> => {
+    const ready = await startComposeProject(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
+    return engine.inspectContainer(ready.containerId);
+  };
+  return { folder, engine, log, projects, target, scaffold, start };
 }

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { DockerEngine } from '../../src/docker/engine';
 import { detectComposeCli } from '../../src/docker/composeCli';
-import { startComposeProject, tearDownComposeProject } from '../../src/docker/lifecycle';
+import { tearDownComposeProject } from '../../src/docker/lifecycle';
 import type { ComposeFlavour } from '../../src/core/compose';
 import { phoenixContainer } from '../../src/core/serviceView';
 import { ComposeSession } from '../../src/ui/composeSession';
@@ -14,9 +13,8 @@ import { ContainerFormatter } from '../../src/ui/containerFormatter';
 import { ContainerMix, type WhenDown } from '../../src/ui/containerMix';
 import { ContainerTests, type TestRunSink } from '../../src/ui/containerTests';
 import { MIX_TASK_TYPE, MixTaskProvider } from '../../src/ui/mixTasks';
-import { PhoenixProjects } from '../../src/ui/phoenixProjects';
 import { Settings } from '../../src/ui/settings';
-import { docker, processesWith, requireDocker, scaffoldFixture, waitFor } from './support';
+import { docker, processesWith, fixtureSuite, requireDocker, waitFor } from './support';
 
 /** What a test run reported, by item label path ("greeter_test.exs > hello/1 > greets by name"). */
 interface Reported {
@@ -78,30 +76,19 @@ function settingsWith(flavour: ComposeFlavour): Settings {
 
 describe('Tests, tasks and formatting in the dev container (real Docker engine)', function () {
   this.timeout(600_000);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open');
-  const engine = new DockerEngine({ dockerHost: '' });
-  const log = vscode.window.createOutputChannel('testing test', { log: true });
   const settings = new Settings(vscode.workspace);
-  const projects = new PhoenixProjects(log, settings);
+  const { folder, engine, log, projects, target, scaffold, start } = fixtureSuite('testing test', settings);
   const compose = new ComposeSession(settings);
   const mix = new ContainerMix(projects, engine, compose);
   // A controller of its own beside the extension's, whose runs this suite records.
   const tests = new ContainerTests(mix, log, 'phoenix.exunit.integrationTest');
-  const target = () => {
-    const project = projects.all[0];
-    assert.ok(project?.scaffolded);
-    return project.compose;
-  };
   const greeterFile = () => join(folder.uri.fsPath, 'test', 'hello_phoenix', 'greeter_test.exs');
   let restoreFixture = (): Promise<void> => Promise.resolve();
 
   before(async function () {
     await requireDocker(this);
-    restoreFixture = (await scaffoldFixture(folder, engine)).restore;
-    await projects.refresh();
-    await vscode.commands.executeCommand('phoenix.refreshView');
-    await startComposeProject(engine, await detectComposeCli('auto'), target(), { readyTimeoutMs: 180_000 });
+    restoreFixture = (await scaffold()).restore;
+    await start();
   });
 
   after(async () => {
@@ -322,7 +309,7 @@ describe('Tests, tasks and formatting in the dev container (real Docker engine)'
 
   /** Runs the `mix` provider's compile task of the folder, as Tasks: Run Task does, until it ends. */
   async function runCompileTask(): Promise<void> {
-    const compileTask = (await vscode.tasks.fetchTasks({ type: 'mix' })).find((task) => task.definition['task'] === 'compile' && typeof task.scope === 'object' && task.scope.uri.toString() === folder?.uri.toString());
+    const compileTask = (await vscode.tasks.fetchTasks({ type: 'mix' })).find((task) => task.definition['task'] === 'compile' && typeof task.scope === 'object' && task.scope.uri.toString() === folder.uri.toString());
     assert.ok(compileTask, 'the mix task provider offers compile');
     assert.deepEqual(compileTask.problemMatchers, [], 'the task reads its output itself, without problem matchers');
     await runTaskToEnd(compileTask);
